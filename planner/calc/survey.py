@@ -1,0 +1,123 @@
+"""Public satisfaction survey, SKM (formulas.md §5): NRR, IKM, mutu and minimum sample."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Mapping, Sequence
+
+from .bands import Category, skm_category, to_decimal
+
+# formulas.md §5: the nine elements, in the order that page lists them. Key on the code, not the position.
+SKM_ELEMENTS: dict[str, str] = {
+    "U1": "Persyaratan",
+    "U2": "Sistem, mekanisme & prosedur",
+    "U3": "Waktu penyelesaian",
+    "U4": "Biaya/tarif",
+    "U5": "Produk spesifikasi jenis pelayanan",
+    "U6": "Kompetensi pelaksana",
+    "U7": "Perilaku pelaksana",
+    "U8": "Sarana & prasarana",
+    "U9": "Penanganan pengaduan, saran & masukan",
+}
+
+_VALID_ANSWERS = (1, 2, 3, 4)
+_WEIGHT_TOLERANCE = Decimal("1e-6")  # rejects the printed 0,11 × 9 = 0,99, accepts float 1/9s
+
+
+@dataclass(frozen=True)
+class SkmResult:
+    nrr: dict[str, float | None]  # per element code; None when it has no valid answer
+    answers: dict[str, int]  # valid answers per element
+    weights: dict[str, float]
+    ikm_unit: float | None  # 1–4; None while an element has no answer
+    converted: float | None  # ikm_unit × 25
+    category: Category | None
+    missing: tuple[str, ...]  # elements without any valid answer
+
+
+def _valid(answers: Sequence[int | None], element: str | None) -> list[int]:
+    valid = []
+    for a in answers:
+        if a is None:
+            continue  # an unanswered question is not a zero
+        if isinstance(a, bool) or a not in _VALID_ANSWERS:
+            where = f" unsur {element}" if element else ""
+            raise ValueError(f"jawaban{where} harus 1–4, bukan {a!r}")
+        valid.append(int(a))
+    return valid
+
+
+def _nrr(valid: Sequence[int]) -> Decimal | None:
+    # formulas.md §5: NRR = sum of valid answers / number of valid answers.
+    return Decimal(sum(valid)) / len(valid) if valid else None
+
+
+def nrr(answers: Sequence[int | None], element: str | None = None) -> float | None:
+    """NRR of one element (formulas.md §5); None answers are skipped, None if none is left.
+
+    ``element`` only names the element in the error for an answer outside 1–4.
+    """
+    value = _nrr(_valid(answers, element))
+    return None if value is None else float(value)
+
+
+def _weights(codes: Sequence[str], weights: Mapping[str, float] | None) -> dict[str, Decimal]:
+    if weights is None:
+        # formulas.md §5: exactly 1/n (1/9 for U1–U9), not the printed 0,11.
+        return {c: Decimal(1) / len(codes) for c in codes}
+    if set(weights) != set(codes):
+        missing, extra = set(codes) - set(weights), set(weights) - set(codes)
+        raise ValueError(f"bobot unsur tidak cocok: tanpa bobot {sorted(missing)}, bobot tanpa data {sorted(extra)}")
+    dec = {c: to_decimal(weights[c]) for c in codes}
+    if any(w < 0 for w in dec.values()) or abs(sum(dec.values()) - 1) > _WEIGHT_TOLERANCE:
+        raise ValueError(f"bobot unsur berjumlah {float(sum(dec.values()))}, harus 1")
+    return dec
+
+
+def _ikm_unit(nrrs: Mapping[str, Decimal], weights: Mapping[str, Decimal] | None) -> Decimal:
+    if weights is None:
+        # formulas.md §5: Σ NRR × 1/n, computed as Σ NRR / n so that 1/9 is exact.
+        return sum(nrrs.values(), Decimal(0)) / len(nrrs)
+    return sum(nrrs[c] * weights[c] for c in nrrs)  # formulas.md §5: custom weights summing to 1
+
+
+def ikm(
+    responses_by_element: Mapping[str, Sequence[int | None]],
+    weights: Mapping[str, float] | None = None,
+) -> SkmResult:
+    """IKM of a unit from answers keyed by element code (formulas.md §5).
+
+    Default weights are exactly 1/n over the given elements; custom weights
+    must cover the same codes and sum to 1. An element with no answer makes
+    the index None (listed in ``missing``), never a zero.
+    """
+    codes = list(responses_by_element)
+    if not codes:
+        raise ValueError("tidak ada unsur survei")
+    w = _weights(codes, weights)
+    valid = {c: _valid(responses_by_element[c], c) for c in codes}
+    nrrs = {c: _nrr(valid[c]) for c in codes}
+    missing = tuple(c for c in codes if nrrs[c] is None)
+    unit = None if missing else _ikm_unit(nrrs, w if weights is not None else None)
+    converted = None if unit is None else unit * 25  # formulas.md §5: converted = IKM unit × 25
+    return SkmResult(
+        nrr={c: None if v is None else float(v) for c, v in nrrs.items()},
+        answers={c: len(v) for c, v in valid.items()},
+        weights={c: float(v) for c, v in w.items()},
+        ikm_unit=None if unit is None else float(unit),
+        converted=None if converted is None else float(converted),
+        category=skm_category(converted),
+        missing=missing,
+    )
+
+
+def min_sample(population: int) -> int:
+    """Krejcie–Morgan minimum sample, rounded to nearest (formulas.md §5): 100→80, 1000→278, 10⁶→384."""
+    if isinstance(population, bool) or not isinstance(population, int) or population < 1:
+        raise ValueError("populasi harus bilangan bulat ≥ 1")
+    chi2, p, d = Decimal("3.841"), Decimal("0.5"), Decimal("0.05")
+    n = Decimal(population)
+    # formulas.md §5: s = χ²·N·P(1−P) / (d²(N−1) + χ²·P(1−P)).
+    s = chi2 * n * p * (1 - p) / (d * d * (n - 1) + chi2 * p * (1 - p))
+    return int(s.quantize(Decimal(1), rounding=ROUND_HALF_UP))

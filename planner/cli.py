@@ -1,0 +1,104 @@
+"""The ``planner`` command: serve, demo, db upgrade, create-user (also ``flask --app planner ...``)."""
+from __future__ import annotations
+
+import getpass
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from planner import db, migrate
+from planner.config import ROOT
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(serve)
+    app.cli.add_command(demo)
+    app.cli.add_command(db_group)
+    app.cli.add_command(create_user)
+
+
+def _create_app():
+    from planner import create_app
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
+def main():
+    """Planner: planning and monitoring workbench for Indonesian government work plans."""
+
+
+@click.group("db")
+def db_group():
+    """Database migrations."""
+
+
+@db_group.command("upgrade")
+@with_appcontext
+def db_upgrade():
+    """Bring the database to the newest schema (Alembic)."""
+    migrate.upgrade(db.engine())
+    click.echo(f"Database at revision {migrate.current(db.engine())}.")
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@with_appcontext
+def serve(host: str, port: int, threads: int):
+    """Serve with waitress (works on Windows too; on Linux servers gunicorn is an alternative)."""
+    from waitress import serve as waitress_serve
+
+    eng = db.engine()
+    if migrate.is_behind(eng):
+        if eng.dialect.name == "sqlite":
+            migrate.upgrade(eng)
+            click.echo("SQLite database upgraded to the newest schema.")
+        else:
+            raise click.ClickException("The database schema is behind: run `planner db upgrade` first.")
+    click.echo(f"Planner on http://{host}:{port}")
+    waitress_serve(current_app._get_current_object(), host=host, port=port, threads=threads)
+
+
+@click.command()
+@with_appcontext
+def demo():
+    """Load the demo organisations, plans and accounts from seeds/ (idempotent)."""
+    from planner.services import seeds
+
+    eng = db.engine()
+    migrate.upgrade(eng)
+    with db.session_scope(eng) as s:
+        counts = seeds.load_demo(s, ROOT / "seeds")
+    click.echo("Demo data: " + ", ".join(f"{v} {k} created" for k, v in counts.items()))
+    click.echo(f"Demo accounts (password '{seeds.DEMO_PASSWORD}', for demos only): "
+               + ", ".join(seeds.DEMO_ACCOUNTS))
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", required=True, help="admin, penyusun, reviewer, pimpinan, pengamat, instruktur, peserta")
+@click.option("--org", "org_code", default=None, help="Organisation code (every role but admin needs one)")
+@click.option("--password", default=None, help="Asked for when not given")
+@click.option("--name", "full_name", default="")
+@with_appcontext
+def create_user(username: str, role: str, org_code: str | None, password: str | None, full_name: str):
+    """Create an account with a role in an organisation."""
+    from planner.errors import DomainError
+    from planner.services import accounts, orgs
+
+    if password is None:
+        password = getpass.getpass("Kata sandi: ")
+        if getpass.getpass("Ulangi kata sandi: ") != password:
+            raise click.ClickException("Kata sandi tidak sama.")
+    try:
+        with db.session_scope(db.engine()) as s:
+            org = orgs.by_code(s, org_code) if org_code else None
+            if org_code and org is None:
+                raise click.ClickException(f"Organisasi '{org_code}' tidak ditemukan.")
+            user = accounts.create_user(s, username, password, full_name)
+            accounts.add_membership(s, user, role, org.id if org else None)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"User '{username}' created with role {role}" + (f" in {org_code}." if org_code else "."))

@@ -1,0 +1,48 @@
+"""Configuration: defaults first, then ``PLANNER_*`` environment variables, then ``test_config``.
+
+Nothing is read at import time: ``load`` is called by ``create_app`` so tests and the CLI
+can build apps with different settings in one process.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Keep a generated key in the instance folder so sessions survive restarts."""
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load(instance_path: str, test_config: dict | None = None) -> dict:
+    inst = Path(instance_path)
+    env = os.environ
+    config = {
+        "DATABASE_URL": env.get("PLANNER_DATABASE_URL") or f"sqlite:///{inst / 'planner.sqlite'}",
+        "SECRET_KEY": env.get("PLANNER_SECRET_KEY"),
+        "DEFAULT_LOCALE": env.get("PLANNER_LOCALE", "id"),
+        "API_TOKEN_HOURS": int(env.get("PLANNER_API_TOKEN_HOURS", "12")),
+        # formulas.md §1.1, §1.3, §2: settings institutions really choose differently.
+        "LOWER_IS_BETTER_FORMULA": env.get("PLANNER_LOWER_IS_BETTER_FORMULA", "2T-R"),
+        "TOLERANCE": float(env.get("PLANNER_TOLERANCE", "15")),
+        "ROLLUP_CAP": env.get("PLANNER_ROLLUP_CAP", "none"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+        "BABEL_DEFAULT_LOCALE": "id",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
+    }
+    if test_config:
+        config.update(test_config)
+    if not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = _secret_key(inst)
+    return config

@@ -1,0 +1,73 @@
+"""Who may do what to which object. Pages and the API both ask here, nowhere else.
+
+A role held in an organisation holds for its sub-units too. Outside a user's scope an object
+does not exist for them (404); inside it, a missing right is a 403.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from planner.errors import Forbidden, NotFound
+from planner.models import Membership, Organization, Plan, User
+from planner.services import orgs
+
+# action -> roles that may do it (within their scope). Admin may do everything.
+RIGHTS: dict[str, set[str]] = {
+    "org.read": {"penyusun", "reviewer", "pimpinan", "pengamat", "instruktur", "peserta"},
+    "plan.read": {"penyusun", "reviewer", "pimpinan", "pengamat", "instruktur", "peserta"},
+    "plan.create": {"penyusun", "peserta"},
+    "plan.edit": {"penyusun", "peserta"},
+}
+
+
+@dataclass
+class Principal:
+    user: User
+    is_admin: bool = False
+    # role -> organisation ids where it holds (sub-units included)
+    scopes: dict[str, set[int]] = field(default_factory=dict)
+
+    @property
+    def readable_orgs(self) -> set[int]:
+        return set().union(*self.scopes.values()) if self.scopes else set()
+
+    def roles_at(self, org_id: int) -> set[str]:
+        return {role for role, ids in self.scopes.items() if org_id in ids}
+
+
+def principal_for(s: Session, user: User) -> Principal:
+    """Memberships and the organisation tree in two statements."""
+    rows = s.exec(select(Membership).where(Membership.user_id == user.id)).all()
+    p = Principal(user=user, is_admin=any(m.role == "admin" for m in rows))
+    all_orgs = orgs.all_orgs(s)
+    if p.is_admin:
+        p.scopes["admin"] = {o.id for o in all_orgs}
+    for m in rows:
+        if m.organization_id is not None:
+            p.scopes.setdefault(m.role, set()).update(orgs.descendants(all_orgs, {m.organization_id}))
+    return p
+
+
+def org_of(obj) -> int:
+    if isinstance(obj, Organization):
+        return obj.id
+    if isinstance(obj, Plan):
+        return obj.organization_id
+    raise TypeError(f"no organisation for {type(obj).__name__}")
+
+
+def can(p: Principal, action: str, obj) -> bool:
+    if p.is_admin:
+        return True
+    roles = p.roles_at(org_of(obj))
+    return bool(roles & RIGHTS.get(action, set()))
+
+
+def require(p: Principal, action: str, obj) -> None:
+    """404 outside the user's scope, 403 inside it without the right."""
+    if not p.is_admin and org_of(obj) not in p.readable_orgs:
+        raise NotFound("Data tidak ditemukan.")
+    if not can(p, action, obj):
+        raise Forbidden("Anda tidak berwenang melakukan tindakan ini.")

@@ -1,0 +1,103 @@
+"""Accounts, memberships and API tokens."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlmodel import Session, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from planner.errors import Invalid
+from planner.models import ApiToken, Membership, User
+from planner.models.auth import ROLES
+from planner.models.base import utcnow
+
+MIN_PASSWORD = 8
+
+
+def by_username(s: Session, username: str) -> User | None:
+    return s.exec(select(User).where(User.username == username.strip().lower())).first()
+
+
+def create_user(s: Session, username: str, password: str, full_name: str = "") -> User:
+    username = username.strip().lower()
+    if not username or not username.replace("_", "").replace(".", "").replace("-", "").isalnum():
+        raise Invalid("Nama pengguna hanya boleh huruf, angka, titik, garis bawah, dan tanda hubung.",
+                      field="username")
+    if by_username(s, username):
+        raise Invalid(f"Nama pengguna '{username}' sudah dipakai.", field="username")
+    _check_password(password)
+    user = User(username=username, full_name=full_name.strip(), password_hash=generate_password_hash(password))
+    s.add(user)
+    s.flush()
+    return user
+
+
+def _check_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD:
+        raise Invalid(f"Kata sandi minimal {MIN_PASSWORD} karakter.", field="password")
+
+
+def add_membership(s: Session, user: User, role: str, organization_id: int | None) -> Membership:
+    if role not in ROLES:
+        raise Invalid(f"Peran '{role}' tidak dikenal. Pilihan: {', '.join(ROLES)}.", field="role")
+    if role != "admin" and organization_id is None:
+        raise Invalid("Peran selain admin memerlukan organisasi.", field="organization_id")
+    existing = s.exec(select(Membership).where(Membership.user_id == user.id, Membership.role == role,
+                                               Membership.organization_id == organization_id)).first()
+    if existing:
+        return existing
+    m = Membership(user_id=user.id, role=role, organization_id=organization_id)
+    s.add(m)
+    s.flush()
+    return m
+
+
+def authenticate(s: Session, username: str, password: str) -> User | None:
+    user = by_username(s, username or "")
+    if user is None or not user.is_active or not check_password_hash(user.password_hash, password or ""):
+        return None
+    return user
+
+
+def change_password(s: Session, user: User, new_password: str) -> None:
+    """A new password ends every session and API token issued before it."""
+    _check_password(new_password)
+    user.password_hash = generate_password_hash(new_password)
+    user.auth_version += 1
+    s.add(user)
+    s.flush()
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(s: Session, user: User, hours: int) -> tuple[str, ApiToken]:
+    token = secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user.id, token_hash=_digest(token), auth_version=user.auth_version,
+                   expires_at=utcnow() + timedelta(hours=hours))
+    s.add(row)
+    s.flush()
+    return token, row
+
+
+def user_for_token(s: Session, token: str) -> User | None:
+    row = s.exec(select(ApiToken).where(ApiToken.token_hash == _digest(token))).first()
+    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+        return None
+    user = s.get(User, row.user_id)
+    if user is None or not user.is_active or user.auth_version != row.auth_version:
+        return None
+    return user
+
+
+def revoke_token(s: Session, token: str) -> bool:
+    row = s.exec(select(ApiToken).where(ApiToken.token_hash == _digest(token))).first()
+    if row is None:
+        return False
+    row.revoked_at = utcnow()
+    s.add(row)
+    s.flush()
+    return True

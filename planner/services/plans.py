@@ -1,0 +1,568 @@
+"""Plans and their hierarchy: create, edit, reorder, delete, copy, and load as a tree.
+
+``load_tree`` reads a whole plan in a fixed number of statements (nodes, objectives,
+indicators, targets), whatever its size; pages and the API build on it.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, select
+
+from planner import periods
+from planner.errors import Conflict, Invalid, NotFound
+from planner.models import Indicator, NodeObjective, Organization, Plan, PlanNode, Scheme, SchemeLevel, Target
+from planner.models.base import utcnow
+from planner.models.plan import (
+    IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, PlanCreate, PlanUpdate, TargetIn,
+)
+from planner.services import orgs
+
+EDITABLE_STATUSES = ("draft", "returned")
+PERCENT_UNITS = {"%", "persen", "persentase"}
+
+
+# ---------------------------------------------------------------- plans
+
+def get_plan(s: Session, plan_id: int) -> Plan:
+    plan = s.get(Plan, plan_id)
+    if plan is None:
+        raise NotFound("Rencana tidak ditemukan.")
+    return plan
+
+
+def list_plans(s: Session, org_ids: Iterable[int] | None = None, kind: str | None = None,
+               year: int | None = None) -> list[Plan]:
+    q = select(Plan)
+    if org_ids is not None:
+        q = q.where(Plan.organization_id.in_(list(org_ids)))
+    if kind:
+        q = q.where(Plan.kind == kind)
+    if year:
+        q = q.where(Plan.first_year <= year, Plan.last_year >= year)
+    return list(s.exec(q.order_by(Plan.kind.desc(), Plan.first_year.desc(), Plan.revision_number.desc())))
+
+
+def create_plan(s: Session, data: PlanCreate) -> Plan:
+    org = orgs.get(s, data.organization_id)
+    scheme = orgs.scheme_by_key(s, data.scheme)
+    if data.kind == "renja":
+        if data.year is None:
+            raise Invalid("Tahun Renja wajib diisi.", field="year")
+        first = last = data.year
+    else:
+        first, last = data.first_year, data.last_year
+        if first is None:
+            raise Invalid("Tahun awal Renstra wajib diisi.", field="first_year")
+        if last is None:
+            raise Invalid("Tahun akhir Renstra wajib diisi.", field="last_year")
+        if not 0 <= last - first <= 9:
+            raise Invalid("Periode Renstra harus 1–10 tahun dan tahun akhir tidak sebelum tahun awal.",
+                          field="last_year")
+    if s.exec(select(Plan).where(Plan.organization_id == org.id, Plan.kind == data.kind,
+                                 Plan.first_year == first, Plan.revision_number == 0)).first():
+        what = f"Renja {first}" if data.kind == "renja" else f"Renstra {first}–{last}"
+        raise Invalid(f"{org.name} sudah memiliki {what}.", field="year" if data.kind == "renja" else "first_year")
+    plan = Plan(organization_id=org.id, kind=data.kind, scheme_id=scheme.id, first_year=first, last_year=last,
+                name=data.name.strip(), vision=data.vision, missions=data.missions)
+    if data.kind == "renja":
+        plan.renstra_id = _check_renstra(s, org.id, first, data.renstra_id)
+    s.add(plan)
+    s.flush()
+    return plan
+
+
+def _check_renstra(s: Session, org_id: int, year: int, renstra_id: int | None) -> int | None:
+    """The Renstra a Renja follows: the one given, else the organisation's Renstra covering the year."""
+    if renstra_id is None:
+        found = s.exec(select(Plan).where(Plan.organization_id == org_id, Plan.kind == "renstra",
+                                          Plan.first_year <= year, Plan.last_year >= year)
+                       .order_by(Plan.revision_number.desc())).first()
+        return found.id if found else None
+    renstra = s.get(Plan, renstra_id)
+    if renstra is None or renstra.kind != "renstra":
+        raise Invalid("Renstra acuan tidak ditemukan.", field="renstra_id")
+    if not renstra.first_year <= year <= renstra.last_year:
+        raise Invalid(f"Tahun {year} di luar periode Renstra {renstra.period_label}.", field="renstra_id")
+    return renstra.id
+
+
+def update_plan(s: Session, plan: Plan, data: PlanUpdate) -> Plan:
+    changes = data.model_dump(exclude_unset=True)
+    if "renstra_id" in changes and plan.kind == "renja":
+        plan.renstra_id = _check_renstra(s, plan.organization_id, plan.first_year, changes.pop("renstra_id"))
+    changes.pop("renstra_id", None)
+    for key, value in changes.items():
+        if value is not None:
+            setattr(plan, key, value.strip() if isinstance(value, str) else value)
+    plan.updated_at = utcnow()
+    s.add(plan)
+    s.flush()
+    return plan
+
+
+def ensure_editable(plan: Plan) -> None:
+    if plan.status not in EDITABLE_STATUSES:
+        raise Conflict(f"Rencana berstatus '{plan.status_label}' tidak dapat diubah; buka revisi bila perlu.",
+                       field="status")
+
+
+# ---------------------------------------------------------------- the tree
+
+@dataclass
+class TreeNode:
+    node: PlanNode
+    depth: int
+    level: SchemeLevel | None
+    objectives: list[NodeObjective] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    children: list["TreeNode"] = field(default_factory=list)
+
+
+@dataclass
+class Tree:
+    plan: Plan
+    levels: list[SchemeLevel]
+    roots: list[TreeNode]
+    by_id: dict[int, TreeNode]
+    targets: dict[int, list[Target]]
+
+    def walk(self) -> Iterable[TreeNode]:
+        stack = list(reversed(self.roots))
+        while stack:
+            tn = stack.pop()
+            yield tn
+            stack.extend(reversed(tn.children))
+
+    def ancestors(self, node_id: int) -> list[PlanNode]:
+        out, tn = [], self.by_id.get(node_id)
+        while tn is not None and tn.node.parent_id is not None:
+            tn = self.by_id.get(tn.node.parent_id)
+            if tn:
+                out.append(tn.node)
+        return list(reversed(out))
+
+    def target_map(self, indicator_id: int) -> dict[tuple[int, str], Target]:
+        return {(t.year, t.period): t for t in self.targets.get(indicator_id, [])}
+
+    @property
+    def indicator_count(self) -> int:
+        return sum(len(tn.indicators) for tn in self.by_id.values())
+
+
+def load_tree(s: Session, plan: Plan) -> Tree:
+    """The whole plan in five statements: levels, nodes, objectives, indicators, targets."""
+    levels = orgs.scheme_levels(s, plan.scheme_id)
+    by_kind = {lv.kind: lv for lv in levels}
+    nodes = s.exec(select(PlanNode).where(PlanNode.plan_id == plan.id)
+                   .order_by(PlanNode.position, PlanNode.id)).all()
+    objectives = s.exec(select(NodeObjective).join(PlanNode, NodeObjective.node_id == PlanNode.id)
+                        .where(PlanNode.plan_id == plan.id).order_by(NodeObjective.position)).all()
+    indicators = s.exec(select(Indicator).where(Indicator.plan_id == plan.id)
+                        .order_by(Indicator.position, Indicator.id)).all()
+    targets = s.exec(select(Target).join(Indicator, Target.indicator_id == Indicator.id)
+                     .where(Indicator.plan_id == plan.id).order_by(Target.year, Target.period)).all()
+
+    by_id = {n.id: TreeNode(node=n, depth=0, level=by_kind.get(n.kind)) for n in nodes}
+    for o in objectives:
+        by_id[o.node_id].objectives.append(o)
+    for ind in indicators:
+        by_id[ind.node_id].indicators.append(ind)
+    target_map: dict[int, list[Target]] = defaultdict(list)
+    for t in targets:
+        target_map[t.indicator_id].append(t)
+    roots: list[TreeNode] = []
+    for n in nodes:
+        parent = by_id.get(n.parent_id) if n.parent_id else None
+        (parent.children if parent else roots).append(by_id[n.id])
+    tree = Tree(plan=plan, levels=levels, roots=roots, by_id=by_id, targets=dict(target_map))
+    for tn in tree.walk():
+        for child in tn.children:
+            child.depth = tn.depth + 1
+    return tree
+
+
+def filter_tree(tree: Tree, query: str) -> set[int]:
+    """Node ids to show for a search: matching nodes or indicators, with their ancestors."""
+    q = query.strip().lower()
+    if not q:
+        return set(tree.by_id)
+    keep: set[int] = set()
+    for tn in tree.walk():
+        hay = [tn.node.code, tn.node.name] + [i.name for i in tn.indicators] + [i.code or "" for i in tn.indicators]
+        if any(q in h.lower() for h in hay):
+            keep.add(tn.node.id)
+            keep.update(a.id for a in tree.ancestors(tn.node.id))
+    return keep
+
+
+# ---------------------------------------------------------------- nodes
+
+def get_node(s: Session, node_id: int) -> PlanNode:
+    node = s.get(PlanNode, node_id)
+    if node is None:
+        raise NotFound("Simpul rencana tidak ditemukan.")
+    return node
+
+
+def _level_for(s: Session, plan: Plan, parent: PlanNode | None, kind: str) -> SchemeLevel:
+    levels = orgs.scheme_levels(s, plan.scheme_id)
+    allowed = allowed_child_levels(levels, plan, parent)
+    match = next((lv for lv in allowed if lv.kind == kind), None)
+    if match is None:
+        names = ", ".join(lv.label for lv in allowed) or "tidak ada (tingkat terbawah)"
+        raise Invalid(f"Jenis '{kind}' tidak boleh di sini. Yang boleh: {names}.", field="kind")
+    return match
+
+
+def allowed_child_levels(levels: list[SchemeLevel], plan: Plan, parent: PlanNode | None) -> list[SchemeLevel]:
+    """A Renja starts at the first non-strategic level; a Renstra at the first level.
+    Below a node comes exactly the next level of the scheme."""
+    if parent is None:
+        if plan.kind == "renja":
+            return [next(lv for lv in levels if not lv.strategic)]
+        return levels[:1]
+    depth = next((lv.depth for lv in levels if lv.kind == parent.kind), None)
+    return [lv for lv in levels if depth is not None and lv.depth == depth + 1]
+
+
+def _check_code(s: Session, plan: Plan, level: SchemeLevel, parent: PlanNode | None, code: str,
+                node_id: int | None = None) -> None:
+    if level.code_pattern and not re.fullmatch(level.code_pattern, code):
+        raise Invalid(f"Kode '{code}' tidak sesuai format {level.label} (contoh: {level.code_example}).",
+                      field="code")
+    if level.prefix_from_parent and parent is not None and not code.startswith(parent.code + "."):
+        raise Invalid(f"Kode {level.label} harus diawali kode induknya '{parent.code}.'.", field="code")
+    clash = s.exec(select(PlanNode.id).where(PlanNode.plan_id == plan.id, PlanNode.code == code)).first()
+    if clash is not None and clash != node_id:
+        raise Invalid(f"Kode '{code}' sudah dipakai di rencana ini.", field="code")
+
+
+def _check_serves(s: Session, plan: Plan, serves_id: int | None) -> None:
+    if serves_id is None:
+        return
+    target = s.get(PlanNode, serves_id)
+    if target is None:
+        raise Invalid("Sasaran strategis yang dilayani tidak ditemukan.", field="serves_id")
+    if plan.kind == "renja" and target.plan_id != plan.renstra_id:
+        raise Invalid("Sasaran yang dilayani harus berasal dari Renstra acuan Renja ini.", field="serves_id")
+    if plan.kind == "renstra" and target.plan_id != plan.id:
+        raise Invalid("Sasaran yang dilayani harus berasal dari Renstra yang sama.", field="serves_id")
+
+
+def create_node(s: Session, plan: Plan, data: NodeCreate) -> PlanNode:
+    parent = get_node(s, data.parent_id) if data.parent_id else None
+    if parent is not None and parent.plan_id != plan.id:
+        raise Invalid("Induk berasal dari rencana lain.", field="parent_id")
+    level = _level_for(s, plan, parent, data.kind)
+    _check_code(s, plan, level, parent, data.code)
+    _check_serves(s, plan, data.serves_id)
+    position = s.exec(select(func.coalesce(func.max(PlanNode.position), -1) + 1)
+                      .where(PlanNode.plan_id == plan.id, PlanNode.parent_id == data.parent_id)).one()
+    node = PlanNode.model_validate(data.model_dump(exclude={"objectives"}),
+                                   update={"plan_id": plan.id, "position": position})
+    s.add(node)
+    s.flush()
+    _replace_objectives(s, node, data.objectives)
+    return node
+
+
+def update_node(s: Session, node: PlanNode, data: NodeUpdate) -> PlanNode:
+    plan = get_plan(s, node.plan_id)
+    changes = data.model_dump(exclude_unset=True)
+    if "code" in changes and changes["code"] is not None and changes["code"] != node.code:
+        parent = get_node(s, node.parent_id) if node.parent_id else None
+        level = _level_for(s, plan, parent, node.kind)
+        _check_code(s, plan, level, parent, changes["code"].strip(), node.id)
+    if "serves_id" in changes:
+        _check_serves(s, plan, changes["serves_id"])
+    objectives = changes.pop("objectives", None)
+    for key, value in changes.items():
+        if value is None and key not in ("serves_id", "pagu", "activity_type"):
+            continue
+        setattr(node, key, value.strip() if isinstance(value, str) else value)
+    s.add(node)
+    s.flush()
+    if objectives is not None:
+        _replace_objectives(s, node, objectives)
+    return node
+
+
+def _replace_objectives(s: Session, node: PlanNode, texts: list[str]) -> None:
+    """Keep objectives that still exist (indicators point at them), add new ones, drop the rest."""
+    wanted = [t.strip() for t in texts if t and t.strip()]
+    existing = s.exec(select(NodeObjective).where(NodeObjective.node_id == node.id)).all()
+    by_text = {o.text: o for o in existing}
+    for pos, text in enumerate(wanted):
+        obj = by_text.pop(text, None) or NodeObjective(node_id=node.id, text=text)
+        obj.position = pos
+        s.add(obj)
+    for gone in by_text.values():
+        s.delete(gone)
+    s.flush()
+
+
+def move_node(s: Session, node: PlanNode, direction: str) -> None:
+    """Swap with the previous or next sibling; positions are renumbered so they stay dense."""
+    siblings = list(s.exec(select(PlanNode).where(PlanNode.plan_id == node.plan_id,
+                                                 PlanNode.parent_id == node.parent_id)
+                           .order_by(PlanNode.position, PlanNode.id)))
+    _move_in(siblings, node, direction)
+    s.flush()
+
+
+def _move_in(items: list, item, direction: str) -> None:
+    i = items.index(item)
+    j = i - 1 if direction == "up" else i + 1
+    if 0 <= j < len(items):
+        items[i], items[j] = items[j], items[i]
+    for pos, it in enumerate(items):
+        it.position = pos
+
+
+@dataclass
+class SubtreeCount:
+    nodes: int
+    indicators: int
+    targets: int
+
+    @property
+    def has_dependents(self) -> bool:
+        return self.nodes > 1 or self.indicators > 0
+
+
+def subtree_ids(s: Session, node: PlanNode) -> list[int]:
+    rows = s.exec(select(PlanNode.id, PlanNode.parent_id).where(PlanNode.plan_id == node.plan_id)).all()
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for nid, pid in rows:
+        children[pid].append(nid)
+    out, stack = [], [node.id]
+    while stack:
+        nid = stack.pop()
+        out.append(nid)
+        stack.extend(children[nid])
+    return out
+
+
+def count_subtree(s: Session, node: PlanNode) -> SubtreeCount:
+    ids = subtree_ids(s, node)
+    n_ind = s.exec(select(func.count()).select_from(Indicator).where(Indicator.node_id.in_(ids))).one()
+    n_tgt = s.exec(select(func.count()).select_from(Target).join(Indicator, Target.indicator_id == Indicator.id)
+                   .where(Indicator.node_id.in_(ids))).one()
+    return SubtreeCount(nodes=len(ids), indicators=n_ind, targets=n_tgt)
+
+
+def delete_node(s: Session, node: PlanNode) -> SubtreeCount:
+    """Remove a node with everything below it, in the caller's one transaction."""
+    count = count_subtree(s, node)
+    ids = subtree_ids(s, node)
+    ind_ids = select(Indicator.id).where(Indicator.node_id.in_(ids))
+    # Explicit order instead of relying on ON DELETE CASCADE alone: the same on every database.
+    s.exec(delete(Target).where(Target.indicator_id.in_(ind_ids)))
+    s.exec(delete(Indicator).where(Indicator.node_id.in_(ids)))
+    s.exec(delete(NodeObjective).where(NodeObjective.node_id.in_(ids)))
+    s.exec(delete(PlanNode).where(PlanNode.id.in_(ids)))
+    return count
+
+
+# ---------------------------------------------------------------- indicators and targets
+
+def get_indicator(s: Session, indicator_id: int) -> Indicator:
+    ind = s.get(Indicator, indicator_id)
+    if ind is None:
+        raise NotFound("Indikator tidak ditemukan.")
+    return ind
+
+
+def _check_indicator_rules(s: Session, ind: Indicator | IndicatorCreate, plan_id: int, node_id: int,
+                           indicator_id: int | None = None) -> None:
+    # formulas.md §1.2: percentages and indices are never summed.
+    if ind.accumulation == "sum" and ind.unit.strip().lower() in PERCENT_UNITS:
+        raise Invalid("Indikator persentase tidak boleh berakumulasi 'kumulatif (jumlah)': pilih nilai akhir, "
+                      "rata-rata, atau rasio.", field="accumulation")
+    if ind.polarity == "band" and ind.target_type != "range":
+        raise Invalid("Polaritas 'rentang' memerlukan jenis target 'rentang' (batas bawah dan atas).",
+                      field="target_type")
+    if ind.code:
+        clash = s.exec(select(Indicator.id).where(Indicator.plan_id == plan_id, Indicator.code == ind.code)).first()
+        if clash is not None and clash != indicator_id:
+            raise Invalid(f"Kode indikator '{ind.code}' sudah dipakai di rencana ini.", field="code")
+    objective_id = getattr(ind, "objective_id", None)
+    if objective_id is not None:
+        obj = s.get(NodeObjective, objective_id)
+        if obj is None or obj.node_id != node_id:
+            raise Invalid("Sasaran yang diukur harus milik simpul indikator ini.", field="objective_id")
+
+
+def create_indicator(s: Session, node: PlanNode, data: IndicatorCreate) -> Indicator:
+    plan = get_plan(s, node.plan_id)
+    _check_indicator_rules(s, data, plan.id, node.id)
+    position = s.exec(select(func.coalesce(func.max(Indicator.position), -1) + 1)
+                      .where(Indicator.node_id == node.id)).one()
+    ind = Indicator.model_validate(data.model_dump(exclude={"targets"}),
+                                   update={"plan_id": plan.id, "node_id": node.id, "position": position})
+    s.add(ind)
+    s.flush()
+    set_targets(s, ind, plan, data.targets)
+    return ind
+
+
+def update_indicator(s: Session, ind: Indicator, data: IndicatorUpdate) -> Indicator:
+    changes = data.model_dump(exclude_unset=True)
+    version = changes.pop("version", None)
+    if version is not None and version != ind.version:
+        raise Conflict("Indikator telah diubah orang lain sejak Anda membukanya; muat ulang lalu ulangi.",
+                       field="version")
+    nullable = {"baseline_value", "baseline_year", "baseline_text", "objective_id", "code"}
+    for key, value in changes.items():
+        if value is None and key not in nullable:
+            continue
+        setattr(ind, key, value.strip() if isinstance(value, str) and key != "code" else value)
+    _check_indicator_rules(s, ind, ind.plan_id, ind.node_id, ind.id)
+    ind.version += 1
+    s.add(ind)
+    s.flush()
+    return ind
+
+
+def move_indicator(s: Session, ind: Indicator, direction: str) -> None:
+    siblings = list(s.exec(select(Indicator).where(Indicator.node_id == ind.node_id)
+                           .order_by(Indicator.position, Indicator.id)))
+    _move_in(siblings, ind, direction)
+    s.flush()
+
+
+def delete_indicator(s: Session, ind: Indicator) -> None:
+    s.exec(delete(Target).where(Target.indicator_id == ind.id))
+    s.delete(ind)
+    s.flush()
+
+
+def target_periods(plan: Plan, ind: Indicator) -> list[tuple[int, str]]:
+    """The (year, period) cells of an indicator's target grid.
+
+    A Renstra has one annual target per year; a Renja the annual target and the periods the
+    indicator's frequency asks for (TW I–IV, semesters or months)."""
+    if plan.kind == "renstra":
+        return [(y, periods.ANNUAL) for y in plan.years]
+    return [(plan.first_year, periods.ANNUAL)] + [(plan.first_year, p) for p in periods.for_frequency(ind.frequency)]
+
+
+def _check_target(plan: Plan, ind: Indicator, t: TargetIn, where: str) -> Target | None:
+    if not plan.first_year <= t.year <= plan.last_year:
+        raise Invalid(f"{where}: tahun {t.year} di luar periode rencana {plan.period_label}.", field="year")
+    if not periods.is_valid(t.period):
+        raise Invalid(f"{where}: periode '{t.period}' tidak dikenal (Y, TW1–TW4, S1–S2, M01–M12).",
+                      field="period")
+    if plan.kind == "renstra" and t.period != periods.ANNUAL:
+        raise Invalid(f"{where}: target Renstra hanya per tahun (periode Y).", field="period")
+    if ind.target_type == "qualitative":
+        text = (t.text or "").strip()
+        return Target(indicator_id=ind.id, year=t.year, period=t.period, text=text) if text else None
+    if ind.target_type == "range":
+        if t.lower is None and t.upper is None:
+            return None
+        if t.lower is None or t.upper is None:
+            raise Invalid(f"{where}: target rentang memerlukan batas bawah dan batas atas.", field="lower")
+        if t.lower > t.upper:
+            raise Invalid(f"{where}: batas bawah ({t.lower:g}) lebih besar dari batas atas ({t.upper:g}).",
+                          field="lower")
+        return Target(indicator_id=ind.id, year=t.year, period=t.period, lower=t.lower, upper=t.upper)
+    if t.value is None:
+        if t.text:
+            raise Invalid(f"{where}: target harus berupa angka, bukan '{t.text}'.", field="value")
+        return None
+    return Target(indicator_id=ind.id, year=t.year, period=t.period, value=t.value)
+
+
+def set_targets(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn]) -> list[Target]:
+    """Replace the indicator's targets with the given cells (empty cells are dropped)."""
+    rows: dict[tuple[int, str], Target] = {}
+    for i, t in enumerate(targets):
+        where = f"Target {periods.label(t.period)} {t.year}"
+        row = _check_target(plan, ind, t, where)
+        if (t.year, t.period) in rows:
+            raise Invalid(f"{where} diisi dua kali.", field=f"targets[{i}].period")
+        if row is not None:
+            rows[(t.year, t.period)] = row
+    s.exec(delete(Target).where(Target.indicator_id == ind.id))
+    s.add_all(rows.values())
+    s.flush()
+    return list(rows.values())
+
+
+# ---------------------------------------------------------------- copying
+
+def _clone(s: Session, src_nodes: list[TreeNode], dest: Plan, parent_id: int | None,
+           serves_id: int | None, target_fn: Callable[[Indicator], list[TargetIn]]) -> None:
+    for pos, tn in enumerate(src_nodes):
+        src = tn.node
+        serves = serves_id if serves_id is not None else src.serves_id
+        node = PlanNode(plan_id=dest.id, parent_id=parent_id, kind=src.kind, code=src.code, name=src.name,
+                        position=pos, activity_type=src.activity_type, unit_in_charge=src.unit_in_charge,
+                        location=src.location, funding_source=src.funding_source, description=src.description,
+                        serves_id=serves, source_id=src.id)  # pagu is per year: never carried
+        s.add(node)
+        s.flush()
+        objective_map = {}
+        for o in tn.objectives:
+            new_o = NodeObjective(node_id=node.id, text=o.text, position=o.position)
+            s.add(new_o)
+            s.flush()
+            objective_map[o.id] = new_o.id
+        for ind in tn.indicators:
+            data = ind.model_dump(include=set(IndicatorCreate.model_fields) - {"targets", "objective_id"})
+            new = Indicator.model_validate(data, update={"plan_id": dest.id, "node_id": node.id,
+                                                          "position": ind.position, "source_id": ind.id,
+                                                          "objective_id": objective_map.get(ind.objective_id)})
+            s.add(new)
+            s.flush()
+            set_targets(s, new, dest, target_fn(ind))
+        _clone(s, tn.children, dest, node.id, None, target_fn)
+
+
+def renja_from_renstra(s: Session, renstra: Plan, year: int, name: str | None = None) -> Plan:
+    """Next year's Renja from the Renstra: its programs and activities, with that year's targets.
+
+    Tujuan and sasaran stay in the Renstra; each copied program serves the sasaran it sat under."""
+    if not renstra.first_year <= year <= renstra.last_year:
+        raise Invalid(f"Tahun {year} di luar periode Renstra {renstra.period_label}.", field="year")
+    org = s.get(Organization, renstra.organization_id)
+    scheme_key = _scheme_key(s, renstra)
+    plan = create_plan(s, PlanCreate(organization_id=org.id, kind="renja", scheme=scheme_key, year=year,
+                                     renstra_id=renstra.id, name=name or f"Rencana Kerja {org.name} Tahun {year}"))
+    tree = load_tree(s, renstra)
+
+    def year_targets(ind: Indicator) -> list[TargetIn]:
+        t = tree.target_map(ind.id).get((year, periods.ANNUAL))
+        return [TargetIn(year=year, period="Y", value=t.value, lower=t.lower, upper=t.upper, text=t.text)] if t else []
+
+    for tn in tree.walk():
+        if tn.level is not None and tn.level.strategic:
+            operational = [c for c in tn.children if c.level is not None and not c.level.strategic]
+            _clone(s, operational, plan, None, tn.node.id, year_targets)
+    return plan
+
+
+def renja_from_previous(s: Session, previous: Plan, year: int, name: str | None = None) -> Plan:
+    """Next year's Renja carrying last year's structure and indicator metadata; targets start empty."""
+    if previous.kind != "renja":
+        raise Invalid("Sumber harus sebuah Renja.", field="source")
+    org = s.get(Organization, previous.organization_id)
+    plan = create_plan(s, PlanCreate(organization_id=org.id, kind="renja", scheme=_scheme_key(s, previous),
+                                     year=year, name=name or f"Rencana Kerja {org.name} Tahun {year}"))
+    tree = load_tree(s, previous)
+    _clone(s, tree.roots, plan, None, None, lambda ind: [])
+    if plan.renstra_id != previous.renstra_id:  # the sasaran served belong to another Renstra now
+        for n in s.exec(select(PlanNode).where(PlanNode.plan_id == plan.id)):
+            n.serves_id = None
+    s.flush()
+    return plan
+
+
+def _scheme_key(s: Session, plan: Plan) -> str:
+    return s.get(Scheme, plan.scheme_id).key

@@ -1,0 +1,74 @@
+"""The web layer: extensions, one blueprint per area, error pages, template filters."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, request, session as flask_session
+from flask_babel import Babel
+from flask_htmx import HTMX
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from planner import db
+from planner.errors import DomainError
+from planner.web import filters
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+htmx = HTMX()
+LANGUAGES = ("id", "en")
+
+
+def _select_locale() -> str:
+    return flask_session.get("lang") or request.accept_languages.best_match(LANGUAGES) or "id"
+
+
+def init_app(app: Flask) -> None:
+    csrf.init_app(app)
+    htmx.init_app(app)
+    Babel(app, locale_selector=_select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Silakan masuk terlebih dahulu."
+    login_manager.session_protection = "basic"
+    login_manager.unauthorized_handler(_unauthorized)
+    filters.register(app)
+    app.after_request(db.commit_or_rollback)
+    app.after_request(_vary_on_htmx)
+
+    from planner.web import api, auth, plans
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(plans.bp)
+    app.register_blueprint(api.bp)
+    app.add_url_rule("/healthz", "healthz", api.healthz)
+    csrf.exempt(api.bp)  # the API authenticates with bearer tokens, never with the session cookie
+    app.register_error_handler(DomainError, _domain_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+
+
+def _vary_on_htmx(response):
+    response.vary.add("HX-Request")
+    return response
+
+
+def _domain_error(exc: DomainError):
+    from planner.web.helpers import render_error
+
+    if request.blueprint == "api" or request.path.startswith("/api/"):
+        return jsonify(exc.as_dict()), exc.status
+    return render_error(exc.status, exc.message)
+
+
+def _csrf_error(exc: CSRFError):
+    from planner.web.helpers import render_error
+
+    return render_error(400, "Formulir kedaluwarsa atau tidak sah (token CSRF). Muat ulang halaman lalu coba lagi.")
+
+
+def _unauthorized():
+    """An expired session during an htmx request sends the whole page to the login form."""
+    from flask import redirect, url_for
+
+    target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+    if request.headers.get("HX-Request"):
+        return "", 401, {"HX-Redirect": target}
+    return redirect(target)

@@ -1,0 +1,307 @@
+"""JSON API under /api/v1: the same services and permissions as the pages.
+
+Errors are always ``{"error": {"code", "message", "field"}}``. Clients authenticate with
+``POST /api/v1/auth/token`` and then ``Authorization: Bearer <token>``.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Blueprint, current_app, g, jsonify, request
+from pydantic import ValidationError
+from sqlalchemy import text
+from sqlmodel import select
+
+from planner import db
+from planner.errors import Conflict, DomainError, Invalid, from_pydantic
+from planner.models import Indicator, Plan, PlanNode, Scheme, Target
+from planner.models.plan import IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, PlanCreate, TargetIn
+from planner.permissions import principal_for, require
+from planner.services import accounts, orgs, plans
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+PUBLIC = {"api.token", "api.openapi"}
+
+
+class Unauthorized(DomainError):
+    status = 401
+    code = "unauthorized"
+
+
+@bp.before_request
+def _authenticate():
+    if request.endpoint in PUBLIC:
+        return
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    user = accounts.user_for_token(db.session(), token.strip()) if scheme.lower() == "bearer" and token else None
+    if user is None:
+        raise Unauthorized("Token tidak ada, salah, kedaluwarsa, atau dicabut.")
+    g.api_user = user
+    g.principal = principal_for(db.session(), user)
+
+
+def _body(model=None):
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise Invalid("Badan permintaan harus berupa objek JSON.", field=None)
+    if model is None:
+        return data
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise from_pydantic(exc) from exc
+
+
+def _num(v):
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    return v
+
+
+# ---------------------------------------------------------------- serialisers
+
+def org_json(o) -> dict:
+    return {"id": o.id, "code": o.code, "name": o.name, "parent_id": o.parent_id, "kind": o.kind}
+
+
+def plan_json(p: Plan) -> dict:
+    out = {"id": p.id, "organization_id": p.organization_id, "kind": p.kind, "name": p.name, "status": p.status,
+           "first_year": p.first_year, "last_year": p.last_year, "year": p.year, "renstra_id": p.renstra_id,
+           "revision_number": p.revision_number, "revision_of_id": p.revision_of_id,
+           "scheme": _scheme_key(p), "vision": p.vision, "missions": p.missions}
+    return out
+
+
+def _scheme_key(p: Plan) -> str:
+    cache = g.setdefault("scheme_keys", {})
+    if p.scheme_id not in cache:
+        cache[p.scheme_id] = db.session().get(Scheme, p.scheme_id).key
+    return cache[p.scheme_id]
+
+
+def target_json(t: Target) -> dict:
+    out = {"year": t.year, "period": t.period}
+    if t.text is not None:
+        out["text"] = t.text
+    elif t.lower is not None or t.upper is not None:
+        out.update(lower=t.lower, upper=t.upper)
+    else:
+        out["value"] = t.value
+    return out
+
+
+def indicator_json(ind: Indicator, targets: list[Target]) -> dict:
+    fields = ("id", "code", "name", "level", "unit", "definition", "formula", "data_source", "collection_method",
+              "frequency", "responsible", "polarity", "accumulation", "target_type", "weight", "ratio_factor",
+              "rationale", "objective_id", "version", "node_id")
+    out = {f: getattr(ind, f) for f in fields}
+    out["baseline"] = {"value": ind.baseline_value, "year": ind.baseline_year, "text": ind.baseline_text}
+    out["targets"] = [target_json(t) for t in targets]
+    return out
+
+
+def node_json(tn, tree) -> dict:
+    n = tn.node
+    return {"id": n.id, "kind": n.kind, "code": n.code, "name": n.name, "parent_id": n.parent_id,
+            "position": n.position, "activity_type": n.activity_type, "unit_in_charge": n.unit_in_charge,
+            "location": n.location, "pagu": _num(n.pagu), "funding_source": n.funding_source,
+            "serves_id": n.serves_id, "objectives": [{"id": o.id, "text": o.text} for o in tn.objectives],
+            "indicators": [indicator_json(i, tree.targets.get(i.id, [])) for i in tn.indicators],
+            "children": [node_json(c, tree) for c in tn.children]}
+
+
+# ---------------------------------------------------------------- auth
+
+@bp.post("/auth/token")
+def token():
+    data = _body()
+    user = accounts.authenticate(db.session(), str(data.get("username", "")), str(data.get("password", "")))
+    if user is None:
+        raise Unauthorized("Nama pengguna atau kata sandi salah.", field="password")
+    tok, row = accounts.issue_token(db.session(), user, current_app.config["API_TOKEN_HOURS"])
+    return jsonify(token=tok, expires_at=row.expires_at.isoformat()), 201
+
+
+@bp.delete("/auth/token")
+def revoke():
+    _, _, tok = request.headers.get("Authorization", "").partition(" ")
+    accounts.revoke_token(db.session(), tok.strip())
+    return "", 204
+
+
+# ---------------------------------------------------------------- organisations and plans
+
+@bp.get("/organizations")
+def organizations():
+    p = g.principal
+    rows = [o for o in orgs.all_orgs(db.session()) if p.is_admin or o.id in p.readable_orgs]
+    return jsonify(organizations=[org_json(o) for o in rows])
+
+
+@bp.get("/plans")
+def list_plans():
+    p = g.principal
+    org_id = request.args.get("organization_id", type=int)
+    scope = None if p.is_admin else p.readable_orgs
+    ids = [org_id] if org_id is not None else scope
+    if org_id is not None and scope is not None and org_id not in scope:
+        ids = []
+    rows = plans.list_plans(db.session(), ids, kind=request.args.get("kind"), year=request.args.get("year", type=int))
+    return jsonify(plans=[plan_json(pl) for pl in rows])
+
+
+@bp.post("/plans")
+def create_plan():
+    data = _body(PlanCreate)
+    require(g.principal, "plan.create", orgs.get(db.session(), data.organization_id))
+    plan = plans.create_plan(db.session(), data)
+    return jsonify(plan_json(plan)), 201
+
+
+def _plan(plan_id: int, action: str = "plan.read") -> Plan:
+    plan = plans.get_plan(db.session(), plan_id)
+    require(g.principal, action, plan)
+    return plan
+
+
+@bp.get("/plans/<int:plan_id>")
+def get_plan(plan_id: int):
+    return jsonify(plan_json(_plan(plan_id)))
+
+
+@bp.get("/plans/<int:plan_id>/tree")
+def tree(plan_id: int):
+    plan = _plan(plan_id)
+    t = plans.load_tree(db.session(), plan)
+    return jsonify(plan=plan_json(plan), nodes=[node_json(tn, t) for tn in t.roots])
+
+
+def _editable(plan_id: int) -> Plan:
+    plan = _plan(plan_id, "plan.edit")
+    plans.ensure_editable(plan)
+    return plan
+
+
+def _one_node_json(node: PlanNode) -> dict:
+    t = plans.load_tree(db.session(), plans.get_plan(db.session(), node.plan_id))
+    return node_json(t.by_id[node.id], t)
+
+
+@bp.post("/plans/<int:plan_id>/nodes")
+def create_node(plan_id: int):
+    plan = _editable(plan_id)
+    node = plans.create_node(db.session(), plan, _body(NodeCreate))
+    return jsonify(_one_node_json(node)), 201
+
+
+def _node(node_id: int) -> PlanNode:
+    """Every node route of the API changes the plan, so the plan must be editable."""
+    node = plans.get_node(db.session(), node_id)
+    _editable(node.plan_id)
+    return node
+
+
+@bp.put("/nodes/<int:node_id>")
+def update_node(node_id: int):
+    node = _node(node_id)
+    plans.update_node(db.session(), node, _body(NodeUpdate))
+    return jsonify(_one_node_json(node))
+
+
+@bp.delete("/nodes/<int:node_id>")
+def delete_node(node_id: int):
+    """Deleting a node with children or indicators needs ``?confirm=true``: nothing is lost by accident."""
+    node = _node(node_id)
+    count = plans.count_subtree(db.session(), node)
+    if count.has_dependents and request.args.get("confirm") not in ("1", "true"):
+        raise Conflict(f"Simpul memiliki {count.nodes - 1} simpul turunan dan {count.indicators} indikator; "
+                          "ulangi dengan ?confirm=true untuk menghapus semuanya.", field="confirm", code="confirm_required")
+    plans.delete_node(db.session(), node)
+    return jsonify(deleted={"nodes": count.nodes, "indicators": count.indicators, "targets": count.targets})
+
+
+@bp.post("/nodes/<int:node_id>/indicators")
+def create_indicator(node_id: int):
+    node = _node(node_id)
+    data = _body()
+    if isinstance(data.get("baseline"), dict):  # the tree's shape is accepted as input too
+        base = data.pop("baseline")
+        data.setdefault("baseline_value", base.get("value"))
+        data.setdefault("baseline_year", base.get("year"))
+        data.setdefault("baseline_text", base.get("text"))
+    try:
+        model = IndicatorCreate.model_validate(data)
+    except ValidationError as exc:
+        raise from_pydantic(exc) from exc
+    ind = plans.create_indicator(db.session(), node, model)
+    return jsonify(indicator_json(ind, _targets(ind))), 201
+
+
+def _targets(ind: Indicator) -> list[Target]:
+    return list(db.session().exec(select(Target).where(Target.indicator_id == ind.id)
+                                  .order_by(Target.year, Target.period)))
+
+
+def _indicator(indicator_id: int) -> tuple[Indicator, Plan]:
+    ind = plans.get_indicator(db.session(), indicator_id)
+    return ind, (_plan(ind.plan_id) if request.method == "GET" else _editable(ind.plan_id))
+
+
+@bp.get("/indicators/<int:indicator_id>")
+def get_indicator(indicator_id: int):
+    ind, _ = _indicator(indicator_id)
+    return jsonify(indicator_json(ind, _targets(ind)))
+
+
+@bp.put("/indicators/<int:indicator_id>")
+def update_indicator(indicator_id: int):
+    ind, _ = _indicator(indicator_id)
+    data = _body()
+    if isinstance(data.get("baseline"), dict):
+        base = data.pop("baseline")
+        data.setdefault("baseline_value", base.get("value"))
+        data.setdefault("baseline_year", base.get("year"))
+        data.setdefault("baseline_text", base.get("text"))
+    data.pop("targets", None)
+    try:
+        model = IndicatorUpdate.model_validate(data)
+    except ValidationError as exc:
+        raise from_pydantic(exc) from exc
+    plans.update_indicator(db.session(), ind, model)
+    return jsonify(indicator_json(ind, _targets(ind)))
+
+
+@bp.put("/indicators/<int:indicator_id>/targets")
+def put_targets(indicator_id: int):
+    ind, plan = _indicator(indicator_id)
+    payload = request.get_json(silent=True)
+    items = payload.get("targets") if isinstance(payload, dict) else payload
+    if not isinstance(items, list):
+        raise Invalid("Kirim daftar target: {\"targets\": [{year, period, value}]}.", field="targets")
+    cells = []
+    for i, item in enumerate(items):
+        try:
+            cells.append(TargetIn.model_validate(item))
+        except ValidationError as exc:
+            err = from_pydantic(exc)
+            raise Invalid(f"targets[{i}].{err.message}", field=f"targets[{i}].{err.field}") from exc
+    plans.set_targets(db.session(), ind, plan, cells)
+    ind.version += 1
+    return jsonify(indicator_json(ind, _targets(ind)))
+
+
+@bp.errorhandler(404)
+def _not_found(_exc):
+    return jsonify({"error": {"code": "not_found", "message": "Alamat API tidak dikenal.", "field": None}}), 404
+
+
+@bp.errorhandler(405)
+def _method(_exc):
+    return jsonify({"error": {"code": "method_not_allowed", "message": "Metode tidak diizinkan.", "field": None}}), 405
+
+
+def healthz():
+    """Liveness with a real database round trip; no login."""
+    db.session().exec(text("SELECT 1"))
+    return jsonify(status="ok")

@@ -1,0 +1,77 @@
+"""What every blueprint shares: page-or-fragment rendering, the current principal, form parsing."""
+from __future__ import annotations
+
+from typing import TypeVar
+
+from flask import g, render_template, request
+from flask_login import current_user
+from jinja2_fragments.flask import render_block
+from pydantic import ValidationError
+from sqlmodel import SQLModel
+
+from planner import db
+from planner.calc.formatting import parse_number
+from planner.errors import Invalid, from_pydantic
+from planner.permissions import Principal, principal_for
+from planner.web import htmx
+
+M = TypeVar("M", bound=SQLModel)
+
+
+def wants_fragment() -> bool:
+    """A fragment only for a real htmx request: not boosted navigation, not a history restore."""
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def render(template: str, block: str | None = None, status: int = 200, **ctx):
+    """The full page, or just its named block for an htmx request (jinja2-fragments style)."""
+    if block and wants_fragment():
+        return render_block(template, block, **ctx), status
+    return render_template(template, **ctx), status
+
+
+def render_error(status: int, message: str):
+    if wants_fragment():
+        # htmx 2 does not swap 4xx/5xx: the error goes to the page's message area instead.
+        return render_block("errors.html", "message", status=status, message=message), status, {
+            "HX-Retarget": "#flash", "HX-Reswap": "innerHTML"}
+    return render_template("errors.html", status=status, message=message), status
+
+
+def principal() -> Principal:
+    if "principal" not in g:
+        g.principal = principal_for(db.session(), current_user._get_current_object())
+    return g.principal
+
+
+def parse_form(model: type[M], form, numbers: tuple[str, ...] = (), partial: bool = False,
+               lists: tuple[str, ...] = ()) -> M:
+    """Validate a submitted form with the model; numbers accept Indonesian formats (1.234,5)."""
+    data: dict = {}
+    for key in form:
+        if key == "csrf_token":
+            continue
+        if key in lists:  # a textarea with one item per line
+            data[key] = [line.strip() for line in form.get(key, "").splitlines() if line.strip()]
+            continue
+        value = form.get(key, "").strip()
+        if key in numbers:
+            if value == "":
+                value = None
+            else:
+                try:
+                    value = parse_number(value)
+                except ValueError as exc:
+                    raise Invalid(f"{key}: {exc}", field=key) from exc
+        elif value == "" and partial:
+            value = None
+        data[key] = value
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise from_pydantic(exc) from exc
+
+
+def form_int(name: str) -> int | None:
+    value = (request.values.get(name) or "").strip()
+    return int(value) if value.isdigit() else None

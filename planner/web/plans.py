@@ -1,0 +1,460 @@
+"""Plans area: home, plan list, the Renstra/Renja tree editor, the indicator editor.
+
+Handlers are thin: parse the request, call ``planner.services.plans``, render a page or the
+named block an htmx request asks for.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, request, session as flask_session, url_for
+from flask_login import current_user, login_required
+from sqlmodel import select
+
+from planner import db, periods
+from planner.errors import Invalid
+from planner.models import Indicator, Organization, Plan, PlanNode, SchemeLevel
+from planner.models.plan import (
+    ACCUMULATION_LABELS, ACTIVITY_TYPE_LABELS, FREQUENCY_LABELS, LEVEL_LABELS, POLARITY_LABELS,
+    TARGET_TYPE_LABELS, IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, PlanCreate, PlanUpdate, TargetIn,
+)
+from planner.permissions import can, require
+from planner.services import orgs, plans
+from planner.calc.formatting import parse_number
+from planner.web.helpers import form_int, parse_form, principal, render, wants_fragment
+
+bp = Blueprint("plans", __name__)
+PLAN_TPL = "plans/plan.html"
+IND_TPL = "plans/indicator.html"
+INDICATOR_NUMBERS = ("baseline_value", "weight", "ratio_factor")
+LABELS = dict(levels=LEVEL_LABELS, polarities=POLARITY_LABELS, accumulations=ACCUMULATION_LABELS,
+              target_types=TARGET_TYPE_LABELS, frequencies=FREQUENCY_LABELS, activity_types=ACTIVITY_TYPE_LABELS)
+
+
+@bp.before_request
+@login_required
+def _logged_in():
+    """Every page of this area needs a logged-in user."""
+
+
+@bp.app_context_processor
+def _switchers():
+    """Organisation and year switchers of the layout, limited to what the user may read."""
+    if not current_user.is_authenticated:
+        return {}
+    p = principal()
+    all_orgs = orgs.all_orgs(db.session())
+    readable = [(o, d) for o, d in orgs.tree_order(all_orgs) if p.is_admin or o.id in p.readable_orgs]
+    return {"switch_orgs": readable, "current_org_id": flask_session.get("org_id"),
+            "current_year": flask_session.get("year", 2026), "labels": LABELS, "principal": p}
+
+
+# ---------------------------------------------------------------- home and plan list
+
+@bp.get("/")
+def home():
+    s = db.session()
+    p = principal()
+    org_id = flask_session.get("org_id")
+    org = s.get(Organization, org_id) if org_id else None
+    if org is not None and not (p.is_admin or org.id in p.readable_orgs):
+        org = None
+    year = flask_session.get("year", 2026)
+    scope = None if p.is_admin else p.readable_orgs
+    plan_list = plans.list_plans(s, [org.id] if org else scope, year=year)
+    org_names = {o.id: o.name for o in orgs.all_orgs(s)}
+    return render("plans/home.html", org=org, year=year, plans=plan_list, org_names=org_names)
+
+
+@bp.get("/switch")
+def switch():
+    org_id, year = form_int("org"), form_int("year")
+    if org_id is not None:
+        flask_session["org_id"] = org_id or None
+    elif request.args.get("org") == "":
+        flask_session.pop("org_id", None)
+    if year:
+        flask_session["year"] = year
+    return redirect(url_for("plans.home"))
+
+
+@bp.route("/plans/new", methods=["GET", "POST"])
+def new_plan():
+    s = db.session()
+    p = principal()
+    error = None
+    if request.method == "POST":
+        try:
+            plan = _create_from_form(s)
+            return redirect(url_for("plans.show", plan_id=plan.id))
+        except Invalid as exc:
+            error = exc
+    creatable = [(o, d) for o, d in orgs.tree_order(orgs.all_orgs(s))
+                 if can(p, "plan.create", o)]
+    sources = plans.list_plans(s, None if p.is_admin else p.readable_orgs)
+    return render("plans/new.html", error=error, form=request.form, orgs_for_create=creatable, sources=sources,
+                  status=422 if error else 200)
+
+
+def _create_from_form(s) -> Plan:
+    source = request.form.get("source", "empty")
+    source_id = form_int("source_id")
+    year = form_int("year")
+    if source in ("renstra", "previous"):
+        src = plans.get_plan(s, source_id) if source_id else None
+        if src is None:
+            raise Invalid("Pilih rencana sumber.", field="source_id")
+        require(principal(), "plan.create", src)
+        if not year:
+            raise Invalid("Tahun Renja wajib diisi.", field="year")
+        name = request.form.get("name", "").strip() or None
+        if source == "renstra":
+            if src.kind != "renstra":
+                raise Invalid("Sumber harus sebuah Renstra.", field="source_id")
+            return plans.renja_from_renstra(s, src, year, name)
+        return plans.renja_from_previous(s, src, year, name)
+    data = parse_form(PlanCreate, request.form, numbers=("year", "first_year", "last_year"))
+    require(principal(), "plan.create", orgs.get(s, data.organization_id))
+    return plans.create_plan(s, data)
+
+
+# ---------------------------------------------------------------- the tree page
+
+def _plan_for(plan_id: int, action: str = "plan.read") -> Plan:
+    plan = plans.get_plan(db.session(), plan_id)
+    require(principal(), action, plan)
+    return plan
+
+
+def _tree_context(plan: Plan, **extra) -> dict:
+    s = db.session()
+    tree = plans.load_tree(s, plan)
+    query = request.args.get("q", "")
+    visible = plans.filter_tree(tree, query) if query else None
+    rows = [tn for tn in tree.walk() if visible is None or tn.node.id in visible]
+    serves_options, renstra = [], None
+    if plan.kind == "renja" and plan.renstra_id:
+        renstra = s.get(Plan, plan.renstra_id)
+        serves_options = list(s.exec(select(PlanNode).where(PlanNode.plan_id == plan.renstra_id,
+                                                            PlanNode.kind == "sasaran").order_by(PlanNode.code)))
+    elif plan.kind == "renstra":
+        serves_options = [tn.node for tn in tree.walk() if tn.node.kind == "sasaran"]
+    ctx = dict(
+        plan=plan, org=s.get(Organization, plan.organization_id), tree=tree, rows=rows, query=query,
+        columns=grid_columns(plan), can_edit=can(principal(), "plan.edit", plan) and plan.status in plans.EDITABLE_STATUSES,
+        serves_options=serves_options, serves_names={n.id: n for n in serves_options}, renstra=renstra,
+        serves_choices=[(n.id, f"{n.code} — {n.name}") for n in serves_options], ncols=5 + len(grid_columns(plan)),
+        child_levels=lambda node: plans.allowed_child_levels(tree.levels, plan, node),
+        editing_id=None, adding_to=None, adding_indicator_to=None, confirm_delete=None, error=None, form={},
+    )
+    ctx.update(extra)
+    return ctx
+
+
+def grid_columns(plan: Plan) -> list[tuple[int, str]]:
+    """Target columns of the tree: the Renstra's years, or the Renja's year and its quarters."""
+    if plan.kind == "renstra":
+        return [(y, periods.ANNUAL) for y in plan.years]
+    return [(plan.first_year, periods.ANNUAL)] + [(plan.first_year, q) for q in periods.QUARTERS]
+
+
+@bp.get("/plans/<int:plan_id>")
+def show(plan_id: int):
+    plan = _plan_for(plan_id)
+    extra = {}
+    if request.args.get("edit", "").isdigit():
+        extra["editing_id"] = int(request.args["edit"])
+    if request.args.get("add"):
+        extra["adding_to"] = request.args["add"]
+    return render(PLAN_TPL, block="tree" if "q" in request.args else None, **_tree_context(plan, **extra))
+
+
+@bp.post("/plans/<int:plan_id>/edit")
+def edit_plan(plan_id: int):
+    plan = _plan_for(plan_id, "plan.edit")
+    plans.ensure_editable(plan)
+    try:
+        plans.update_plan(db.session(), plan, parse_form(PlanUpdate, request.form, numbers=("renstra_id",),
+                                                         partial=True))
+    except Invalid as exc:
+        return render(PLAN_TPL, block="header", status=422, **_tree_context(plan, error=exc, form=request.form))
+    if request.form.get("renstra_id") == "":
+        plan.renstra_id = None
+    return _after_change(plan, "header")
+
+
+def _after_change(plan: Plan, block: str, anchor: str = "", **extra):
+    """htmx gets the refreshed block; a plain form post is redirected back to the page (PRG)."""
+    if wants_fragment():
+        return render(PLAN_TPL, block=block, **_tree_context(plan, **extra))
+    return redirect(url_for("plans.show", plan_id=plan.id) + anchor)
+
+
+@bp.post("/plans/<int:plan_id>/nodes")
+def add_node(plan_id: int):
+    plan = _plan_for(plan_id, "plan.edit")
+    plans.ensure_editable(plan)
+    parent_id = form_int("parent_id")
+    try:
+        data = parse_form(NodeCreate, request.form, numbers=("pagu", "parent_id", "serves_id"),
+                          lists=("objectives",))
+        node = plans.create_node(db.session(), plan, data)
+    except Invalid as exc:
+        adding = str(parent_id) if parent_id else "root"
+        return render(PLAN_TPL, block="tree", status=422,
+                      **_tree_context(plan, error=exc, form=request.form, adding_to=adding))
+    return _after_change(plan, "tree", f"#node-{node.id}")
+
+
+# ---------------------------------------------------------------- one node
+
+def _node_for(node_id: int, action: str = "plan.read") -> tuple[PlanNode, Plan]:
+    node = plans.get_node(db.session(), node_id)
+    return node, _plan_for(node.plan_id, action)
+
+
+@bp.get("/nodes/<int:node_id>")
+def node_row(node_id: int):
+    node, plan = _node_for(node_id)
+    return _node_response(plan, node)
+
+
+@bp.get("/nodes/<int:node_id>/edit")
+def edit_node(node_id: int):
+    node, plan = _node_for(node_id, "plan.edit")
+    return _node_response(plan, node, editing_id=node.id)
+
+
+def _node_response(plan: Plan, node: PlanNode, status: int = 200, **extra):
+    if not wants_fragment():
+        query = {"edit": extra["editing_id"]} if extra.get("editing_id") else {}
+        if extra.get("adding_to"):
+            query = {"add": extra["adding_to"]}
+        return redirect(url_for("plans.show", plan_id=plan.id, **query) + f"#node-{node.id}")
+    ctx = _tree_context(plan, **extra)
+    return render(PLAN_TPL, block="node", status=status, tn=ctx["tree"].by_id[node.id], **ctx)
+
+
+@bp.get("/nodes/<int:node_id>/children/new")
+def new_child(node_id: int):
+    node, plan = _node_for(node_id, "plan.edit")
+    return _node_response(plan, node, adding_to=str(node.id))
+
+
+@bp.get("/plans/<int:plan_id>/nodes/new")
+def new_root(plan_id: int):
+    plan = _plan_for(plan_id, "plan.edit")
+    if not wants_fragment():
+        return redirect(url_for("plans.show", plan_id=plan.id, add="root") + "#tree")
+    return render(PLAN_TPL, block="tree", **_tree_context(plan, adding_to="root"))
+
+
+@bp.get("/nodes/<int:node_id>/indicators/quick")
+def quick_indicator(node_id: int):
+    node, plan = _node_for(node_id, "plan.edit")
+    if not wants_fragment():
+        return redirect(url_for("plans.new_indicator", node_id=node.id))
+    return _node_response(plan, node, adding_indicator_to=node.id)
+
+
+@bp.post("/nodes/<int:node_id>")
+def update_node(node_id: int):
+    node, plan = _node_for(node_id, "plan.edit")
+    plans.ensure_editable(plan)
+    try:
+        data = parse_form(NodeUpdate, request.form, numbers=("pagu", "serves_id"), lists=("objectives",))
+        plans.update_node(db.session(), node, data)
+    except Invalid as exc:
+        if not wants_fragment():
+            return render(PLAN_TPL, status=422, **_tree_context(plan, error=exc, form=request.form,
+                                                                 editing_id=node.id))
+        ctx = _tree_context(plan, error=exc, form=request.form, editing_id=node.id)
+        return render(PLAN_TPL, block="node", status=422, tn=ctx["tree"].by_id[node.id], **ctx)
+    return _node_response(plan, node)
+
+
+@bp.post("/nodes/<int:node_id>/move")
+def move_node(node_id: int):
+    node, plan = _node_for(node_id, "plan.edit")
+    plans.ensure_editable(plan)
+    plans.move_node(db.session(), node, request.form.get("direction", "up"))
+    return _after_change(plan, "tree", f"#node-{node.id}")
+
+
+@bp.post("/nodes/<int:node_id>/delete")
+def delete_node(node_id: int):
+    s = db.session()
+    node, plan = _node_for(node_id, "plan.edit")
+    plans.ensure_editable(plan)
+    count = plans.count_subtree(s, node)
+    if count.has_dependents and request.form.get("confirm") != "1":
+        ctx = _tree_context(plan, confirm_delete=(node.id, count))
+        if wants_fragment():
+            return render(PLAN_TPL, block="node", tn=ctx["tree"].by_id[node.id], **ctx)
+        return render(PLAN_TPL, **ctx)
+    plans.delete_node(s, node)
+    flash(f"{node.kind.replace('_', ' ').title()} {node.code} dihapus"
+          + (f" beserta {count.nodes - 1} simpul dan {count.indicators} indikator." if count.has_dependents else "."),
+          "ok")
+    return _after_change(plan, "tree")
+
+
+# ---------------------------------------------------------------- indicators
+
+@bp.post("/nodes/<int:node_id>/indicators")
+def add_indicator(node_id: int):
+    """Quick add from the tree: name, level, unit, polarity, accumulation and the annual target."""
+    node, plan = _node_for(node_id, "plan.edit")
+    plans.ensure_editable(plan)
+    try:
+        data = parse_form(IndicatorCreate, request.form, numbers=INDICATOR_NUMBERS + ("target_y",))
+        data.targets = _quick_targets(plan, request.form)
+        plans.create_indicator(db.session(), node, data)
+    except Invalid as exc:
+        if not wants_fragment():
+            return render(IND_TPL, status=422, **_indicator_context(plan, node, None, error=exc, form=request.form))
+        ctx = _tree_context(plan, error=exc, form=request.form, adding_indicator_to=node.id)
+        return render(PLAN_TPL, block="node", status=422, tn=ctx["tree"].by_id[node.id], **ctx)
+    return _node_response_after(plan, node)
+
+
+def _quick_targets(plan: Plan, form) -> list[TargetIn]:
+    raw = (form.get("target_y") or "").strip()
+    if not raw:
+        return []
+    year = plan.first_year if plan.kind == "renja" else int(form.get("target_year") or plan.first_year)
+    if form.get("target_type") == "qualitative":
+        return [TargetIn(year=year, period="Y", text=raw)]
+    try:
+        return [TargetIn(year=year, period="Y", value=parse_number(raw))]
+    except ValueError as exc:
+        raise Invalid(f"Target tahunan: {exc}", field="target_y") from exc
+
+
+def _node_response_after(plan: Plan, node: PlanNode):
+    if wants_fragment():
+        ctx = _tree_context(plan)
+        return render(PLAN_TPL, block="node", tn=ctx["tree"].by_id[node.id], **ctx)
+    return redirect(url_for("plans.show", plan_id=plan.id) + f"#node-{node.id}")
+
+
+def _indicator_for(indicator_id: int, action: str = "plan.read") -> tuple[Indicator, PlanNode, Plan]:
+    s = db.session()
+    ind = plans.get_indicator(s, indicator_id)
+    node = plans.get_node(s, ind.node_id)
+    return ind, node, _plan_for(ind.plan_id, action)
+
+
+def _indicator_context(plan: Plan, node: PlanNode, ind: Indicator | None, **extra) -> dict:
+    s = db.session()
+    tree = plans.load_tree(s, plan)
+    tn = tree.by_id[node.id]
+    probe = ind or Indicator(name="", unit="", plan_id=plan.id, node_id=node.id,
+                             frequency=(extra.get("form") or {}).get("frequency", "quarterly"))
+    ctx = dict(plan=plan, org=s.get(Organization, plan.organization_id), node=node, ind=ind, tn=tn,
+               ancestors=tree.ancestors(node.id), objective_choices=[(o.id, o.text) for o in tn.objectives],
+               targets=tree.target_map(ind.id) if ind else {}, cells=plans.target_periods(plan, probe),
+               can_edit=can(principal(), "plan.edit", plan) and plan.status in plans.EDITABLE_STATUSES,
+               error=None, form={}, saved=None)
+    ctx.update(extra)
+    return ctx
+
+
+@bp.get("/nodes/<int:node_id>/indicators/new")
+def new_indicator(node_id: int):
+    node, plan = _node_for(node_id, "plan.edit")
+    return render(IND_TPL, **_indicator_context(plan, node, None))
+
+
+@bp.post("/nodes/<int:node_id>/indicators/new")
+def create_indicator(node_id: int):
+    node, plan = _node_for(node_id, "plan.edit")
+    plans.ensure_editable(plan)
+    try:
+        data = parse_form(IndicatorCreate, request.form, numbers=INDICATOR_NUMBERS + ("objective_id",))
+        ind = plans.create_indicator(db.session(), node, data)
+    except Invalid as exc:
+        return render(IND_TPL, status=422, **_indicator_context(plan, node, None, error=exc, form=request.form))
+    flash("Indikator ditambahkan. Lengkapi targetnya di bawah.", "ok")
+    return redirect(url_for("plans.indicator", indicator_id=ind.id))
+
+
+@bp.get("/indicators/<int:indicator_id>")
+def indicator(indicator_id: int):
+    ind, node, plan = _indicator_for(indicator_id)
+    return render(IND_TPL, **_indicator_context(plan, node, ind))
+
+
+@bp.post("/indicators/<int:indicator_id>")
+def save_indicator(indicator_id: int):
+    ind, node, plan = _indicator_for(indicator_id, "plan.edit")
+    plans.ensure_editable(plan)
+    try:
+        data = parse_form(IndicatorUpdate, request.form, numbers=INDICATOR_NUMBERS + ("version", "objective_id"))
+        for nullable in ("baseline_value", "baseline_year", "baseline_text", "objective_id"):
+            if request.form.get(nullable, None) == "":
+                setattr(data, nullable, None)
+        plans.update_indicator(db.session(), ind, data)
+    except Invalid as exc:
+        return render(IND_TPL, block="meta", status=422,
+                      **_indicator_context(plan, node, ind, error=exc, form=request.form))
+    return render(IND_TPL, block="meta", **_indicator_context(plan, node, ind, saved="meta"))
+
+
+@bp.post("/indicators/<int:indicator_id>/targets")
+def save_targets(indicator_id: int):
+    ind, node, plan = _indicator_for(indicator_id, "plan.edit")
+    plans.ensure_editable(plan)
+    try:
+        plans.set_targets(db.session(), ind, plan, _grid_targets(plan, ind, request.form))
+        ind.version += 1
+    except Invalid as exc:
+        return render(IND_TPL, block="targets", status=422,
+                      **_indicator_context(plan, node, ind, error=exc, form=request.form))
+    return render(IND_TPL, block="targets", **_indicator_context(plan, node, ind, saved="targets"))
+
+
+def _grid_targets(plan: Plan, ind: Indicator, form) -> list[TargetIn]:
+    """Grid inputs are named ``v-<year>-<period>`` (or ``lo-``/``hi-``/``t-`` for ranges and text)."""
+    out = []
+    for year, period in plans.target_periods(plan, ind):
+        key = f"{year}-{period}"
+        cell = {"year": year, "period": period}
+        for prefix, field in (("v", "value"), ("lo", "lower"), ("hi", "upper")):
+            raw = (form.get(f"{prefix}-{key}") or "").strip()
+            if raw:
+                try:
+                    cell[field] = parse_number(raw)
+                except ValueError as exc:
+                    raise Invalid(f"Target {periods.label(period)} {year}: {exc}", field=f"{prefix}-{key}") from exc
+        text = (form.get(f"t-{key}") or "").strip()
+        if text:
+            cell["text"] = text
+        out.append(TargetIn(**cell))
+    return out
+
+
+@bp.post("/indicators/<int:indicator_id>/move")
+def move_indicator(indicator_id: int):
+    ind, node, plan = _indicator_for(indicator_id, "plan.edit")
+    plans.ensure_editable(plan)
+    plans.move_indicator(db.session(), ind, request.form.get("direction", "up"))
+    return _node_response_after(plan, node)
+
+
+@bp.post("/indicators/<int:indicator_id>/delete")
+def delete_indicator(indicator_id: int):
+    ind, node, plan = _indicator_for(indicator_id, "plan.edit")
+    plans.ensure_editable(plan)
+    plans.delete_indicator(db.session(), ind)
+    flash(f"Indikator '{ind.name}' dihapus.", "ok")
+    return _node_response_after(plan, node)
+
+
+@bp.post("/indicators/validate")
+def validate_indicator():
+    """Inline validation (Contact.app style): the error text for one field, or nothing."""
+    unit = request.form.get("unit", "").strip().lower()
+    if request.form.get("accumulation") == "sum" and unit in plans.PERCENT_UNITS:
+        return "Persentase tidak boleh dijumlahkan: pilih nilai akhir, rata-rata, atau rasio."
+    if request.form.get("polarity") == "band" and request.form.get("target_type") != "range":
+        return "Polaritas rentang memerlukan jenis target rentang."
+    return ""
