@@ -52,6 +52,13 @@ def from_pydantic(exc) -> Invalid:
         msg = "wajib diisi"
     elif err.get("type", "").startswith(("float", "int", "decimal")):
         msg = "harus berupa angka"
+    elif err.get("type") == "string_too_short":
+        least = err.get("ctx", {}).get("min_length", 1)
+        msg = "wajib diisi" if not err.get("input") else f"terlalu pendek (minimal {least} karakter)"
+    elif err.get("type") == "string_too_long":
+        msg = f"terlalu panjang (maksimal {err.get('ctx', {}).get('max_length')} karakter)"
+    elif err.get("type", "").startswith(("greater_than", "less_than")):
+        msg = "di luar batas yang diizinkan: " + err.get("msg", "")
     elif err.get("type") == "literal_error":
         msg = "pilihan tidak dikenal: " + msg.split("Input should be ", 1)[-1]
     return Invalid(f"{field}: {msg}" if field else msg, field=field)

@@ -354,7 +354,7 @@ def update_follow_up(s: Session, row: FollowUp, data: FollowUpUpdate) -> FollowU
     for key, value in changes.items():
         if value is None and key != "due_date":
             continue
-        setattr(row, key, value.strip() if isinstance(value, str) else value)
+        setattr(row, key, value)
     if "done" in changes and changes["done"] is not None:
         row.done_at = utcnow() if row.done else None
     s.add(row)
@@ -505,12 +505,16 @@ def delete_evidence(s: Session, row: Evidence, upload_dir: str | Path) -> None:
 # ---------------------------------------------------------------- budget
 
 def _rupiah(raw: Any, fld: str) -> Decimal | None:
-    amount = _number(raw, fld)
-    if amount is None:
-        return None
-    if amount < 0:
+    if isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):
+        amount = Decimal(raw)  # exact: rupiah of a large pagu must not pass through a float
+    else:
+        number = _number(raw, fld)
+        if number is None:
+            return None
+        amount = to_decimal(number)
+    if not amount.is_finite() or amount < 0:
         raise Invalid(f"{_FIELD_NAMES[fld]} tidak boleh negatif.", field=fld)
-    return to_decimal(amount).quantize(Decimal("0.01"))
+    return amount.quantize(Decimal("0.01"))
 
 
 def _budget_amounts(realized: Mapping[str, Any]) -> dict[str, Decimal]:
@@ -640,17 +644,21 @@ def _last_achieved(cells: list[Cell]) -> bool | None:
     return verdicts[-1] if verdicts else None
 
 
+def _series(rows: list[Realization | None]) -> dict[str, list[float | None]]:
+    """The value, numerator and denominator columns calc accumulates (None = not reported)."""
+    return {"values": [r.value if r else None for r in rows],
+            "numerators": [r.numerator if r else None for r in rows],
+            "denominators": [r.denominator if r else None for r in rows]}
+
+
 def _progress(ind: Indicator, annual: TargetSpec, cells: list[Cell], due: int,
               settings: Settings) -> IndicatorProgress | None:
     if due == 0:
         return None
-    counted = [c.counted for c in cells]
     return period_and_annual(
-        [c.target for c in cells], annual, [r.value if r else None for r in counted],
-        ind.accumulation, ind.polarity, due, settings,
-        numerators=[r.numerator if r else None for r in counted],
-        denominators=[r.denominator if r else None for r in counted],
-        factor=ind.ratio_factor, achieved=_last_achieved(cells[:due]))
+        targets_by_period=[c.target for c in cells], annual_target=annual, accumulation=ind.accumulation,
+        polarity=ind.polarity, upto=due, settings=settings, factor=ind.ratio_factor,
+        achieved=_last_achieved(cells[:due]), **_series([c.counted for c in cells]))
 
 
 @dataclass
@@ -701,6 +709,27 @@ def achievement_for_indicator(s: Session, ind: Indicator, year: int, period: str
     targets = s.exec(select(Target).where(Target.indicator_id == ind.id)).all()
     data = _load_cells(s, plan, year, {ind.id: {(t.year, t.period): t for t in targets}}, ind.id)
     return data.row(ind, s.get(PlanNode, ind.node_id), year, period, settings)
+
+
+def realisation_lookup(s: Session, plan: Plan) -> Callable[[int, int, str], float | None]:
+    """The worksheet's hook (``services.worksheet.RealisationFn``) over a plan's counted values, in two
+    statements. A period the indicator reports on gives that period's own value (the worksheet sets it
+    beside that period's target); ``Y`` for a sub-annual indicator gives the year's accumulated value."""
+    indicators = {i.id: i for i in s.exec(select(Indicator).where(Indicator.plan_id == plan.id))}
+    rows = s.exec(select(Realization).join(Indicator, Realization.indicator_id == Indicator.id)
+                  .where(Indicator.plan_id == plan.id, Realization.status.in_(COUNTED_STATUSES))).all()
+    by_cell = {(r.indicator_id, r.year, r.period): r for r in rows}
+
+    def lookup(indicator_id: int, year: int, period: str) -> float | None:
+        ind = indicators.get(indicator_id)
+        codes = reporting_periods(ind) if ind else []
+        picked = [period] if period in codes else codes if period == periods.ANNUAL else []
+        if not picked:
+            return None
+        series = _series([by_cell.get((indicator_id, year, p)) for p in picked])
+        return accumulate(accumulation=ind.accumulation, upto=len(picked), factor=ind.ratio_factor, **series)
+
+    return lookup
 
 
 @dataclass
@@ -825,9 +854,13 @@ class PlanProgress:
     expected: int  # due cells
     completeness: Result  # reported / expected × 100
     closed_periods: list[str]
+    by_id: dict[int, NodeProgress] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.by_id = {n.node.id: n for root in self.roots for n in root.walk()}
 
     def node(self, node_id: int) -> NodeProgress | None:
-        return next((n for root in self.roots for n in root.walk() if n.node.id == node_id), None)
+        return self.by_id.get(node_id)
 
 
 def _basis_level(level: SchemeLevel | None, levels: list[SchemeLevel]) -> str:
@@ -1034,13 +1067,3 @@ def org_ranking(s: Session, plans: Iterable[Plan], year: int, period: str, setti
     return Ranking(by_achievement=_ranked(ranks, lambda r: r.achievement.value),
                    by_completeness=_ranked(ranks, lambda r: r.completeness.value))
 
-
-__all__ = [
-    "NOT_DUE", "MONITORING_STATUS_LABELS", "EVIDENCE_TYPES", "settings_from_config", "reporting_periods",
-    "periods_due", "trend_periods", "record_realization", "get_realization", "clear_realization", "verify",
-    "close_period", "reopen_period", "save_narrative", "add_follow_up", "get_follow_up", "update_follow_up",
-    "delete_follow_up", "store_evidence_file", "add_evidence_link", "get_evidence", "evidence_path",
-    "delete_evidence", "set_budget", "achievement_for_indicator", "period_detail", "progress_for_plan",
-    "org_ranking", "Cell", "IndicatorRow", "PeriodDetail", "BudgetProgress", "NodeProgress", "EarlyWarning",
-    "MissingReport", "TrendPoint", "PlanProgress", "OrgRank", "Ranking",
-]

@@ -43,6 +43,8 @@ def init_app(app: Flask) -> None:
     csrf.exempt(api.bp)  # the API authenticates with bearer tokens, never with the session cookie
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(404, _http_error)
+    app.register_error_handler(405, _http_error)
 
 
 def _vary_on_htmx(response):
@@ -50,12 +52,20 @@ def _vary_on_htmx(response):
     return response
 
 
-def _domain_error(exc: DomainError):
+def _domain_error(exc: DomainError, status: int | None = None):
     from planner.web.helpers import render_error
 
-    if request.blueprint == "api" or request.path.startswith("/api/"):
-        return jsonify(exc.as_dict()), exc.status
-    return render_error(exc.status, exc.message)
+    status = status or exc.status
+    if request.path.startswith("/api/"):
+        return jsonify(exc.as_dict()), status
+    return render_error(status, exc.message)
+
+
+def _http_error(exc):
+    """Unknown addresses and methods: JSON under /api/, a page elsewhere."""
+    messages = {404: ("not_found", "Alamat tidak dikenal."), 405: ("method_not_allowed", "Metode tidak diizinkan.")}
+    code, message = messages[exc.code]
+    return _domain_error(DomainError(message, code=code), status=exc.code)
 
 
 def _csrf_error(exc: CSRFError):

@@ -291,16 +291,6 @@ def put_targets(indicator_id: int):
     return jsonify(indicator_json(ind, _targets(ind)))
 
 
-@bp.errorhandler(404)
-def _not_found(_exc):
-    return jsonify({"error": {"code": "not_found", "message": "Alamat API tidak dikenal.", "field": None}}), 404
-
-
-@bp.errorhandler(405)
-def _method(_exc):
-    return jsonify({"error": {"code": "method_not_allowed", "message": "Metode tidak diizinkan.", "field": None}}), 405
-
-
 def healthz():
     """Liveness with a real database round trip; no login."""
     db.session().exec(text("SELECT 1"))

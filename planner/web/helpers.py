@@ -1,6 +1,7 @@
 """What every blueprint shares: page-or-fragment rendering, the current principal, form parsing."""
 from __future__ import annotations
 
+import typing
 from typing import TypeVar
 
 from flask import g, render_template, request
@@ -44,8 +45,7 @@ def principal() -> Principal:
     return g.principal
 
 
-def parse_form(model: type[M], form, numbers: tuple[str, ...] = (), partial: bool = False,
-               lists: tuple[str, ...] = ()) -> M:
+def parse_form(model: type[M], form, numbers: tuple[str, ...] = (), lists: tuple[str, ...] = ()) -> M:
     """Validate a submitted form with the model; numbers accept Indonesian formats (1.234,5)."""
     data: dict = {}
     for key in form:
@@ -63,13 +63,21 @@ def parse_form(model: type[M], form, numbers: tuple[str, ...] = (), partial: boo
                     value = parse_number(value)
                 except ValueError as exc:
                     raise Invalid(f"{key}: {exc}", field=key) from exc
-        elif value == "" and partial:
-            value = None
+        elif value == "" and not _accepts_text(model, key):
+            value = None  # an empty choice or number means "none", an empty text stays text
         data[key] = value
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         raise from_pydantic(exc) from exc
+
+
+def _accepts_text(model: type[SQLModel], key: str) -> bool:
+    field = model.model_fields.get(key)
+    if field is None:
+        return True
+    ann = field.annotation
+    return ann is str or str in typing.get_args(ann)
 
 
 def form_int(name: str) -> int | None:

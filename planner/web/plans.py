@@ -172,8 +172,7 @@ def edit_plan(plan_id: int):
     plan = _plan_for(plan_id, "plan.edit")
     plans.ensure_editable(plan)
     try:
-        plans.update_plan(db.session(), plan, parse_form(PlanUpdate, request.form, numbers=("renstra_id",),
-                                                         partial=True))
+        plans.update_plan(db.session(), plan, parse_form(PlanUpdate, request.form, numbers=("renstra_id",)))
     except Invalid as exc:
         return render(PLAN_TPL, block="header", status=422, **_tree_context(plan, error=exc, form=request.form))
     if request.form.get("renstra_id") == "":

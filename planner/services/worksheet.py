@@ -1,0 +1,924 @@
+"""The public-service activity worksheet (issue #5): the five planning steps of the LAN module, BAB III.B.
+
+A worksheet belongs to one kegiatan / sub kegiatan / KRO / RO and reads the plan around it: its
+success measures and control checkpoints link to the indicators of the node (or of the nodes below
+it), its resources are compared with the node's pagu, its checkpoints show the plan's targets and,
+once monitoring supplies them, the realisations. Nothing is copied, so the sheet cannot drift.
+
+Entry points for the pages, the API, the seeds and the print/Excel builders:
+
+* ``get_or_create(s, node)``, ``save_step(s, node, key, data)`` — write (flush, never commit);
+* ``load(s, node, realisation_fn=None) -> WorksheetView`` — read, in a fixed number of statements;
+* ``as_dict(view)`` (the API shape), ``progress(view)``, ``plan_sheet(view, node, plan, org)``
+  (the printable "Rencana Kegiatan Pelayanan Publik", shared by the HTML print view and the workbook);
+* ``load_worksheets(s, data)`` — ``seeds/worksheets.yaml``.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Callable, Iterable, Optional
+
+from pydantic import ValidationError
+from sqlalchemy import delete
+from sqlmodel import Session, select
+
+from planner import periods
+from planner.calc import TargetSpec, format_number, format_rupiah, gap
+from planner.errors import Conflict, DomainError, Invalid, NotFound, from_pydantic
+from planner.models import Indicator, Organization, Plan, PlanNode, Target
+from planner.models.base import utcnow
+from planner.models.plan import ACTIVITY_TYPE_LABELS
+from planner.models.worksheet import (
+    CAPACITY_ASPECTS, COMPLAINT_ASPECTS, COMPLAINT_CHANNELS, COMPONENT_GROUPS, CONSTRAINT_ASPECTS, MEASURING_METHODS,
+    STANDARD_COMPONENTS, STANDARD_STATES, STEP_INPUTS, STEP_KEYS, STEP_TITLES, SUCCESS_DIMENSIONS,
+    WORKSHEET_NODE_KINDS, ControlIn, ControlRow, ControlRowBase, NeedRow, NeedRowBase, NeedsIn, Partner, PartnerBase,
+    ResourceRow, ResourceRowBase, ResourcesIn, StandardRow, StandardRowBase, StandardsIn, StepIn, SuccessIn,
+    SuccessMeasure, SuccessMeasureBase, Worksheet,
+)
+from planner.services import orgs, plans
+
+__all__ = [
+    "RULES", "RealisationFn", "WorksheetView", "Progress", "PlanSheet",
+    "NeedsIn", "StandardsIn", "SuccessIn", "ResourcesIn", "ControlIn",
+    "get_or_create", "save_step", "load", "as_dict", "progress", "plan_sheet", "load_worksheets",
+]
+
+# Monitoring's hook: the realisation of an indicator in (year, period), or None when not reported.
+# ``load`` calls it once per control checkpoint; pass a lookup over values fetched in one query
+# (e.g. a dict's ``get`` on (indicator_id, year, period)) to keep the page's statement count fixed.
+RealisationFn = Callable[[int, int, str], Optional[float]]
+
+# The completeness rule of each step, shown on the page above the step and printed on the sheet.
+RULES = {
+    "needs": "Minimal satu kebutuhan pemangku kepentingan dengan kegiatan yang menjawabnya, dan catatan "
+             "kapasitas untuk kelima aspek (kelembagaan, SDM, sarana prasarana, anggaran, sistem dan prosedur).",
+    "standards": "Setiap jenis layanan memuat keempat belas komponen standar pelayanan beserta keadaannya (ada, "
+                 "perlu diperbarui, belum ada), dan setiap komponen yang perlu diperbarui atau belum ada menyebut "
+                 "kegiatan yang menghasilkan atau memperbaikinya.",
+    "success": "Minimal satu indikator kegiatan ditautkan sebagai ukuran keberhasilan, dan minimal satu kegiatan "
+               "pengukurannya disebut (mis. survei kepuasan masyarakat, pengawasan, penanganan pengaduan).",
+    "resources": "Minimal satu sumber daya dirinci, dan jumlah biaya bersumber internal tidak melebihi pagu "
+                 "kegiatan atau alasan kelebihannya dicatat.",
+    "control": "Minimal satu baris pengendalian dengan penanggung jawab tindak lanjut dan tenggat waktunya, dan "
+               "rencana penanganan pengaduan terisi untuk SDM, SOP, sarana prasarana (dengan minimal satu "
+               "saluran pengaduan), serta monitoring dan evaluasi.",
+}
+ZERO = Decimal(0)
+
+
+# ---------------------------------------------------------------- the plan around a node
+
+@dataclass(frozen=True)
+class NodeLine:
+    """A node as the worksheet needs it: identity and pagu, without loading the whole tree."""
+
+    id: int
+    parent_id: Optional[int]
+    kind: str
+    code: str
+    name: str
+    pagu: Optional[Decimal]
+
+
+class _Outline:
+    """All nodes of a plan as light rows (one statement): ancestors, descendants and rolled-up pagu."""
+
+    def __init__(self, s: Session, plan_id: int):
+        rows = s.exec(select(PlanNode.id, PlanNode.parent_id, PlanNode.kind, PlanNode.code, PlanNode.name,
+                             PlanNode.pagu).where(PlanNode.plan_id == plan_id)
+                      .order_by(PlanNode.position, PlanNode.id)).all()
+        self.nodes = {r[0]: NodeLine(*r) for r in rows}
+        self.children: dict[Optional[int], list[int]] = defaultdict(list)
+        for line in self.nodes.values():
+            self.children[line.parent_id].append(line.id)
+
+    def subtree(self, node_id: int) -> list[int]:
+        out, stack = [], [node_id]
+        while stack:
+            nid = stack.pop()
+            out.append(nid)
+            stack.extend(self.children[nid])
+        return out
+
+    def ancestors(self, node_id: int) -> list[NodeLine]:
+        out, parent = [], self.nodes[node_id].parent_id
+        while parent is not None:
+            out.append(self.nodes[parent])
+            parent = self.nodes[parent].parent_id
+        return list(reversed(out))
+
+    def pagu(self, node_id: int) -> Optional[Decimal]:
+        """The node's own pagu; without one, the sum over its children (each taken the same way), so a
+        kegiatan whose budget sits on its sub kegiatan or RO still has a ceiling, counted once."""
+        own = self.nodes[node_id].pagu
+        if own is not None:
+            return Decimal(own)
+        parts = [p for p in (self.pagu(c) for c in self.children[node_id]) if p is not None]
+        return sum(parts, ZERO) if parts else None
+
+
+def _linkable(s: Session, outline: _Outline, node: PlanNode) -> list[Indicator]:
+    """The indicators a success measure or checkpoint may link: the node's and its descendants'."""
+    ids = outline.subtree(node.id)
+    return list(s.exec(select(Indicator).where(Indicator.node_id.in_(ids))
+                       .order_by(Indicator.node_id, Indicator.position, Indicator.id)))
+
+
+# ---------------------------------------------------------------- writing
+
+def check_node(node: PlanNode) -> None:
+    if node.kind not in WORKSHEET_NODE_KINDS:
+        raise Invalid("Lembar kerja pelayanan publik hanya untuk kegiatan, sub kegiatan, KRO, atau RO; "
+                      f"bukan untuk simpul jenis '{node.kind}'.", field="node")
+
+
+def find(s: Session, node: PlanNode) -> Optional[Worksheet]:
+    return s.exec(select(Worksheet).where(Worksheet.node_id == node.id)).first()
+
+
+def get_or_create(s: Session, node: PlanNode) -> Worksheet:
+    check_node(node)
+    ws = find(s, node)
+    if ws is None:
+        ws = Worksheet(node_id=node.id)
+        s.add(ws)
+        s.flush()
+    return ws
+
+
+def save_step(s: Session, node: PlanNode, key: str, data: StepIn | dict) -> Worksheet:
+    """Replace one step (its rows and its notes) with ``data``, validated as a whole before anything changes.
+
+    Steps 1–4 follow the plan's editability; the control step stays open after approval, because its
+    causes and follow-ups are written while the plan runs.
+    """
+    if key not in STEP_INPUTS:
+        raise Invalid(f"Langkah '{key}' tidak dikenal; pilih salah satu: {', '.join(STEP_KEYS)}.", field="step")
+    check_node(node)
+    step = _parse(STEP_INPUTS[key], data)
+    plan = plans.get_plan(s, node.plan_id)
+    if key != "control":
+        plans.ensure_editable(plan)
+    ws = find(s, node)
+    if ws is not None and step.version is not None and step.version != ws.version:
+        raise Conflict("Lembar kerja telah diubah orang lain sejak Anda membukanya; muat ulang lalu ulangi.",
+                       field="version")
+    indicators = _linkable(s, _Outline(s, plan.id), node) if key in ("success", "control") else []
+    rows = _SAVERS[key](step, _Links(indicators), plan)  # validates; raises before anything is written
+    ws = ws or get_or_create(s, node)
+    for table, items in rows.items():
+        _replace(s, ws, table, items)
+    _apply_notes(ws, key, step)
+    ws.version += 1
+    ws.updated_at = utcnow()
+    s.add(ws)
+    s.flush()
+    return ws
+
+
+def _parse(model: type[StepIn], data: StepIn | dict) -> StepIn:
+    if isinstance(data, model):
+        data = data.model_dump()
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise from_pydantic(exc) from None
+
+
+class _Links:
+    """Resolves a row's indicator (by id or by plan code) among the indicators it may link."""
+
+    def __init__(self, indicators: list[Indicator]):
+        self.by_id = {i.id: i for i in indicators}
+        self.by_code = {i.code: i for i in indicators if i.code}
+
+    def resolve(self, row, i: int) -> Optional[int]:
+        code = getattr(row, "indicator_code", None)
+        if code:
+            ind = self.by_code.get(code)
+            if ind is None:
+                raise _row_error(i, "indicator_code", f"indikator '{code}' bukan indikator kegiatan ini atau turunannya")
+            if row.indicator_id not in (None, ind.id):
+                raise _row_error(i, "indicator_id", "kode dan id indikator menunjuk indikator yang berbeda")
+            return ind.id
+        if row.indicator_id is not None and row.indicator_id not in self.by_id:
+            raise _row_error(i, "indicator_id", "indikator yang dipilih bukan indikator kegiatan ini atau turunannya")
+        return row.indicator_id
+
+
+def _row_error(i: int, name: str, message: str, rows: str = "rows") -> Invalid:
+    """People count rows from 1; the field path keeps pydantic's 0-based index (``rows.0.unit_cost``)."""
+    return Invalid(f"Baris {i + 1}: {message}.", field=f"{rows}.{i}.{name}")
+
+
+def _dump(row, base) -> dict:
+    """The stored fields of an input row (input-only fields such as ``indicator_code`` dropped)."""
+    return row.model_dump(include=set(base.model_fields))
+
+
+def _needs_rows(step: NeedsIn, links: _Links, plan: Plan) -> dict:
+    return {NeedRow: [_dump(r, NeedRowBase) for r in step.rows]}
+
+
+def _standards_rows(step: StandardsIn, links: _Links, plan: Plan) -> dict:
+    seen: set[tuple[str, str]] = set()
+    for i, r in enumerate(step.rows):
+        pair = (r.service.casefold(), r.component)
+        if pair in seen:
+            raise _row_error(i, "component", f"komponen '{r.component}' untuk layanan '{r.service}' diisi dua kali")
+        seen.add(pair)
+    return {StandardRow: [_dump(r, StandardRowBase) for r in step.rows]}
+
+
+def _success_rows(step: SuccessIn, links: _Links, plan: Plan) -> dict:
+    items = []
+    for i, r in enumerate(step.rows):
+        indicator_id = links.resolve(r, i)
+        if indicator_id is None and not r.measure:
+            raise _row_error(i, "indicator_id", "pilih indikator kegiatan atau tuliskan ukuran keberhasilannya")
+        items.append(_dump(r, SuccessMeasureBase) | {"indicator_id": indicator_id})
+    return {SuccessMeasure: items}
+
+
+def _resource_rows(step: ResourcesIn, links: _Links, plan: Plan) -> dict:
+    names: set[str] = set()
+    for i, p in enumerate(step.partners):
+        if p.name.casefold() in names:
+            raise _row_error(i, "name", f"mitra '{p.name}' tercatat dua kali", rows="partners")
+        names.add(p.name.casefold())
+    for i, r in enumerate(step.rows):
+        if r.source == "mitra" and r.partner.casefold() not in names:
+            what = f"mitra '{r.partner}' belum tercatat di daftar mitra kolaborasi" if r.partner else \
+                "sumber daya dari mitra harus menyebut nama mitranya"
+            raise _row_error(i, "partner", what)
+    rows = [_dump(r, ResourceRowBase) | ({"partner": ""} if r.source == "internal" else {}) for r in step.rows]
+    return {ResourceRow: rows, Partner: [_dump(p, PartnerBase) for p in step.partners]}
+
+
+def _control_rows(step: ControlIn, links: _Links, plan: Plan) -> dict:
+    items = []
+    for i, r in enumerate(step.rows):
+        year = r.year or plan.first_year
+        if not plan.first_year <= year <= plan.last_year:
+            raise _row_error(i, "year", f"tahun {year} di luar periode rencana {plan.period_label}")
+        if not periods.is_valid(r.period):
+            raise _row_error(i, "period", f"periode '{r.period}' tidak dikenal (Y, S1–S2, TW1–TW4, M01–M12)")
+        _check_due_date(plan, r.due_date, i)
+        items.append(_dump(r, ControlRowBase) | {"indicator_id": links.resolve(r, i), "year": year})
+    return {ControlRow: items}
+
+
+def _check_due_date(plan: Plan, due: Optional[date], i: int) -> None:
+    """A follow-up falls inside the plan's period, or early the next year for the last checkpoint's gaps."""
+    if due is None:
+        return
+    first, last = date(plan.first_year, 1, 1), date(plan.last_year + 1, 12, 31)
+    if not first <= due <= last:
+        raise _row_error(i, "due_date", f"tenggat {due:%d-%m-%Y} harus antara {first:%d-%m-%Y} dan {last:%d-%m-%Y}")
+
+
+_SAVERS: dict[str, Callable[[Any, _Links, Plan], dict]] = {
+    "needs": _needs_rows, "standards": _standards_rows, "success": _success_rows,
+    "resources": _resource_rows, "control": _control_rows,
+}
+
+
+def _replace(s: Session, ws: Worksheet, table, items: list[dict]) -> None:
+    s.exec(delete(table).where(table.worksheet_id == ws.id))
+    s.add_all(table(**item, worksheet_id=ws.id, position=pos) for pos, item in enumerate(items))
+
+
+# Which worksheet columns a step's notes fill: (input attribute, column prefix, the aspect list).
+_NOTES = {
+    "needs": ("capacity", "capacity_", CAPACITY_ASPECTS),
+    "standards": ("constraints", "constraint_", CONSTRAINT_ASPECTS),
+    "control": ("complaint", "complaint_", COMPLAINT_ASPECTS),
+}
+
+
+def _apply_notes(ws: Worksheet, key: str, step: StepIn) -> None:
+    if key in _NOTES:
+        attr, prefix, aspects = _NOTES[key]
+        notes = getattr(step, attr)
+        for aspect in aspects:
+            setattr(ws, prefix + aspect, getattr(notes, aspect))
+    if key == "control":
+        ws.complaint_channels = ",".join(dict.fromkeys(step.complaint.channels))  # keeps order, drops repeats
+    if key == "resources":
+        ws.over_pagu_reason = step.over_pagu_reason
+
+
+# ---------------------------------------------------------------- the view
+
+@dataclass(frozen=True)
+class Note:
+    """A free-text note on one aspect (capacity, constraint, complaint plan)."""
+
+    key: str
+    label: str
+    text: str
+
+
+def _notes(ws: Worksheet, key: str) -> list[Note]:
+    _, prefix, aspects = _NOTES[key]
+    return [Note(k, label, getattr(ws, prefix + k)) for k, label in aspects.items()]
+
+
+@dataclass
+class StepView:
+    key: str
+    title: str
+    rule: str
+    missing: list[str]  # what still keeps the step from complete, one Indonesian phrase each
+
+    @property
+    def number(self) -> int:
+        return STEP_KEYS.index(self.key) + 1
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def _head(key: str, missing: list[str]) -> dict:
+    return {"key": key, "title": STEP_TITLES[key], "rule": RULES[key], "missing": missing}
+
+
+@dataclass
+class NeedsView(StepView):
+    rows: list[NeedRow]
+    capacity: list[Note]
+
+
+@dataclass
+class ComponentCell:
+    """One of the 14 components for one service; ``row`` is None until the component is filled."""
+
+    key: str
+    label: str
+    group: str
+    row: Optional[StandardRow]
+
+    @property
+    def group_label(self) -> str:
+        return COMPONENT_GROUPS[self.group]
+
+    @property
+    def state(self) -> Optional[str]:
+        return self.row.state if self.row else None
+
+    @property
+    def state_label(self) -> str:
+        return STANDARD_STATES[self.row.state] if self.row else "Belum diisi"
+
+
+@dataclass
+class ServiceStandard:
+    service: str
+    cells: list[ComponentCell]
+
+
+@dataclass
+class StandardsView(StepView):
+    rows: list[StandardRow]
+    services: list[ServiceStandard]
+    constraints: list[Note]
+
+
+@dataclass
+class SuccessLine:
+    row: SuccessMeasure
+    indicator: Optional[Indicator]
+    target: Optional[Target]  # the indicator's annual target in the plan's first year
+
+    @property
+    def name(self) -> str:
+        return self.indicator.name if self.indicator else self.row.measure
+
+
+@dataclass
+class SuccessView(StepView):
+    rows: list[SuccessLine]
+
+
+@dataclass
+class ResourcesView(StepView):
+    rows: list[ResourceRow]
+    partners: list[Partner]
+    total: Decimal
+    total_internal: Decimal
+    total_partner: Decimal
+    pagu: Optional[Decimal]
+    pagu_from_children: bool  # no pagu on the node itself: the sum of its children's
+    over_pagu_reason: str
+
+    @property
+    def over_pagu(self) -> bool:
+        """Only the internally funded part draws on the pagu; partners bring their own resources."""
+        return self.pagu is not None and self.total_internal > self.pagu
+
+    @property
+    def warning(self) -> Optional[str]:
+        if self.pagu is None:
+            return "Pagu kegiatan belum diisi; jumlah biaya tidak dapat dibandingkan dengan pagu."
+        if self.over_pagu:
+            return (f"Biaya bersumber internal melebihi pagu sebesar {format_rupiah(self.total_internal - self.pagu)}."
+                    + ("" if self.over_pagu_reason else " Catat alasannya atau sesuaikan rinciannya."))
+        return None
+
+
+@dataclass
+class Checkpoint:
+    row: ControlRow
+    indicator: Optional[Indicator]
+    target: Optional[Target]
+    realisation: Optional[float]
+    gap: Optional[float]  # in the indicator's unit, positive = behind target (formulas.md §1.3)
+
+    @property
+    def period_label(self) -> str:
+        return f"{periods.label(self.row.period)} {self.row.year}"
+
+    @property
+    def target_text(self) -> str:
+        return _target_text(self.target)
+
+
+@dataclass
+class ControlView(StepView):
+    rows: list[Checkpoint]
+    complaint: list[Note]
+    channels: list[str]
+
+    @property
+    def channel_labels(self) -> list[str]:
+        return [COMPLAINT_CHANNELS[c] for c in self.channels if c in COMPLAINT_CHANNELS]
+
+
+@dataclass
+class WorksheetView:
+    node: PlanNode
+    plan: Plan
+    worksheet: Worksheet  # not yet saved (id None) until the first step is saved
+    ancestors: list[NodeLine]  # program … parent, for the identity block
+    level_labels: dict[str, str]  # node kind -> the scheme's label ("Sub Kegiatan", "RO (Rincian Output)")
+    indicators: list[Indicator]  # what success measures and checkpoints may link (node and descendants)
+    needs: NeedsView
+    standards: StandardsView
+    success: SuccessView
+    resources: ResourcesView
+    control: ControlView
+
+    @property
+    def steps(self) -> list[StepView]:
+        return [self.needs, self.standards, self.success, self.resources, self.control]
+
+    def step(self, key: str) -> StepView:
+        if key not in STEP_KEYS:
+            raise NotFound(f"Langkah '{key}' tidak dikenal.", field="step")
+        return getattr(self, key)
+
+    @property
+    def complete(self) -> bool:
+        return all(st.complete for st in self.steps)
+
+
+def load(s: Session, node: PlanNode, realisation_fn: Optional[RealisationFn] = None) -> WorksheetView:
+    """The worksheet of a node with each step's rows and completeness; never writes.
+
+    At most twelve statements whatever the number of rows: worksheet, plan, scheme levels, outline,
+    indicators, the six row tables and the linked indicators' targets (``realisation_fn`` aside).
+    """
+    check_node(node)
+    ws = find(s, node) or Worksheet(node_id=node.id)
+    plan = plans.get_plan(s, node.plan_id)
+    outline = _Outline(s, plan.id)
+    indicators = _linkable(s, outline, node)
+    rows = _load_rows(s, ws)
+    by_id = {i.id: i for i in indicators}
+    linked = {r.indicator_id for r in rows[SuccessMeasure] + rows[ControlRow] if r.indicator_id in by_id}
+    targets = _targets(s, linked)
+    return WorksheetView(
+        node=node, plan=plan, worksheet=ws, ancestors=outline.ancestors(node.id),
+        level_labels={lv.kind: lv.label for lv in orgs.scheme_levels(s, plan.scheme_id)}, indicators=indicators,
+        needs=_needs_view(ws, rows[NeedRow]),
+        standards=_standards_view(ws, rows[StandardRow]),
+        success=_success_view(rows[SuccessMeasure], by_id, targets, plan.first_year),
+        resources=_resources_view(ws, rows[ResourceRow], rows[Partner], outline, node),
+        control=_control_view(ws, rows[ControlRow], by_id, targets, realisation_fn),
+    )
+
+
+_ROW_TABLES = (NeedRow, StandardRow, SuccessMeasure, ResourceRow, Partner, ControlRow)
+
+
+def _load_rows(s: Session, ws: Worksheet) -> dict[type, list]:
+    if ws.id is None:
+        return {t: [] for t in _ROW_TABLES}
+    return {t: list(s.exec(select(t).where(t.worksheet_id == ws.id).order_by(t.position, t.id)))
+            for t in _ROW_TABLES}
+
+
+def _targets(s: Session, indicator_ids: set[int]) -> dict[tuple[int, int, str], Target]:
+    if not indicator_ids:
+        return {}
+    rows = s.exec(select(Target).where(Target.indicator_id.in_(indicator_ids)))
+    return {(t.indicator_id, t.year, t.period): t for t in rows}
+
+
+def _needs_view(ws: Worksheet, rows: list[NeedRow]) -> NeedsView:
+    capacity = _notes(ws, "needs")
+    missing = []
+    if not any(r.activity for r in rows):
+        missing.append("kebutuhan pemangku kepentingan beserta kegiatan yang menjawabnya")
+    empty = [n.label for n in capacity if not n.text.strip()]
+    if empty:
+        missing.append("catatan kapasitas: " + ", ".join(empty))
+    return NeedsView(**_head("needs", missing), rows=rows, capacity=capacity)
+
+
+def _standards_view(ws: Worksheet, rows: list[StandardRow]) -> StandardsView:
+    by_service: dict[str, dict[str, StandardRow]] = {}
+    for r in rows:  # services in the order they first appear
+        by_service.setdefault(r.service, {})[r.component] = r
+    services = [ServiceStandard(name, [ComponentCell(k, label, group, comps.get(k))
+                                       for k, label, group in STANDARD_COMPONENTS])
+                for name, comps in by_service.items()]
+    missing = [] if services else ["minimal satu jenis layanan dengan komponen standarnya"]
+    for sv in services:
+        unfilled = [c.label for c in sv.cells if c.row is None]
+        if unfilled:
+            missing.append(f"{sv.service}: {len(unfilled)} komponen belum diisi ({', '.join(unfilled)})")
+        no_activity = [c.label for c in sv.cells if c.row and c.row.needs_activity and not c.row.activity]
+        if no_activity:
+            missing.append(f"{sv.service}: kegiatan untuk komponen {', '.join(no_activity)}")
+    return StandardsView(**_head("standards", missing), rows=rows, services=services,
+                         constraints=_notes(ws, "standards"))
+
+
+def _success_view(rows: list[SuccessMeasure], by_id: dict[int, Indicator],
+                  targets: dict, year: int) -> SuccessView:
+    lines = [SuccessLine(r, by_id.get(r.indicator_id), targets.get((r.indicator_id, year, periods.ANNUAL)))
+             for r in rows]
+    missing = []
+    if not any(line.indicator for line in lines):
+        missing.append("indikator kegiatan yang ditautkan sebagai ukuran keberhasilan")
+    if not any(r.activity for r in rows):
+        missing.append("kegiatan yang mengukur keberhasilan")
+    return SuccessView(**_head("success", missing), rows=lines)
+
+
+def _resources_view(ws: Worksheet, rows: list[ResourceRow], partners: list[Partner],
+                    outline: _Outline, node: PlanNode) -> ResourcesView:
+    internal = sum((r.total for r in rows if r.source == "internal"), ZERO)
+    external = sum((r.total for r in rows if r.source == "mitra"), ZERO)
+    view = ResourcesView(**_head("resources", []), rows=rows, partners=partners, total=internal + external,
+                         total_internal=internal, total_partner=external, pagu=outline.pagu(node.id),
+                         pagu_from_children=node.pagu is None and outline.pagu(node.id) is not None,
+                         over_pagu_reason=ws.over_pagu_reason)
+    if not rows:
+        view.missing.append("rincian sumber daya")
+    if (view.pagu is None or view.over_pagu) and not ws.over_pagu_reason.strip():
+        view.missing.append("alasan biaya melebihi pagu" if view.over_pagu else "pagu kegiatan (atau alasannya)")
+    return view
+
+
+def _control_view(ws: Worksheet, rows: list[ControlRow], by_id: dict[int, Indicator], targets: dict,
+                  realisation_fn: Optional[RealisationFn]) -> ControlView:
+    checkpoints = [_checkpoint(r, by_id.get(r.indicator_id), targets, realisation_fn) for r in rows]
+    complaint = _notes(ws, "control")
+    missing = []
+    if not any(r.owner and r.due_date for r in rows):
+        missing.append("baris pengendalian dengan penanggung jawab dan tenggat waktu")
+    empty = [n.label for n in complaint if not n.text.strip()]
+    if empty:
+        missing.append("rencana penanganan pengaduan: " + ", ".join(empty))
+    if not ws.channel_list:
+        missing.append("saluran pengaduan (loket, kotak, ruang, web, atau aplikasi)")
+    return ControlView(**_head("control", missing), rows=checkpoints, complaint=complaint,
+                       channels=ws.channel_list)
+
+
+def _checkpoint(row: ControlRow, ind: Optional[Indicator], targets: dict,
+                realisation_fn: Optional[RealisationFn]) -> Checkpoint:
+    if ind is None:
+        return Checkpoint(row, None, None, None, None)
+    target = targets.get((ind.id, row.year, row.period))
+    realisation = realisation_fn(ind.id, row.year, row.period) if realisation_fn else None
+    spec = TargetSpec(value=target.value, lower=target.lower, upper=target.upper) if target else None
+    return Checkpoint(row, ind, target, realisation, gap(spec, realisation, ind.polarity))
+
+
+# ---------------------------------------------------------------- summaries
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total)
+
+    @property
+    def label(self) -> str:
+        return f"{self.done} dari {self.total} langkah lengkap"
+
+
+def progress(view: WorksheetView) -> Progress:
+    return Progress(done=sum(st.complete for st in view.steps), total=len(STEP_KEYS))
+
+
+def as_dict(view: WorksheetView) -> dict:
+    """The API shape of ``GET /api/v1/nodes/{id}/worksheet``. A step's dict can be sent back as its PUT
+    body: labels, totals and other read-only keys are ignored on input."""
+    p = progress(view)
+    return {
+        "node": {"id": view.node.id, "kind": view.node.kind, "code": view.node.code, "name": view.node.name,
+                 "plan_id": view.plan.id},
+        "worksheet_id": view.worksheet.id,
+        "version": view.worksheet.version,
+        "complete": view.complete,
+        "progress": {"done": p.done, "total": p.total, "percent": p.percent},
+        "steps": [_STEP_DICTS[st.key](st) for st in view.steps],
+    }
+
+
+def _jsonable(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _row_dict(row, base, **extra) -> dict:
+    data = {k: _jsonable(v) for k, v in row.model_dump(include={"id", *base.model_fields}).items()}
+    return data | {k: _jsonable(v) for k, v in extra.items()}
+
+
+def _step_head(st: StepView) -> dict:
+    return {"key": st.key, "number": st.number, "title": st.title, "complete": st.complete, "rule": st.rule,
+            "missing": st.missing}
+
+
+def _needs_dict(st: NeedsView) -> dict:
+    rows = [_row_dict(r, NeedRowBase, stakeholder_group_label=r.stakeholder_group_label, method_label=r.method_label)
+            for r in st.rows]
+    return _step_head(st) | {"rows": rows, "capacity": {n.key: n.text for n in st.capacity}}
+
+
+def _standards_dict(st: StandardsView) -> dict:
+    return _step_head(st) | {
+        "components": [{"key": k, "label": label, "group": g, "group_label": COMPONENT_GROUPS[g]}
+                       for k, label, g in STANDARD_COMPONENTS],
+        "rows": [_row_dict(r, StandardRowBase, component_label=r.component_label, state_label=r.state_label)
+                 for r in st.rows],
+        "services": [{"service": sv.service, "components": [
+            {"key": c.key, "label": c.label, "group": c.group, "state": c.state, "state_label": c.state_label,
+             "content": c.row.content if c.row else "", "activity": c.row.activity if c.row else ""}
+            for c in sv.cells]} for sv in st.services],
+        "constraints": {n.key: n.text for n in st.constraints},
+    }
+
+
+def _indicator_keys(ind: Optional[Indicator]) -> dict:
+    return {"indicator_code": ind.code if ind else None, "indicator_name": ind.name if ind else None,
+            "unit": ind.unit if ind else None}
+
+
+def _success_dict(st: SuccessView) -> dict:
+    rows = [_row_dict(line.row, SuccessMeasureBase, **_indicator_keys(line.indicator),
+                      target=_target_text(line.target) or None,
+                      dimension_label=SUCCESS_DIMENSIONS[line.row.dimension],
+                      method_label=MEASURING_METHODS[line.row.method]) for line in st.rows]
+    return _step_head(st) | {"rows": rows}
+
+
+def _resources_dict(st: ResourcesView) -> dict:
+    rows = [_row_dict(r, ResourceRowBase, total=r.total, category_label=r.category_label,
+                      source_label=r.source_label) for r in st.rows]
+    return _step_head(st) | {
+        "rows": rows,
+        "partners": [_row_dict(p, PartnerBase, kind_label=p.kind_label) for p in st.partners],
+        "total": _jsonable(st.total), "total_internal": _jsonable(st.total_internal),
+        "total_partner": _jsonable(st.total_partner), "pagu": _jsonable(st.pagu),
+        "pagu_from_children": st.pagu_from_children, "over_pagu": st.over_pagu,
+        "over_pagu_reason": st.over_pagu_reason, "warning": st.warning,
+    }
+
+
+def _control_dict(st: ControlView) -> dict:
+    rows = [_row_dict(c.row, ControlRowBase, **_indicator_keys(c.indicator), period_label=c.period_label,
+                      target=c.target_text or None, realisation=c.realisation, gap=c.gap) for c in st.rows]
+    complaint = {n.key: n.text for n in st.complaint} | {"channels": st.channels}
+    return _step_head(st) | {"rows": rows, "complaint": complaint}
+
+
+_STEP_DICTS: dict[str, Callable[[Any], dict]] = {
+    "needs": _needs_dict, "standards": _standards_dict, "success": _success_dict,
+    "resources": _resources_dict, "control": _control_dict,
+}
+
+
+# ---------------------------------------------------------------- the printable plan sheet
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    kind: str = "text"  # text | money | number | date: how the HTML view and the workbook format it
+    width: int = 20  # in characters (Excel); the print view may use it as a proportion
+
+
+@dataclass
+class SheetTable:
+    caption: str
+    columns: list[Column]
+    rows: list[list]
+    footer: list[list] = field(default_factory=list)  # totals, laid out on the same columns
+
+
+@dataclass
+class SheetSection:
+    number: int
+    title: str
+    complete: bool
+    rule: str
+    missing: list[str]
+    tables: list[SheetTable]
+    notes: list[str] = field(default_factory=list)  # warnings, e.g. over the pagu
+
+
+@dataclass
+class PlanSheet:
+    title: str
+    identity: list[tuple[str, str]]
+    progress: Progress
+    sections: list[SheetSection]
+
+
+SHEET_TITLE = "RENCANA KEGIATAN PELAYANAN PUBLIK"
+
+
+def plan_sheet(view: WorksheetView, node: PlanNode, plan: Plan, org: Organization) -> PlanSheet:
+    """The "Rencana Kegiatan Pelayanan Publik" as plain tables: one builder for print and Excel."""
+    sections = []
+    for st in view.steps:
+        tables, notes = _SECTION_BUILDERS[st.key](st)
+        sections.append(SheetSection(st.number, st.title, st.complete, st.rule, st.missing, tables, notes))
+    return PlanSheet(SHEET_TITLE, _identity(view, node, plan, org), progress(view), sections)
+
+
+def _identity(view: WorksheetView, node: PlanNode, plan: Plan, org: Organization) -> list[tuple[str, str]]:
+    levels = view.level_labels
+    lines = [("Unit kerja", org.name), ("Dokumen", f"{plan.name} ({plan.kind_label} {plan.period_label})")]
+    lines += [(levels.get(a.kind, a.kind), f"{a.code} {a.name}") for a in view.ancestors]
+    lines.append((levels.get(node.kind, node.kind), f"{node.code} {node.name}"))
+    extra = [("Jenis kegiatan", ACTIVITY_TYPE_LABELS.get(node.activity_type or "", "")),
+             ("Unit penanggung jawab", node.unit_in_charge), ("Lokasi", node.location),
+             ("Pagu", format_rupiah(view.resources.pagu) if view.resources.pagu is not None else ""),
+             ("Sumber dana", node.funding_source)]
+    return lines + [(k, v) for k, v in extra if v]
+
+
+NO = Column("No", "number", 5)
+
+
+def _needs_tables(st: NeedsView) -> tuple[list[SheetTable], list[str]]:
+    needs = SheetTable("Kebutuhan pemangku kepentingan", [
+        NO, Column("Jenis layanan", width=24), Column("Pemangku kepentingan", width=24),
+        Column("Kebutuhan", width=40), Column("Cara mengetahui", width=18), Column("Kegiatan", width=32),
+    ], [[i, r.service, _join(r.stakeholder_group_label, r.stakeholder), r.need, r.method_label, r.activity]
+        for i, r in enumerate(st.rows, 1)])
+    return [needs, _notes_table("Kapasitas unit saat ini", st.capacity)], []
+
+
+def _standards_tables(st: StandardsView) -> tuple[list[SheetTable], list[str]]:
+    columns = [NO, Column("Komponen", width=24), Column("Kelompok", width=16), Column("Isi standar", width=40),
+               Column("Keadaan", width=16), Column("Kegiatan", width=32)]
+    tables = [SheetTable(f"Standar pelayanan: {sv.service}", columns,
+                         [[i, c.label, _GROUP_SHORT[c.group], c.row.content if c.row else "", c.state_label,
+                           c.row.activity if c.row else ""] for i, c in enumerate(sv.cells, 1)])
+              for sv in st.services]
+    return tables + [_notes_table("Kesepakatan kemampuan penyelenggara", st.constraints)], []
+
+
+_GROUP_SHORT = {"delivery": "Service delivery", "manufacturing": "Manufacturing"}
+
+
+def _success_tables(st: SuccessView) -> tuple[list[SheetTable], list[str]]:
+    table = SheetTable("Ukuran keberhasilan dan kegiatan pengukurannya", [
+        NO, Column("Ukuran keberhasilan", width=30), Column("Indikator", width=30), Column("Target", width=16),
+        Column("Dimensi", width=16), Column("Kegiatan pengukuran", width=32), Column("Metode", width=22),
+    ], [[i, line.name, _indicator_label(line.indicator), _target_text(line.target, line.indicator),
+         SUCCESS_DIMENSIONS[line.row.dimension], line.row.activity, MEASURING_METHODS[line.row.method]]
+        for i, line in enumerate(st.rows, 1)])
+    return [table], []
+
+
+def _resources_tables(st: ResourcesView) -> tuple[list[SheetTable], list[str]]:
+    rows = [[i, r.category_label, r.description, r.quantity, r.unit, r.unit_cost, r.total,
+             r.partner if r.source == "mitra" else r.source_label] for i, r in enumerate(st.rows, 1)]
+    pagu_label = "Pagu kegiatan" + (" (jumlah pagu di bawahnya)" if st.pagu_from_children else "")
+    totals = [["", label, "", "", "", "", value, ""] for label, value in (
+        ("Jumlah bersumber internal", st.total_internal), ("Jumlah dari mitra", st.total_partner),
+        ("Jumlah seluruhnya", st.total), (pagu_label, st.pagu))]
+    resources = SheetTable("Rincian sumber daya", [
+        NO, Column("Jenis", width=14), Column("Uraian", width=40), Column("Volume", "number", 10),
+        Column("Satuan", width=12), Column("Harga satuan", "money", 18), Column("Jumlah", "money", 20),
+        Column("Sumber", width=24),
+    ], rows, totals)
+    partners = SheetTable("Mitra kolaborasi (berbagi peran, sumber daya, dan risiko)", [
+        NO, Column("Mitra", width=24), Column("Jenis mitra", width=20), Column("Peran", width=32),
+        Column("Sumber daya", width=32), Column("Risiko", width=32),
+    ], [[i, p.name, p.kind_label, p.role, p.resource, p.risk] for i, p in enumerate(st.partners, 1)])
+    notes = [st.warning] if st.warning else []
+    if st.over_pagu_reason:
+        notes.append(f"Alasan: {st.over_pagu_reason}")
+    return [resources, partners], notes
+
+
+def _control_tables(st: ControlView) -> tuple[list[SheetTable], list[str]]:
+    control = SheetTable("Rencana pengendalian", [
+        NO, Column("Risiko/masalah", width=28), Column("Pengendalian (SOP)", width=28), Column("Indikator", width=26),
+        Column("Periode", width=14), Column("Target", width=14), Column("Realisasi", "number", 12),
+        Column("Gap", "number", 10), Column("Penyebab", width=24), Column("Tindak lanjut", width=28),
+        Column("Penanggung jawab", width=22), Column("Tenggat", "date", 12),
+    ], [[i, c.row.risk, c.row.control, _indicator_label(c.indicator), c.period_label,
+         _target_text(c.target, c.indicator), c.realisation, c.gap, c.row.cause, c.row.follow_up, c.row.owner,
+         c.row.due_date] for i, c in enumerate(st.rows, 1)])
+    complaint = _notes_table("Rencana penanganan pengaduan", st.complaint
+                             + [Note("channels", "Saluran pengaduan", ", ".join(st.channel_labels))])
+    return [control, complaint], []
+
+
+_SECTION_BUILDERS = {
+    "needs": _needs_tables, "standards": _standards_tables, "success": _success_tables,
+    "resources": _resources_tables, "control": _control_tables,
+}
+
+
+def _notes_table(caption: str, notes: Iterable[Note]) -> SheetTable:
+    return SheetTable(caption, [NO, Column("Aspek", width=24), Column("Uraian", width=30)],
+                      [[i, n.label, n.text] for i, n in enumerate(notes, 1)])
+
+
+def _join(*parts: str) -> str:
+    return " — ".join(p for p in parts if p)
+
+
+def _indicator_label(ind: Optional[Indicator]) -> str:
+    return _join(ind.code or "", ind.name) if ind else ""
+
+
+def _target_text(target: Optional[Target], ind: Optional[Indicator] = None) -> str:
+    if target is None:
+        return ""
+    unit = f" {ind.unit}" if ind else ""
+    if target.lower is not None and target.upper is not None:
+        return f"{format_number(target.lower, None)}–{format_number(target.upper, None)}{unit}"
+    if target.value is not None:
+        return f"{format_number(target.value, None)}{unit}"
+    return target.text or ""
+
+
+# ---------------------------------------------------------------- seeds
+
+def load_worksheets(s: Session, data: dict) -> int:
+    """``seeds/worksheets.yaml``: each entry names an organisation and a node code (optionally the Renja
+    ``year``) and holds the five steps exactly as ``save_step`` takes them. Worksheets that already exist
+    are left as they are (like the rest of the demo data); returns how many were created."""
+    created = 0
+    for i, item in enumerate(data.get("worksheets") or []):
+        where = f"worksheets[{i}] {item.get('organization')}/{item.get('node')}"
+        try:
+            node = _seed_node(s, item)
+            if find(s, node) is not None:
+                continue
+            for key in STEP_KEYS:
+                if key in item:
+                    save_step(s, node, key, item[key])
+            created += 1
+        except DomainError as exc:
+            raise type(exc)(f"{where}: {exc.message}", field=exc.field) from exc
+    return created
+
+
+def _seed_node(s: Session, item: dict) -> PlanNode:
+    """The node with that code in the organisation's plans: the latest Renja first (a worksheet plans a
+    year's work), a Renstra only when no Renja holds it."""
+    org = orgs.by_code(s, str(item.get("organization", "")))
+    if org is None:
+        raise NotFound(f"organisasi '{item.get('organization')}' tidak ditemukan.", field="organization")
+    q = (select(PlanNode).join(Plan, PlanNode.plan_id == Plan.id)
+         .where(Plan.organization_id == org.id, PlanNode.code == str(item.get("node", ""))))
+    if item.get("year"):
+        q = q.where(Plan.kind == "renja", Plan.first_year == int(item["year"]))
+    node = s.exec(q.order_by((Plan.kind == "renja").desc(), Plan.first_year.desc(),
+                             Plan.revision_number.desc())).first()
+    if node is None:
+        raise NotFound(f"simpul '{item.get('node')}' tidak ada di rencana {org.code}.", field="node")
+    return node
