@@ -126,11 +126,19 @@ def _check_cell(s: Session, ind: Indicator, year: int, period: str) -> Plan:
     return plan
 
 
+def _cell_query(model, indicator_id: int, year: int, period: str):
+    """Rows of a table keyed by (indicator, year, period)."""
+    return select(model).where(model.indicator_id == indicator_id, model.year == year, model.period == period)
+
+
+def _closed_locks(s: Session, plan_id: int, year: int) -> list[PeriodLock]:
+    return list(s.exec(select(PeriodLock).where(PeriodLock.plan_id == plan_id, PeriodLock.year == year,
+                                                PeriodLock.closed == True)))  # noqa: E712
+
+
 def _closing_lock(s: Session, plan_id: int, year: int, period: str) -> PeriodLock | None:
     """The closed period that contains ``period`` (closing TW1 closes M01–M03; Y closes the year)."""
-    locks = s.exec(select(PeriodLock).where(PeriodLock.plan_id == plan_id, PeriodLock.year == year,
-                                            PeriodLock.closed == True)).all()  # noqa: E712
-    return next((lk for lk in locks if _contains(lk.period, period)), None)
+    return next((lk for lk in _closed_locks(s, plan_id, year) if _contains(lk.period, period)), None)
 
 
 def _ensure_open(s: Session, plan_id: int, year: int, period: str) -> None:
@@ -213,8 +221,7 @@ def _measurement(s: Session, ind: Indicator, value: Any, numerator: Any, denomin
 
 
 def get_realization(s: Session, ind: Indicator, year: int, period: str) -> Realization | None:
-    return s.exec(select(Realization).where(Realization.indicator_id == ind.id, Realization.year == year,
-                                            Realization.period == period)).first()
+    return s.exec(_cell_query(Realization, ind.id, year, period)).first()
 
 
 def record_realization(s: Session, ind: Indicator, year: int, period: str, *, value: Any = None,
@@ -321,8 +328,7 @@ def reopen_period(s: Session, plan: Plan, year: int, period: str, *, note: str =
 def save_narrative(s: Session, ind: Indicator, year: int, period: str, *, faktor_pendorong: str = "",
                    faktor_penghambat: str = "", user_id: int | None = None) -> Narrative:
     _open_cell(s, ind, year, period)
-    row = s.exec(select(Narrative).where(Narrative.indicator_id == ind.id, Narrative.year == year,
-                                         Narrative.period == period)).first()
+    row = s.exec(_cell_query(Narrative, ind.id, year, period)).first()
     row = row or Narrative(indicator_id=ind.id, year=year, period=period)
     row.faktor_pendorong, row.faktor_penghambat = faktor_pendorong.strip(), faktor_penghambat.strip()
     row.updated_by_id, row.updated_at = user_id, utcnow()
@@ -464,8 +470,7 @@ def _check_url(url: str) -> str:
 
 def _add_link(s: Session, ind: Indicator, year: int, period: str, url: str, user_id: int | None) -> Evidence:
     """The same link given twice is kept once."""
-    existing = s.exec(select(Evidence).where(Evidence.indicator_id == ind.id, Evidence.year == year,
-                                             Evidence.period == period, Evidence.url == url)).first()
+    existing = s.exec(_cell_query(Evidence, ind.id, year, period).where(Evidence.url == url)).first()
     if existing is not None:
         return existing
     row = Evidence(indicator_id=ind.id, year=year, period=period, kind="link", url=url, uploaded_by_id=user_id)
@@ -690,10 +695,9 @@ def _load_cells(s: Session, plan: Plan, year: int, targets: dict[int, dict], ind
     counts = s.exec(select(Evidence.indicator_id, Evidence.period, func.count())
                     .join(Indicator, Evidence.indicator_id == Indicator.id)
                     .where(scope, Evidence.year == year).group_by(Evidence.indicator_id, Evidence.period)).all()
-    closed = s.exec(select(PeriodLock.period).where(PeriodLock.plan_id == plan.id, PeriodLock.year == year,
-                                                    PeriodLock.closed == True)).all()  # noqa: E712
     return _CellData(targets=targets, realizations={(r.indicator_id, r.period): r for r in reals},
-                     evidence={(i, p): n for i, p, n in counts}, closed=list(closed))
+                     evidence={(i, p): n for i, p, n in counts},
+                     closed=[lk.period for lk in _closed_locks(s, plan.id, year)])
 
 
 def _check_read(plan: Plan, year: int, upto: str) -> None:
@@ -745,15 +749,12 @@ class PeriodDetail:
 
 def period_detail(s: Session, ind: Indicator, year: int, period: str) -> PeriodDetail:
     plan = _check_cell(s, ind, year, period)
-
-    def cell(model):
-        return select(model).where(model.indicator_id == ind.id, model.year == year, model.period == period)
-
     return PeriodDetail(
         realization=get_realization(s, ind, year, period),
-        evidence=list(s.exec(cell(Evidence).order_by(Evidence.uploaded_at, Evidence.id))),
-        narrative=s.exec(cell(Narrative)).first(),
-        follow_ups=list(s.exec(cell(FollowUp).order_by(FollowUp.created_at, FollowUp.id))),
+        evidence=list(s.exec(_cell_query(Evidence, ind.id, year, period).order_by(Evidence.uploaded_at, Evidence.id))),
+        narrative=s.exec(_cell_query(Narrative, ind.id, year, period)).first(),
+        follow_ups=list(s.exec(_cell_query(FollowUp, ind.id, year, period).order_by(FollowUp.created_at,
+                                                                                     FollowUp.id))),
         closed=_closing_lock(s, plan.id, year, period) is not None,
     )
 
@@ -910,31 +911,36 @@ def _count_statuses(rows: list[IndicatorRow], children: list[NodeProgress]) -> d
     return dict(counts)
 
 
+_Figures = tuple[Decimal | None, list[Decimal]]  # pagu and the rupiah realised so far
+
+
 @dataclass
 class _Budgets:
     by_node: dict[int, NodeBudget]
     amounts: dict[int, dict[str, Decimal]]  # by node budget id
     plan_year: bool  # the plan's own pagu column speaks of this year
 
-    def own(self, node: PlanNode, upto: str) -> tuple[Decimal | None, list[Decimal]]:
+    def figures(self, node: PlanNode, upto: str, children: list[NodeProgress]) -> _Figures:
+        """A node's own execution budget; else its children's total (formulas.md §2: a parent keeps no
+        copy of its children's numbers); else the pagu written in the plan, with nothing realised."""
         budget = self.by_node.get(node.id)
-        if budget is None:
-            return (node.pagu if self.plan_year else None), []
-        end = _months(upto)[1]
-        return budget.pagu, [a for p, a in self.amounts.get(budget.id, {}).items() if _months(p)[1] <= end]
+        if budget is not None:
+            end = _months(upto)[1]
+            return budget.pagu, [a for p, a in self.amounts.get(budget.id, {}).items() if _months(p)[1] <= end]
+        budgeted = [c.budget for c in children if c.budget.pagu is not None]
+        if budgeted:
+            return _combine(budgeted)
+        return (node.pagu if self.plan_year else None), []
 
 
-def _combine(parts: list[BudgetProgress]) -> tuple[Decimal | None, list[Decimal]]:
+def _combine(parts: list[BudgetProgress]) -> _Figures:
     pagus = [b.pagu for b in parts if b.pagu is not None]
     realised = [b.realised for b in parts if b.realised is not None]
     return (sum(pagus, Decimal(0)) if pagus else None), realised
 
 
-def _budget(own: tuple[Decimal | None, list[Decimal]], children: list[NodeProgress]) -> BudgetProgress:
-    """Figures come from the lowest level that carries them: a parent with budgeted children shows
-    their total (its own pagu would be a copy of it, formulas.md §2)."""
-    child_parts = [c.budget for c in children if c.budget.pagu is not None]
-    pagu, amounts = _combine(child_parts) if child_parts else own
+def _budget(figures: _Figures) -> BudgetProgress:
+    pagu, amounts = figures
     realised = sum(amounts, Decimal(0)) if amounts else None
     return BudgetProgress(pagu, realised, absorption(amounts, pagu))
 
@@ -964,11 +970,11 @@ def _evaluate(tree: Tree, cells: _CellData, budgets: _Budgets, year: int, upto: 
         period_c, annual_c = _roll(members, children, settings)
         return NodeProgress(tn.node, tn.depth, tn.level, basis, period_c, annual_c, _status_of(period_c, settings),
                             _predikat_name(annual_c), _count_statuses(own, children),
-                            _budget(budgets.own(tn.node, upto), children), own, children)
+                            _budget(budgets.figures(tn.node, upto, children)), own, children)
 
     roots = [visit(tn) for tn in tree.roots]
     period_c, annual_c = _roll([], roots, settings)
-    return _Evaluation(roots, rows, period_c, annual_c, _budget((None, []), roots))
+    return _Evaluation(roots, rows, period_c, annual_c, _budget(_combine([r.budget for r in roots])))
 
 
 def _early_warnings(rows: list[IndicatorRow], settings: Settings) -> list[EarlyWarning]:

@@ -444,7 +444,7 @@ class Checkpoint:
 
     @property
     def target_text(self) -> str:
-        return _target_text(self.target)
+        return _target_text(self.target, self.indicator)
 
 
 @dataclass
@@ -713,7 +713,8 @@ def _resources_dict(st: ResourcesView) -> dict:
 
 def _control_dict(st: ControlView) -> dict:
     rows = [_row_dict(c.row, ControlRowBase, **_indicator_keys(c.indicator), period_label=c.period_label,
-                      target=c.target_text or None, realisation=c.realisation, gap=c.gap) for c in st.rows]
+                      target=_target_text(c.target) or None, realisation=c.realisation, gap=c.gap)
+            for c in st.rows]
     complaint = {n.key: n.text for n in st.complaint} | {"channels": st.channels}
     return _step_head(st) | {"rows": rows, "complaint": complaint}
 

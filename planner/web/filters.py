@@ -13,6 +13,16 @@ def num(x, decimals=None) -> str:
     return format_number(x, decimals)
 
 
+def compact(x) -> str:
+    """Large amounts in a narrow cell: 2.250.000.000.000 reads "2,25 T" (juta, miliar, triliun)."""
+    if x is None:
+        return format_number(None)
+    for size, suffix in ((1e12, "T"), (1e9, "M"), (1e6, "jt")):
+        if abs(x) >= size:
+            return f"{format_number(x / size, None if (x / size) * 100 % 1 == 0 else 2)} {suffix}"
+    return format_number(x, None)
+
+
 def value_input(x) -> str:
     """A number as it goes back into an input: Indonesian decimal comma, no grouping."""
     if x is None:
@@ -23,6 +33,7 @@ def value_input(x) -> str:
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         num=num,
+        compact=compact,
         pct=format_percent,
         rupiah=format_rupiah,
         value_input=value_input,

@@ -143,6 +143,8 @@ def test_budget_absorption_by_period_and_up_the_tree(s, build):
     program = p2.node(build.program.id).budget
     assert program.pagu == Decimal("1500000") and program.absorption.value == pytest.approx(250000 / 1500000 * 100)
     assert p2.budget.absorption.value == program.absorption.value
+    mon.set_budget(s, build.program, YEAR, 3000000, {"TW1": 300000})  # its own execution budget comes first
+    assert progress(s, build, "TW2").node(build.program.id).budget.absorption.value == pytest.approx(10.0)
     assert [t.absorption.value for t in p2.trend] == [pytest.approx(100000 / 15000), pytest.approx(50 / 3)]
 
 
