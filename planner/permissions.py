@@ -14,11 +14,23 @@ from planner.models import Membership, Organization, Plan, User
 from planner.services import orgs
 
 # action -> roles that may do it (within their scope). Admin may do everything.
+READERS = {"penyusun", "reviewer", "pimpinan", "pengamat", "instruktur", "peserta"}
 RIGHTS: dict[str, set[str]] = {
-    "org.read": {"penyusun", "reviewer", "pimpinan", "pengamat", "instruktur", "peserta"},
-    "plan.read": {"penyusun", "reviewer", "pimpinan", "pengamat", "instruktur", "peserta"},
+    "org.read": READERS,
+    "plan.read": READERS,
     "plan.create": {"penyusun", "peserta"},
     "plan.edit": {"penyusun", "peserta"},
+    "plan.submit": {"penyusun", "peserta"},
+    "plan.return": {"reviewer", "pimpinan", "instruktur"},
+    "plan.approve": {"reviewer", "pimpinan", "instruktur"},
+    "plan.lock": {"pimpinan"},
+    "plan.reopen": set(),  # admin only
+    "plan.revise": {"penyusun", "pimpinan"},
+    "comment.create": {"penyusun", "reviewer", "pimpinan", "instruktur", "peserta"},
+    "comment.resolve": {"penyusun", "reviewer", "pimpinan", "instruktur", "peserta"},
+    "realization.edit": {"penyusun", "peserta"},
+    "realization.verify": {"reviewer", "pimpinan"},
+    "review.queue": {"reviewer", "pimpinan"},
 }
 
 

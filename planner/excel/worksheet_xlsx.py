@@ -19,7 +19,7 @@ from planner.models import Organization, Plan, PlanNode
 from planner.services.worksheet import PlanSheet, SheetSection, SheetTable, WorksheetView, plan_sheet
 
 SHEET_NAME = "Rencana Kegiatan"
-FORMATS = {"money": '"Rp" #,##0', "number": "#,##0.##", "date": "DD-MM-YYYY"}
+FORMATS = {"money": '"Rp" #,##0', "number": "#,##0", "decimal": "#,##0.00", "date": "DD-MM-YYYY"}
 _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
@@ -114,10 +114,17 @@ def _line(ws: Sheet, row: int, values: list, table: SheetTable, width: int, head
             continue
         if bold:
             cell.font = _BOLD
-        if column.kind in FORMATS and not isinstance(value, str):
-            cell.number_format = FORMATS[column.kind]
+        if column.kind in FORMATS and value is not None and not isinstance(value, str):
+            cell.number_format = _number_format(column.kind, value)
     for col in range(last + 1, width + 1):  # the merged span keeps its border on every printed edge
         ws.cell(row=row, column=col).border = _BORDER
+
+
+def _number_format(kind: str, value) -> str:
+    """Whole numbers without decimals ("#,##0.##" would print "4." for 4), fractions with two."""
+    if kind == "number" and value != int(value):
+        return FORMATS["decimal"]
+    return FORMATS[kind]
 
 
 def _column_widths(ws: Sheet, sheet: PlanSheet, width: int) -> None:

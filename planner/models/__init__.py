@@ -11,3 +11,5 @@ __all__ = [
 from planner.models.monitoring import BudgetRealization, Evidence, FollowUp, Narrative, NodeBudget, PeriodLock, Realization  # noqa: E402
 __all__ += ["BudgetRealization", "Evidence", "FollowUp", "Narrative", "NodeBudget", "PeriodLock", "Realization"]
 from planner.models.worksheet import ControlRow, NeedRow, Partner, ResourceRow, StandardRow, SuccessMeasure, Worksheet  # noqa: E402,F401
+from planner.models.workflow import AuditEntry, Comment, Schedule  # noqa: E402
+__all__ += ["AuditEntry", "Comment", "Schedule"]

@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 from sqlalchemy import Column, Numeric, String, Text
 from sqlmodel import Field, SQLModel
 
+from planner.calc.formatting import parse_number
 from planner.models.base import utcnow
 
 # ---------------------------------------------------------------- constant lists
@@ -315,8 +316,6 @@ class _MoneyInput(_Clean):
     def _indonesian_number(cls, v):
         """Accept "Rp 1.250.000" and "2,5" as people type them (formatting.parse_number)."""
         if isinstance(v, str) and v.strip():
-            from planner.calc.formatting import parse_number
-
             try:
                 return Decimal(repr(parse_number(v)))
             except ValueError as exc:  # keep the Indonesian message, without pydantic's "Value error," prefix

@@ -101,3 +101,34 @@ def revoke_token(s: Session, token: str) -> bool:
     s.add(row)
     s.flush()
     return True
+
+
+def names(s: Session, user_ids: set[int | None]) -> dict[int, str]:
+    """Display names of a few users in one statement (comment authors, history)."""
+    ids = [i for i in user_ids if i is not None]
+    if not ids:
+        return {}
+    return {u.id: u.full_name or u.username for u in s.exec(select(User).where(User.id.in_(ids)))}
+
+
+def set_active(s: Session, user: User, active: bool) -> None:
+    """Deactivating ends the user's sessions and tokens (auth_version moves on)."""
+    user.is_active = active
+    user.auth_version += 1
+    s.add(user)
+    s.flush()
+
+
+def remove_membership(s: Session, membership_id: int) -> None:
+    m = s.get(Membership, membership_id)
+    if m is not None:
+        s.delete(m)
+        s.flush()
+
+
+def all_users(s: Session) -> list[tuple[User, list[Membership]]]:
+    users = list(s.exec(select(User).order_by(User.username)))
+    members: dict[int, list[Membership]] = {}
+    for m in s.exec(select(Membership)):
+        members.setdefault(m.user_id, []).append(m)
+    return [(u, members.get(u.id, [])) for u in users]

@@ -167,7 +167,7 @@ def _number(raw: Any, fld: str) -> float | None:
     if isinstance(raw, bool) or not isinstance(raw, (str, int, float, Decimal)):
         raise Invalid(f"{_FIELD_NAMES[fld]} harus berupa angka.", field=fld)
     try:
-        return float(raw) if isinstance(raw, Decimal) else parse_number(raw)
+        return parse_number(float(raw) if isinstance(raw, Decimal) else raw)  # refuses NaN and infinity
     except ValueError as exc:
         raise Invalid(f"{_FIELD_NAMES[fld]}: {exc}.", field=fld) from exc
 
@@ -181,11 +181,12 @@ def _negatives_planned(s: Session, ind: Indicator) -> bool:
     return found is not None
 
 
-def _check_bounds(s: Session, ind: Indicator, value: float, fld: str) -> None:
+def _check_bounds(s: Session, ind: Indicator, value: float, fld: str, what: str | None = None) -> None:
+    what = what or _FIELD_NAMES[fld]
     if value < 0 and not _negatives_planned(s, ind):
-        raise Invalid(f"{_FIELD_NAMES[fld]} tidak boleh negatif untuk indikator ini.", field=fld)
+        raise Invalid(f"{what} tidak boleh negatif untuk indikator ini.", field=fld)
     if ind.unit.strip().lower() in PERCENT_UNITS and value > PERCENT_LIMIT:
-        raise Invalid(f"{_FIELD_NAMES[fld]} {format_number(value)}% tidak wajar (lebih dari "
+        raise Invalid(f"{what} {format_number(value)}% tidak wajar (lebih dari "
                       f"{format_number(PERCENT_LIMIT, 0)}%); periksa kembali.", field=fld)
 
 
@@ -200,7 +201,7 @@ def _ratio(s: Session, ind: Indicator, numerator: Any, denominator: Any) -> dict
     if d <= 0:
         raise Invalid("Penyebut harus lebih dari 0.", field="denominator")
     # formulas.md §1.2 ratio, through calc: the bound applies to the value the pair stands for.
-    _check_bounds(s, ind, accumulate([None], "ratio", 1, [n], [d], ind.ratio_factor), "numerator")
+    _check_bounds(s, ind, accumulate([None], "ratio", 1, [n], [d], ind.ratio_factor), "numerator", "Nilai rasio")
     return {"value": None, "numerator": n, "denominator": d, "achieved": None}
 
 
@@ -1016,16 +1017,20 @@ def _load_budgets(s: Session, plan: Plan, year: int) -> _Budgets:
     return _Budgets({b.node_id: b for b in budgets}, dict(by_budget), plan.kind == "renja" and year == plan.first_year)
 
 
-def progress_for_plan(s: Session, plan: Plan, year: int, upto_period: str, settings: Settings) -> PlanProgress:
+def progress_for_plan(s: Session, plan: Plan, year: int, upto_period: str, settings: Settings, *,
+                      with_trend: bool = True) -> PlanProgress:
     """A Renja's progress at ``upto_period``: the tree (load_tree) plus realisations, evidence counts,
-    closed periods and budgets, in a fixed number of statements; every figure through calc."""
+    closed periods and budgets, in a fixed number of statements; every figure through calc.
+
+    The trend evaluates the plan once per earlier period (12 times at ``M12``): pages that do not
+    show it (the entry grid, the API roll-up, rankings) pass ``with_trend=False``."""
     _check_read(plan, year, upto_period)
     tree = load_tree(s, plan)
     targets = {iid: {(t.year, t.period): t for t in ts} for iid, ts in tree.targets.items()}
     cells, budgets = _load_cells(s, plan, year, targets), _load_budgets(s, plan, year)
     now = _evaluate(tree, cells, budgets, year, upto_period, settings)
     trend = []
-    for point in trend_periods(upto_period):
+    for point in trend_periods(upto_period) if with_trend else []:
         ev = now if point == upto_period else _evaluate(tree, cells, budgets, year, point, settings)
         trend.append(TrendPoint(point, ev.achievement, ev.annual_achievement, ev.budget.absorption))
     reported, expected, completeness = _completeness(now.rows)
@@ -1067,7 +1072,7 @@ def org_ranking(s: Session, plans: Iterable[Plan], year: int, period: str, setti
     Each plan costs the fixed statements of ``progress_for_plan``."""
     ranks = []
     for plan in plans:
-        p = progress_for_plan(s, plan, year, period, settings)
+        p = progress_for_plan(s, plan, year, period, settings, with_trend=False)
         ranks.append(OrgRank(plan, p.achievement, p.annual_achievement, p.predikat, p.reported, p.expected,
                              p.completeness))
     return Ranking(by_achievement=_ranked(ranks, lambda r: r.achievement.value),

@@ -1,6 +1,8 @@
 """Organisations and schemes."""
 from __future__ import annotations
 
+import re
+
 from sqlmodel import Session, select
 
 from planner.errors import Invalid, NotFound
@@ -78,3 +80,37 @@ def scheme_by_key(s: Session, key: str) -> Scheme:
 
 def scheme_levels(s: Session, scheme_id: int) -> list[SchemeLevel]:
     return list(s.exec(select(SchemeLevel).where(SchemeLevel.scheme_id == scheme_id).order_by(SchemeLevel.depth)))
+
+
+def update(s: Session, org: Organization, name: str, kind: str, parent_id: int | None) -> Organization:
+    if kind not in ORG_KINDS:
+        raise Invalid(f"Jenis organisasi '{kind}' tidak dikenal.", field="kind")
+    if parent_id is not None and parent_id in descendants(all_orgs(s), {org.id}):
+        raise Invalid("Induk tidak boleh organisasi itu sendiri atau unit di bawahnya.", field="parent_id")
+    if not name.strip():
+        raise Invalid("Nama organisasi wajib diisi.", field="name")
+    org.name, org.kind, org.parent_id = name.strip(), kind, parent_id
+    s.add(org)
+    s.flush()
+    return org
+
+
+def update_level(s: Session, level_id: int, label: str, code_pattern: str, code_example: str) -> SchemeLevel:
+    level = s.get(SchemeLevel, level_id)
+    if level is None:
+        raise NotFound("Tingkatan tidak ditemukan.")
+    try:
+        re.compile(code_pattern)
+    except re.error as exc:
+        raise Invalid(f"Pola kode bukan ekspresi reguler yang sah: {exc}", field="code_pattern") from exc
+    if code_example and code_pattern and not re.fullmatch(code_pattern, code_example):
+        raise Invalid("Contoh kode tidak cocok dengan polanya.", field="code_example")
+    level.label, level.code_pattern, level.code_example = label.strip() or level.label, code_pattern, code_example
+    s.add(level)
+    s.flush()
+    return level
+
+
+def schemes_with_levels(s: Session) -> list[tuple[Scheme, list[SchemeLevel]]]:
+    levels = list(s.exec(select(SchemeLevel).order_by(SchemeLevel.scheme_id, SchemeLevel.depth)))
+    return [(sc, [lv for lv in levels if lv.scheme_id == sc.id]) for sc in s.exec(select(Scheme).order_by(Scheme.key))]

@@ -6,6 +6,7 @@ indicators, targets), whatever its size; pages and the API build on it.
 from __future__ import annotations
 
 import re
+from datetime import date
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
@@ -20,7 +21,7 @@ from planner.models.base import utcnow
 from planner.models.plan import (
     IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, PlanCreate, PlanUpdate, TargetIn,
 )
-from planner.services import orgs
+from planner.services import audit, orgs, schedules
 
 EDITABLE_STATUSES = ("draft", "returned")
 PERCENT_UNITS = {"%", "persen", "persentase"}
@@ -105,10 +106,12 @@ def update_plan(s: Session, plan: Plan, data: PlanUpdate) -> Plan:
     return plan
 
 
-def ensure_editable(plan: Plan) -> None:
+def ensure_editable(s: Session, plan: Plan, today: date | None = None) -> None:
+    """Only a draft or returned plan changes, and only inside its drafting window (jadwal)."""
     if plan.status not in EDITABLE_STATUSES:
         raise Conflict(f"Rencana berstatus '{plan.status_label}' tidak dapat diubah; buka revisi bila perlu.",
                        field="status")
+    schedules.check_window(s, plan.organization_id, plan.first_year, "drafting", today)
 
 
 # ---------------------------------------------------------------- the tree
@@ -360,6 +363,10 @@ def delete_node(s: Session, node: PlanNode) -> SubtreeCount:
     """Remove a node with everything below it, in the caller's one transaction."""
     count = count_subtree(s, node)
     ids = subtree_ids(s, node)
+    # Bulk statements bypass the automatic trail: one explicit entry says what went.
+    audit.record(s, "delete", node, changes={"code": [node.code, None], "name": [node.name, None],
+                                             "nodes": [count.nodes, 0], "indicators": [count.indicators, 0],
+                                             "targets": [count.targets, 0]})
     ind_ids = select(Indicator.id).where(Indicator.node_id.in_(ids))
     # Explicit order instead of relying on ON DELETE CASCADE alone: the same on every database.
     s.exec(delete(Target).where(Target.indicator_id.in_(ind_ids)))
@@ -437,7 +444,9 @@ def move_indicator(s: Session, ind: Indicator, direction: str) -> None:
 
 
 def delete_indicator(s: Session, ind: Indicator) -> None:
-    s.exec(delete(Target).where(Target.indicator_id == ind.id))
+    for t in s.exec(select(Target).where(Target.indicator_id == ind.id)):
+        s.delete(t)
+    s.flush()
     s.delete(ind)
     s.flush()
 
@@ -480,32 +489,50 @@ def _check_target(plan: Plan, ind: Indicator, t: TargetIn, where: str) -> Target
 
 
 def set_targets(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn]) -> list[Target]:
-    """Replace the indicator's targets with the given cells (empty cells are dropped)."""
-    rows: dict[tuple[int, str], Target] = {}
+    """Replace the indicator's targets with the given cells (empty cells are dropped).
+
+    Rows are updated in place rather than deleted and re-added, so the audit trail shows each
+    changed cell as old -> new."""
+    wanted: dict[tuple[int, str], Target] = {}
     for i, t in enumerate(targets):
         where = f"Target {periods.label(t.period)} {t.year}"
         row = _check_target(plan, ind, t, where)
-        if (t.year, t.period) in rows:
+        if (t.year, t.period) in wanted:
             raise Invalid(f"{where} diisi dua kali.", field=f"targets[{i}].period")
         if row is not None:
-            rows[(t.year, t.period)] = row
-    s.exec(delete(Target).where(Target.indicator_id == ind.id))
-    s.add_all(rows.values())
+            wanted[(t.year, t.period)] = row
+    existing = {(t.year, t.period): t for t in s.exec(select(Target).where(Target.indicator_id == ind.id))}
+    for key, old in existing.items():
+        new = wanted.pop(key, None)
+        if new is None:
+            s.delete(old)
+            continue
+        old.value, old.lower, old.upper, old.text = new.value, new.lower, new.upper, new.text
+        s.add(old)
+    s.add_all(wanted.values())
     s.flush()
-    return list(rows.values())
+    return list(s.exec(select(Target).where(Target.indicator_id == ind.id)))
 
 
 # ---------------------------------------------------------------- copying
 
-def _clone(s: Session, src_nodes: list[TreeNode], dest: Plan, parent_id: int | None,
-           serves_id: int | None, target_fn: Callable[[Indicator], list[TargetIn]]) -> None:
+def targets_in(tree: Tree, ind: Indicator) -> list[TargetIn]:
+    """An indicator's targets as input cells, for copying."""
+    return [TargetIn(year=t.year, period=t.period, value=t.value, lower=t.lower, upper=t.upper, text=t.text)
+            for t in tree.targets.get(ind.id, [])]
+
+
+def clone_nodes(s: Session, src_nodes: list[TreeNode], dest: Plan, parent_id: int | None, serves_id: int | None,
+                target_fn: Callable[[Indicator], list[TargetIn]], keep_pagu: bool = False) -> None:
+    """Copy nodes with their objectives and indicators into ``dest``; ``source_id`` keeps the lineage."""
     for pos, tn in enumerate(src_nodes):
         src = tn.node
         serves = serves_id if serves_id is not None else src.serves_id
         node = PlanNode(plan_id=dest.id, parent_id=parent_id, kind=src.kind, code=src.code, name=src.name,
                         position=pos, activity_type=src.activity_type, unit_in_charge=src.unit_in_charge,
                         location=src.location, funding_source=src.funding_source, description=src.description,
-                        serves_id=serves, source_id=src.id)  # pagu is per year: never carried
+                        serves_id=serves, source_id=src.id,
+                        pagu=src.pagu if keep_pagu else None)  # a new year starts without pagu
         s.add(node)
         s.flush()
         objective_map = {}
@@ -522,7 +549,7 @@ def _clone(s: Session, src_nodes: list[TreeNode], dest: Plan, parent_id: int | N
             s.add(new)
             s.flush()
             set_targets(s, new, dest, target_fn(ind))
-        _clone(s, tn.children, dest, node.id, None, target_fn)
+        clone_nodes(s, tn.children, dest, node.id, None, target_fn, keep_pagu)
 
 
 def renja_from_renstra(s: Session, renstra: Plan, year: int, name: str | None = None) -> Plan:
@@ -544,7 +571,7 @@ def renja_from_renstra(s: Session, renstra: Plan, year: int, name: str | None = 
     for tn in tree.walk():
         if tn.level is not None and tn.level.strategic:
             operational = [c for c in tn.children if c.level is not None and not c.level.strategic]
-            _clone(s, operational, plan, None, tn.node.id, year_targets)
+            clone_nodes(s, operational, plan, None, tn.node.id, year_targets)
     return plan
 
 
@@ -556,7 +583,7 @@ def renja_from_previous(s: Session, previous: Plan, year: int, name: str | None 
     plan = create_plan(s, PlanCreate(organization_id=org.id, kind="renja", scheme=_scheme_key(s, previous),
                                      year=year, name=name or f"Rencana Kerja {org.name} Tahun {year}"))
     tree = load_tree(s, previous)
-    _clone(s, tree.roots, plan, None, None, lambda ind: [])
+    clone_nodes(s, tree.roots, plan, None, None, lambda ind: [])
     if plan.renstra_id != previous.renstra_id:  # the sasaran served belong to another Renstra now
         for n in s.exec(select(PlanNode).where(PlanNode.plan_id == plan.id)):
             n.serves_id = None

@@ -161,7 +161,7 @@ def save_step(s: Session, node: PlanNode, key: str, data: StepIn | dict) -> Work
     step = _parse(STEP_INPUTS[key], data)
     plan = plans.get_plan(s, node.plan_id)
     if key != "control":
-        plans.ensure_editable(plan)
+        plans.ensure_editable(s, plan)  # status and the drafting window (jadwal), as for the plan itself
     ws = find(s, node)
     if ws is not None and step.version is not None and step.version != ws.version:
         raise Conflict("Lembar kerja telah diubah orang lain sejak Anda membukanya; muat ulang lalu ulangi.",
@@ -785,24 +785,26 @@ def _identity(view: WorksheetView, node: PlanNode, plan: Plan, org: Organization
     return lines + [(k, v) for k, v in extra if v]
 
 
+# Every table puts its long text in the third column (C in the workbook), so columns line up down the sheet
+# and the printed page stays readable when fitted to its width.
 NO = Column("No", "number", 5)
 
 
 def _needs_tables(st: NeedsView) -> tuple[list[SheetTable], list[str]]:
     needs = SheetTable("Kebutuhan pemangku kepentingan", [
-        NO, Column("Jenis layanan", width=24), Column("Pemangku kepentingan", width=24),
-        Column("Kebutuhan", width=40), Column("Cara mengetahui", width=18), Column("Kegiatan", width=32),
-    ], [[i, r.service, _join(r.stakeholder_group_label, r.stakeholder), r.need, r.method_label, r.activity]
+        NO, Column("Jenis layanan", width=20), Column("Kebutuhan", width=40), Column("Pemangku kepentingan", width=20),
+        Column("Cara mengetahui", width=16), Column("Kegiatan", width=24),
+    ], [[i, r.service, r.need, _join(r.stakeholder_group_label, r.stakeholder), r.method_label, r.activity]
         for i, r in enumerate(st.rows, 1)])
     return [needs, _notes_table("Kapasitas unit saat ini", st.capacity)], []
 
 
 def _standards_tables(st: StandardsView) -> tuple[list[SheetTable], list[str]]:
-    columns = [NO, Column("Komponen", width=24), Column("Kelompok", width=16), Column("Isi standar", width=40),
-               Column("Keadaan", width=16), Column("Kegiatan", width=32)]
+    columns = [NO, Column("Komponen", width=20), Column("Isi standar", width=40), Column("Keadaan", width=16),
+               Column("Kegiatan", width=24), Column("Kelompok", width=16)]
     tables = [SheetTable(f"Standar pelayanan: {sv.service}", columns,
-                         [[i, c.label, _GROUP_SHORT[c.group], c.row.content if c.row else "", c.state_label,
-                           c.row.activity if c.row else ""] for i, c in enumerate(sv.cells, 1)])
+                         [[i, c.label, c.row.content if c.row else "", c.state_label,
+                           c.row.activity if c.row else "", _GROUP_SHORT[c.group]] for i, c in enumerate(sv.cells, 1)])
               for sv in st.services]
     return tables + [_notes_table("Kesepakatan kemampuan penyelenggara", st.constraints)], []
 
@@ -812,10 +814,10 @@ _GROUP_SHORT = {"delivery": "Service delivery", "manufacturing": "Manufacturing"
 
 def _success_tables(st: SuccessView) -> tuple[list[SheetTable], list[str]]:
     table = SheetTable("Ukuran keberhasilan dan kegiatan pengukurannya", [
-        NO, Column("Ukuran keberhasilan", width=30), Column("Indikator", width=30), Column("Target", width=16),
-        Column("Dimensi", width=16), Column("Kegiatan pengukuran", width=32), Column("Metode", width=22),
+        NO, Column("Ukuran keberhasilan", width=20), Column("Indikator", width=40), Column("Target", width=16),
+        Column("Kegiatan pengukuran", width=24), Column("Metode", width=18), Column("Dimensi", width=16),
     ], [[i, line.name, _indicator_label(line.indicator), _target_text(line.target, line.indicator),
-         SUCCESS_DIMENSIONS[line.row.dimension], line.row.activity, MEASURING_METHODS[line.row.method]]
+         line.row.activity, MEASURING_METHODS[line.row.method], SUCCESS_DIMENSIONS[line.row.dimension]]
         for i, line in enumerate(st.rows, 1)])
     return [table], []
 
@@ -824,18 +826,18 @@ def _resources_tables(st: ResourcesView) -> tuple[list[SheetTable], list[str]]:
     rows = [[i, r.category_label, r.description, r.quantity, r.unit, r.unit_cost, r.total,
              r.partner if r.source == "mitra" else r.source_label] for i, r in enumerate(st.rows, 1)]
     pagu_label = "Pagu kegiatan" + (" (jumlah pagu di bawahnya)" if st.pagu_from_children else "")
-    totals = [["", label, "", "", "", "", value, ""] for label, value in (
+    totals = [["", "", label, "", "", "", value, ""] for label, value in (
         ("Jumlah bersumber internal", st.total_internal), ("Jumlah dari mitra", st.total_partner),
         ("Jumlah seluruhnya", st.total), (pagu_label, st.pagu))]
     resources = SheetTable("Rincian sumber daya", [
-        NO, Column("Jenis", width=14), Column("Uraian", width=40), Column("Volume", "number", 10),
-        Column("Satuan", width=12), Column("Harga satuan", "money", 18), Column("Jumlah", "money", 20),
-        Column("Sumber", width=24),
+        NO, Column("Jenis", width=12), Column("Uraian", width=40), Column("Volume", "number", 10),
+        Column("Satuan", width=12), Column("Harga satuan", "money", 16), Column("Jumlah", "money", 18),
+        Column("Sumber", width=20),
     ], rows, totals)
     partners = SheetTable("Mitra kolaborasi (berbagi peran, sumber daya, dan risiko)", [
-        NO, Column("Mitra", width=24), Column("Jenis mitra", width=20), Column("Peran", width=32),
-        Column("Sumber daya", width=32), Column("Risiko", width=32),
-    ], [[i, p.name, p.kind_label, p.role, p.resource, p.risk] for i, p in enumerate(st.partners, 1)])
+        NO, Column("Mitra", width=20), Column("Peran", width=40), Column("Sumber daya", width=20),
+        Column("Risiko", width=24), Column("Jenis mitra", width=18),
+    ], [[i, p.name, p.role, p.resource, p.risk, p.kind_label] for i, p in enumerate(st.partners, 1)])
     notes = [st.warning] if st.warning else []
     if st.over_pagu_reason:
         notes.append(f"Alasan: {st.over_pagu_reason}")
@@ -843,17 +845,21 @@ def _resources_tables(st: ResourcesView) -> tuple[list[SheetTable], list[str]]:
 
 
 def _control_tables(st: ControlView) -> tuple[list[SheetTable], list[str]]:
-    control = SheetTable("Rencana pengendalian", [
-        NO, Column("Risiko/masalah", width=28), Column("Pengendalian (SOP)", width=28), Column("Indikator", width=26),
-        Column("Periode", width=14), Column("Target", width=14), Column("Realisasi", "number", 12),
-        Column("Gap", "number", 10), Column("Penyebab", width=24), Column("Tindak lanjut", width=28),
-        Column("Penanggung jawab", width=22), Column("Tenggat", "date", 12),
-    ], [[i, c.row.risk, c.row.control, _indicator_label(c.indicator), c.period_label,
-         _target_text(c.target, c.indicator), c.realisation, c.gap, c.row.cause, c.row.follow_up, c.row.owner,
-         c.row.due_date] for i, c in enumerate(st.rows, 1)])
+    """Two tables numbered alike: the risks with their control measures, and the checkpoints (the module's
+    "target yang akan dicapai, realisasi yang dicapai, gap/masalah yang dihadapi")."""
+    measures = SheetTable("Risiko/masalah dan pengendaliannya", [
+        NO, Column("Risiko/masalah", width=20), Column("Pengendalian (SOP)", width=40), Column("Penyebab", width=20),
+        Column("Tindak lanjut", width=24), Column("Penanggung jawab", width=18), Column("Tenggat", "date", 12),
+    ], [[i, c.row.risk, c.row.control, c.row.cause, c.row.follow_up, c.row.owner, c.row.due_date]
+        for i, c in enumerate(st.rows, 1)])
+    checkpoints = SheetTable("Titik kendali: target, realisasi, dan gap", [
+        NO, Column("Periode", width=16), Column("Indikator", width=40), Column("Target", width=16),
+        Column("Realisasi", "number", 12), Column("Gap (+ = tertinggal)", "number", 12),
+    ], [[i, c.period_label, _indicator_label(c.indicator), _target_text(c.target, c.indicator), c.realisation, c.gap]
+        for i, c in enumerate(st.rows, 1)])
     complaint = _notes_table("Rencana penanganan pengaduan", st.complaint
                              + [Note("channels", "Saluran pengaduan", ", ".join(st.channel_labels))])
-    return [control, complaint], []
+    return [measures, checkpoints, complaint], []
 
 
 _SECTION_BUILDERS = {
@@ -863,7 +869,7 @@ _SECTION_BUILDERS = {
 
 
 def _notes_table(caption: str, notes: Iterable[Note]) -> SheetTable:
-    return SheetTable(caption, [NO, Column("Aspek", width=24), Column("Uraian", width=30)],
+    return SheetTable(caption, [NO, Column("Aspek", width=20), Column("Uraian", width=40)],
                       [[i, n.label, n.text] for i, n in enumerate(notes, 1)])
 
 

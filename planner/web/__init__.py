@@ -31,13 +31,16 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.unauthorized_handler(_unauthorized)
     filters.register(app)
+    app.before_request(_set_actor)
     app.after_request(db.commit_or_rollback)
     app.after_request(_vary_on_htmx)
 
-    from planner.web import api, auth, plans
+    from planner.web import admin, api, auth, plans, review
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(plans.bp)
+    app.register_blueprint(review.bp)
+    app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp)
     app.add_url_rule("/healthz", "healthz", api.healthz)
     csrf.exempt(api.bp)  # the API authenticates with bearer tokens, never with the session cookie
@@ -45,6 +48,16 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(404, _http_error)
     app.register_error_handler(405, _http_error)
+
+
+def _set_actor():
+    """Who is acting, for the audit trail (the API sets its token's user itself)."""
+    from flask_login import current_user
+
+    from planner.services import audit
+
+    if current_user.is_authenticated:
+        audit.set_actor(db.session(), current_user.id, current_user.username)
 
 
 def _vary_on_htmx(response):

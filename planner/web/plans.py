@@ -5,19 +5,19 @@ named block an htmx request asks for.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, session as flask_session, url_for
+from flask import Blueprint, flash, redirect, request, session as flask_session, url_for
 from flask_login import current_user, login_required
 from sqlmodel import select
 
 from planner import db, periods
 from planner.errors import Invalid
-from planner.models import Indicator, Organization, Plan, PlanNode, SchemeLevel
+from planner.models import Indicator, Organization, Plan, PlanNode
 from planner.models.plan import (
     ACCUMULATION_LABELS, ACTIVITY_TYPE_LABELS, FREQUENCY_LABELS, LEVEL_LABELS, POLARITY_LABELS,
     TARGET_TYPE_LABELS, IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, PlanCreate, PlanUpdate, TargetIn,
 )
 from planner.permissions import can, require
-from planner.services import orgs, plans
+from planner.services import accounts, orgs, plans, workflow
 from planner.calc.formatting import parse_number
 from planner.web.helpers import form_int, parse_form, principal, render, wants_fragment
 
@@ -124,7 +124,7 @@ def _plan_for(plan_id: int, action: str = "plan.read") -> Plan:
     return plan
 
 
-def _tree_context(plan: Plan, **extra) -> dict:
+def tree_context(plan: Plan, **extra) -> dict:
     s = db.session()
     tree = plans.load_tree(s, plan)
     query = request.args.get("q", "")
@@ -137,8 +137,15 @@ def _tree_context(plan: Plan, **extra) -> dict:
                                                             PlanNode.kind == "sasaran").order_by(PlanNode.code)))
     elif plan.kind == "renstra":
         serves_options = [tn.node for tn in tree.walk() if tn.node.kind == "sasaran"]
+    p = principal()
+    thread_rows = workflow.comments(s, plan.id)
     ctx = dict(
         plan=plan, org=s.get(Organization, plan.organization_id), tree=tree, rows=rows, query=query,
+        actions=workflow.available_actions(p, plan), action_labels=workflow.ACTION_LABELS,
+        can_revise=plan.status == "locked" and can(p, "plan.revise", plan),
+        can_comment=can(p, "comment.create", plan), threads=workflow.threads(thread_rows),
+        open_comments=sum(1 for c in thread_rows if c.parent_id is None and c.resolved_at is None),
+        authors=accounts.names(s, {c.author_id for c in thread_rows}), comment_error=None,
         columns=grid_columns(plan), can_edit=can(principal(), "plan.edit", plan) and plan.status in plans.EDITABLE_STATUSES,
         serves_options=serves_options, serves_names={n.id: n for n in serves_options}, renstra=renstra,
         serves_choices=[(n.id, f"{n.code} — {n.name}") for n in serves_options], ncols=5 + len(grid_columns(plan)),
@@ -164,17 +171,17 @@ def show(plan_id: int):
         extra["editing_id"] = int(request.args["edit"])
     if request.args.get("add"):
         extra["adding_to"] = request.args["add"]
-    return render(PLAN_TPL, block="tree" if "q" in request.args else None, **_tree_context(plan, **extra))
+    return render(PLAN_TPL, block="tree" if "q" in request.args else None, **tree_context(plan, **extra))
 
 
 @bp.post("/plans/<int:plan_id>/edit")
 def edit_plan(plan_id: int):
     plan = _plan_for(plan_id, "plan.edit")
-    plans.ensure_editable(plan)
+    plans.ensure_editable(db.session(), plan)
     try:
         plans.update_plan(db.session(), plan, parse_form(PlanUpdate, request.form, numbers=("renstra_id",)))
     except Invalid as exc:
-        return render(PLAN_TPL, block="header", status=422, **_tree_context(plan, error=exc, form=request.form))
+        return render(PLAN_TPL, block="header", status=422, **tree_context(plan, error=exc, form=request.form))
     if request.form.get("renstra_id") == "":
         plan.renstra_id = None
     return _after_change(plan, "header")
@@ -183,14 +190,14 @@ def edit_plan(plan_id: int):
 def _after_change(plan: Plan, block: str, anchor: str = "", **extra):
     """htmx gets the refreshed block; a plain form post is redirected back to the page (PRG)."""
     if wants_fragment():
-        return render(PLAN_TPL, block=block, **_tree_context(plan, **extra))
+        return render(PLAN_TPL, block=block, **tree_context(plan, **extra))
     return redirect(url_for("plans.show", plan_id=plan.id) + anchor)
 
 
 @bp.post("/plans/<int:plan_id>/nodes")
 def add_node(plan_id: int):
     plan = _plan_for(plan_id, "plan.edit")
-    plans.ensure_editable(plan)
+    plans.ensure_editable(db.session(), plan)
     parent_id = form_int("parent_id")
     try:
         data = parse_form(NodeCreate, request.form, numbers=("pagu", "parent_id", "serves_id"),
@@ -199,7 +206,7 @@ def add_node(plan_id: int):
     except Invalid as exc:
         adding = str(parent_id) if parent_id else "root"
         return render(PLAN_TPL, block="tree", status=422,
-                      **_tree_context(plan, error=exc, form=request.form, adding_to=adding))
+                      **tree_context(plan, error=exc, form=request.form, adding_to=adding))
     return _after_change(plan, "tree", f"#node-{node.id}")
 
 
@@ -228,7 +235,7 @@ def _node_response(plan: Plan, node: PlanNode, status: int = 200, **extra):
         if extra.get("adding_to"):
             query = {"add": extra["adding_to"]}
         return redirect(url_for("plans.show", plan_id=plan.id, **query) + f"#node-{node.id}")
-    ctx = _tree_context(plan, **extra)
+    ctx = tree_context(plan, **extra)
     return render(PLAN_TPL, block="node", status=status, tn=ctx["tree"].by_id[node.id], **ctx)
 
 
@@ -243,7 +250,7 @@ def new_root(plan_id: int):
     plan = _plan_for(plan_id, "plan.edit")
     if not wants_fragment():
         return redirect(url_for("plans.show", plan_id=plan.id, add="root") + "#tree")
-    return render(PLAN_TPL, block="tree", **_tree_context(plan, adding_to="root"))
+    return render(PLAN_TPL, block="tree", **tree_context(plan, adding_to="root"))
 
 
 @bp.get("/nodes/<int:node_id>/indicators/quick")
@@ -257,15 +264,15 @@ def quick_indicator(node_id: int):
 @bp.post("/nodes/<int:node_id>")
 def update_node(node_id: int):
     node, plan = _node_for(node_id, "plan.edit")
-    plans.ensure_editable(plan)
+    plans.ensure_editable(db.session(), plan)
     try:
         data = parse_form(NodeUpdate, request.form, numbers=("pagu", "serves_id"), lists=("objectives",))
         plans.update_node(db.session(), node, data)
     except Invalid as exc:
         if not wants_fragment():
-            return render(PLAN_TPL, status=422, **_tree_context(plan, error=exc, form=request.form,
+            return render(PLAN_TPL, status=422, **tree_context(plan, error=exc, form=request.form,
                                                                  editing_id=node.id))
-        ctx = _tree_context(plan, error=exc, form=request.form, editing_id=node.id)
+        ctx = tree_context(plan, error=exc, form=request.form, editing_id=node.id)
         return render(PLAN_TPL, block="node", status=422, tn=ctx["tree"].by_id[node.id], **ctx)
     return _node_response(plan, node)
 
@@ -273,7 +280,7 @@ def update_node(node_id: int):
 @bp.post("/nodes/<int:node_id>/move")
 def move_node(node_id: int):
     node, plan = _node_for(node_id, "plan.edit")
-    plans.ensure_editable(plan)
+    plans.ensure_editable(db.session(), plan)
     plans.move_node(db.session(), node, request.form.get("direction", "up"))
     return _after_change(plan, "tree", f"#node-{node.id}")
 
@@ -282,10 +289,10 @@ def move_node(node_id: int):
 def delete_node(node_id: int):
     s = db.session()
     node, plan = _node_for(node_id, "plan.edit")
-    plans.ensure_editable(plan)
+    plans.ensure_editable(db.session(), plan)
     count = plans.count_subtree(s, node)
     if count.has_dependents and request.form.get("confirm") != "1":
-        ctx = _tree_context(plan, confirm_delete=(node.id, count))
+        ctx = tree_context(plan, confirm_delete=(node.id, count))
         if wants_fragment():
             return render(PLAN_TPL, block="node", tn=ctx["tree"].by_id[node.id], **ctx)
         return render(PLAN_TPL, **ctx)
@@ -302,7 +309,7 @@ def delete_node(node_id: int):
 def add_indicator(node_id: int):
     """Quick add from the tree: name, level, unit, polarity, accumulation and the annual target."""
     node, plan = _node_for(node_id, "plan.edit")
-    plans.ensure_editable(plan)
+    plans.ensure_editable(db.session(), plan)
     try:
         data = parse_form(IndicatorCreate, request.form, numbers=INDICATOR_NUMBERS + ("target_y",))
         data.targets = _quick_targets(plan, request.form)
@@ -310,7 +317,7 @@ def add_indicator(node_id: int):
     except Invalid as exc:
         if not wants_fragment():
             return render(IND_TPL, status=422, **_indicator_context(plan, node, None, error=exc, form=request.form))
-        ctx = _tree_context(plan, error=exc, form=request.form, adding_indicator_to=node.id)
+        ctx = tree_context(plan, error=exc, form=request.form, adding_indicator_to=node.id)
         return render(PLAN_TPL, block="node", status=422, tn=ctx["tree"].by_id[node.id], **ctx)
     return _node_response_after(plan, node)
 
@@ -330,7 +337,7 @@ def _quick_targets(plan: Plan, form) -> list[TargetIn]:
 
 def _node_response_after(plan: Plan, node: PlanNode):
     if wants_fragment():
-        ctx = _tree_context(plan)
+        ctx = tree_context(plan)
         return render(PLAN_TPL, block="node", tn=ctx["tree"].by_id[node.id], **ctx)
     return redirect(url_for("plans.show", plan_id=plan.id) + f"#node-{node.id}")
 
@@ -366,7 +373,7 @@ def new_indicator(node_id: int):
 @bp.post("/nodes/<int:node_id>/indicators/new")
 def create_indicator(node_id: int):
     node, plan = _node_for(node_id, "plan.edit")
-    plans.ensure_editable(plan)
+    plans.ensure_editable(db.session(), plan)
     try:
         data = parse_form(IndicatorCreate, request.form, numbers=INDICATOR_NUMBERS + ("objective_id",))
         ind = plans.create_indicator(db.session(), node, data)
@@ -385,7 +392,7 @@ def indicator(indicator_id: int):
 @bp.post("/indicators/<int:indicator_id>")
 def save_indicator(indicator_id: int):
     ind, node, plan = _indicator_for(indicator_id, "plan.edit")
-    plans.ensure_editable(plan)
+    plans.ensure_editable(db.session(), plan)
     try:
         data = parse_form(IndicatorUpdate, request.form, numbers=INDICATOR_NUMBERS + ("version", "objective_id"))
         for nullable in ("baseline_value", "baseline_year", "baseline_text", "objective_id"):
@@ -401,7 +408,7 @@ def save_indicator(indicator_id: int):
 @bp.post("/indicators/<int:indicator_id>/targets")
 def save_targets(indicator_id: int):
     ind, node, plan = _indicator_for(indicator_id, "plan.edit")
-    plans.ensure_editable(plan)
+    plans.ensure_editable(db.session(), plan)
     try:
         plans.set_targets(db.session(), ind, plan, _grid_targets(plan, ind, request.form))
         ind.version += 1
@@ -434,7 +441,7 @@ def _grid_targets(plan: Plan, ind: Indicator, form) -> list[TargetIn]:
 @bp.post("/indicators/<int:indicator_id>/move")
 def move_indicator(indicator_id: int):
     ind, node, plan = _indicator_for(indicator_id, "plan.edit")
-    plans.ensure_editable(plan)
+    plans.ensure_editable(db.session(), plan)
     plans.move_indicator(db.session(), ind, request.form.get("direction", "up"))
     return _node_response_after(plan, node)
 
@@ -442,7 +449,7 @@ def move_indicator(indicator_id: int):
 @bp.post("/indicators/<int:indicator_id>/delete")
 def delete_indicator(indicator_id: int):
     ind, node, plan = _indicator_for(indicator_id, "plan.edit")
-    plans.ensure_editable(plan)
+    plans.ensure_editable(db.session(), plan)
     plans.delete_indicator(db.session(), ind)
     flash(f"Indikator '{ind.name}' dihapus.", "ok")
     return _node_response_after(plan, node)

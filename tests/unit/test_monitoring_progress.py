@@ -234,6 +234,7 @@ def test_trend_per_period(s, build):
     assert [t.period for t in trend] == ["TW1", "TW2", "TW3"]
     assert [t.achievement.value for t in trend] == [pytest.approx(100.0), pytest.approx(80.0),
                                                     pytest.approx(40 / 75 * 100)]
+    assert mon.progress_for_plan(s, build.plan, YEAR, "TW3", SETTINGS, with_trend=False).trend == []
 
 
 def test_entry_grid_cells(s, build, tmp_path):

@@ -173,6 +173,8 @@ def test_a_re_entry_replaces_the_value(s, build):
     ({"value": [1]}, "value"),
     ({}, "value"),
     ({"value": -3}, "value"),
+    ({"value": float("nan")}, "value"),
+    ({"value": "1e400"}, "value"),
 ])
 def test_bad_numbers_are_refused_with_the_field(s, build, kw, fld):
     ind = build.indicator()
@@ -201,7 +203,7 @@ def test_percentage_above_the_bound_is_refused(s, build):
     ({"numerator": 5}, "denominator"),
     ({"value": 80}, "numerator"),
     ({"numerator": -1, "denominator": 10}, "numerator"),
-    ({"numerator": 200, "denominator": 10}, "numerator"),  # 2.000%
+    ({"numerator": 200, "denominator": 10}, "numerator"),  # a ratio of 2.000 %
     ({"numerator": "lima", "denominator": 10}, "numerator"),
 ])
 def test_bad_ratio_input_is_refused(s, build, kw, fld):

@@ -13,14 +13,13 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 from sqlalchemy import event
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel
 
-import planner.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from planner.db import make_engine
 from planner.errors import Conflict, Invalid
 from planner.excel.cells import safe, write
 from planner.excel.worksheet_xlsx import build_workbook, filename
-from planner.models import Indicator, Plan, Scheme, SchemeLevel
+from planner.models import Scheme, SchemeLevel  # importing planner.models registers every table
 from planner.models import worksheet as wm
 from planner.models.plan import IndicatorCreate, NodeCreate, PlanCreate, TargetIn
 from planner.services import orgs, plans
@@ -545,7 +544,9 @@ def test_workbook(s, world):
     assert any(c.value == 500_000_000 for c in cells.values())  # the pagu row
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
     assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.column_dimensions["D"].width >= 30 and formula[0].alignment.wrap_text
+    widths = [ws.column_dimensions[chr(ord("A") + i)].width for i in range(ws.max_column)]
+    assert widths[2] == max(widths) and sum(widths) <= 180  # long text in C; fits a landscape page readably
+    assert formula[0].alignment.wrap_text and formula[0].coordinate.startswith("C")
     assert filename(world.kegiatan, world.plan) == "rencana-kegiatan-5.02.01.1.01-2026.xlsx"
 
 
@@ -631,9 +632,7 @@ def test_seed_worksheets_are_complete_against_the_seed_plans(engine):
     with Session(engine, expire_on_commit=False) as s:
         for key in SCHEMES:
             add_scheme(s, key)
-        seeds._load_orgs(s, yaml.safe_load((ROOT / "seeds" / "organizations.yaml").read_text("utf-8")))
-        for path in sorted(plan_files, key=lambda p: ("renja" in p.name, p.name)):
-            seeds.load_plan(s, yaml.safe_load(path.read_text("utf-8")))
+        seeds.load_demo(s, ROOT / "seeds")  # the demo's own loader: organisations, then Renstra, then Renja
         assert svc.load_worksheets(s, {"worksheets": wanted}) == len(wanted)
         for entry in wanted:
             node = svc._seed_node(s, entry)

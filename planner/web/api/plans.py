@@ -1,62 +1,17 @@
-"""JSON API under /api/v1: the same services and permissions as the pages.
-
-Errors are always ``{"error": {"code", "message", "field"}}``. Clients authenticate with
-``POST /api/v1/auth/token`` and then ``Authorization: Bearer <token>``.
-"""
+"""API routes of the plans area: organisations, plans, the tree, nodes, indicators, targets."""
 from __future__ import annotations
 
-from decimal import Decimal
-
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import g, jsonify, request
 from pydantic import ValidationError
-from sqlalchemy import text
 from sqlmodel import select
 
 from planner import db
-from planner.errors import Conflict, DomainError, Invalid, from_pydantic
+from planner.errors import Conflict, Invalid, from_pydantic
 from planner.models import Indicator, Plan, PlanNode, Scheme, Target
 from planner.models.plan import IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, PlanCreate, TargetIn
-from planner.permissions import principal_for, require
-from planner.services import accounts, orgs, plans
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-PUBLIC = {"api.token", "api.openapi"}
-
-
-class Unauthorized(DomainError):
-    status = 401
-    code = "unauthorized"
-
-
-@bp.before_request
-def _authenticate():
-    if request.endpoint in PUBLIC:
-        return
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    user = accounts.user_for_token(db.session(), token.strip()) if scheme.lower() == "bearer" and token else None
-    if user is None:
-        raise Unauthorized("Token tidak ada, salah, kedaluwarsa, atau dicabut.")
-    g.api_user = user
-    g.principal = principal_for(db.session(), user)
-
-
-def _body(model=None):
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise Invalid("Badan permintaan harus berupa objek JSON.", field=None)
-    if model is None:
-        return data
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise from_pydantic(exc) from exc
-
-
-def _num(v):
-    if isinstance(v, Decimal):
-        return int(v) if v == v.to_integral_value() else float(v)
-    return v
+from planner.permissions import require
+from planner.services import orgs, plans
+from planner.web.api import body, bp, num, validate
 
 
 # ---------------------------------------------------------------- serialisers
@@ -105,29 +60,10 @@ def node_json(tn, tree) -> dict:
     n = tn.node
     return {"id": n.id, "kind": n.kind, "code": n.code, "name": n.name, "parent_id": n.parent_id,
             "position": n.position, "activity_type": n.activity_type, "unit_in_charge": n.unit_in_charge,
-            "location": n.location, "pagu": _num(n.pagu), "funding_source": n.funding_source,
+            "location": n.location, "pagu": num(n.pagu), "funding_source": n.funding_source,
             "serves_id": n.serves_id, "objectives": [{"id": o.id, "text": o.text} for o in tn.objectives],
             "indicators": [indicator_json(i, tree.targets.get(i.id, [])) for i in tn.indicators],
             "children": [node_json(c, tree) for c in tn.children]}
-
-
-# ---------------------------------------------------------------- auth
-
-@bp.post("/auth/token")
-def token():
-    data = _body()
-    user = accounts.authenticate(db.session(), str(data.get("username", "")), str(data.get("password", "")))
-    if user is None:
-        raise Unauthorized("Nama pengguna atau kata sandi salah.", field="password")
-    tok, row = accounts.issue_token(db.session(), user, current_app.config["API_TOKEN_HOURS"])
-    return jsonify(token=tok, expires_at=row.expires_at.isoformat()), 201
-
-
-@bp.delete("/auth/token")
-def revoke():
-    _, _, tok = request.headers.get("Authorization", "").partition(" ")
-    accounts.revoke_token(db.session(), tok.strip())
-    return "", 204
 
 
 # ---------------------------------------------------------------- organisations and plans
@@ -153,7 +89,7 @@ def list_plans():
 
 @bp.post("/plans")
 def create_plan():
-    data = _body(PlanCreate)
+    data = body(PlanCreate)
     require(g.principal, "plan.create", orgs.get(db.session(), data.organization_id))
     plan = plans.create_plan(db.session(), data)
     return jsonify(plan_json(plan)), 201
@@ -179,7 +115,7 @@ def tree(plan_id: int):
 
 def _editable(plan_id: int) -> Plan:
     plan = _plan(plan_id, "plan.edit")
-    plans.ensure_editable(plan)
+    plans.ensure_editable(db.session(), plan)
     return plan
 
 
@@ -191,7 +127,7 @@ def _one_node_json(node: PlanNode) -> dict:
 @bp.post("/plans/<int:plan_id>/nodes")
 def create_node(plan_id: int):
     plan = _editable(plan_id)
-    node = plans.create_node(db.session(), plan, _body(NodeCreate))
+    node = plans.create_node(db.session(), plan, body(NodeCreate))
     return jsonify(_one_node_json(node)), 201
 
 
@@ -205,7 +141,7 @@ def _node(node_id: int) -> PlanNode:
 @bp.put("/nodes/<int:node_id>")
 def update_node(node_id: int):
     node = _node(node_id)
-    plans.update_node(db.session(), node, _body(NodeUpdate))
+    plans.update_node(db.session(), node, body(NodeUpdate))
     return jsonify(_one_node_json(node))
 
 
@@ -224,16 +160,13 @@ def delete_node(node_id: int):
 @bp.post("/nodes/<int:node_id>/indicators")
 def create_indicator(node_id: int):
     node = _node(node_id)
-    data = _body()
+    data = body()
     if isinstance(data.get("baseline"), dict):  # the tree's shape is accepted as input too
         base = data.pop("baseline")
         data.setdefault("baseline_value", base.get("value"))
         data.setdefault("baseline_year", base.get("year"))
         data.setdefault("baseline_text", base.get("text"))
-    try:
-        model = IndicatorCreate.model_validate(data)
-    except ValidationError as exc:
-        raise from_pydantic(exc) from exc
+    model = validate(IndicatorCreate, data)
     ind = plans.create_indicator(db.session(), node, model)
     return jsonify(indicator_json(ind, _targets(ind))), 201
 
@@ -257,17 +190,14 @@ def get_indicator(indicator_id: int):
 @bp.put("/indicators/<int:indicator_id>")
 def update_indicator(indicator_id: int):
     ind, _ = _indicator(indicator_id)
-    data = _body()
+    data = body()
     if isinstance(data.get("baseline"), dict):
         base = data.pop("baseline")
         data.setdefault("baseline_value", base.get("value"))
         data.setdefault("baseline_year", base.get("year"))
         data.setdefault("baseline_text", base.get("text"))
     data.pop("targets", None)
-    try:
-        model = IndicatorUpdate.model_validate(data)
-    except ValidationError as exc:
-        raise from_pydantic(exc) from exc
+    model = validate(IndicatorUpdate, data)
     plans.update_indicator(db.session(), ind, model)
     return jsonify(indicator_json(ind, _targets(ind)))
 
@@ -289,9 +219,3 @@ def put_targets(indicator_id: int):
     plans.set_targets(db.session(), ind, plan, cells)
     ind.version += 1
     return jsonify(indicator_json(ind, _targets(ind)))
-
-
-def healthz():
-    """Liveness with a real database round trip; no login."""
-    db.session().exec(text("SELECT 1"))
-    return jsonify(status="ok")

@@ -1,0 +1,141 @@
+"""The audit trail: every create, update and delete of plan data is recorded with old -> new values.
+
+Recording is automatic: a flush of an audited table writes ``AuditEntry`` rows in the same
+transaction, so a change and its record commit or roll back together. Who acted is read from
+``session.info["actor"]`` (set per request by the web layer). Changes done with bulk statements
+and workflow transitions are recorded explicitly with ``record``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Callable
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Session, select
+
+from planner.models import AuditEntry, Indicator, NodeObjective, Plan, PlanNode, Target
+from planner.models.base import utcnow
+
+IGNORED = {"id", "updated_at", "created_at", "version", "status"}
+
+
+@dataclass(frozen=True)
+class Audited:
+    object_type: str
+    label: Callable[[Any], str]
+    context: Callable[[OrmSession, Any], dict]
+
+
+def _indicator_context(session: OrmSession, indicator_id: int | None) -> dict:
+    ind = session.identity_map.get((Indicator, (indicator_id,), None)) if indicator_id else None
+    return {"indicator_id": indicator_id, "node_id": getattr(ind, "node_id", None), "plan_id": getattr(ind, "plan_id", None)}
+
+
+REGISTRY: dict[type, Audited] = {
+    Plan: Audited("plan", lambda o: o.name, lambda s, o: {"plan_id": o.id}),
+    PlanNode: Audited("node", lambda o: f"{o.code} {o.name}",
+                      lambda s, o: {"plan_id": o.plan_id, "node_id": o.id}),
+    NodeObjective: Audited("objective", lambda o: o.text, lambda s, o: {"node_id": o.node_id}),
+    Indicator: Audited("indicator", lambda o: o.name,
+                       lambda s, o: {"plan_id": o.plan_id, "node_id": o.node_id, "indicator_id": o.id}),
+    Target: Audited("target", lambda o: f"{o.period} {o.year}", lambda s, o: _indicator_context(s, o.indicator_id)),
+}
+
+
+def register(cls: type, object_type: str, label: Callable[[Any], str], context: Callable[[OrmSession, Any], dict]):
+    """Other areas (monitoring, worksheets) put their tables under the same trail."""
+    REGISTRY[cls] = Audited(object_type, label, context)
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def _columns(obj) -> list[str]:
+    return [a.key for a in inspect(obj).mapper.column_attrs if a.key not in IGNORED]
+
+
+def _diff(obj, kind: str) -> dict[str, list]:
+    state = inspect(obj)
+    changes: dict[str, list] = {}
+    for key in _columns(obj):
+        if kind == "create":
+            new = getattr(obj, key)
+            if new not in (None, ""):
+                changes[key] = [None, jsonable(new)]
+        elif kind == "delete":
+            old = getattr(obj, key)  # a deleted object keeps its last values
+            if old not in (None, ""):
+                changes[key] = [jsonable(old), None]
+        else:
+            hist = state.attrs[key].history
+            if hist.has_changes():
+                old = hist.deleted[0] if hist.deleted else None
+                new = hist.added[0] if hist.added else None
+                if jsonable(old) != jsonable(new):
+                    changes[key] = [jsonable(old), jsonable(new)]
+    return changes
+
+
+def _actor(session: OrmSession) -> tuple[int | None, str]:
+    return session.info.get("actor", (None, "sistem"))
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _collect(session: OrmSession, _ctx) -> None:
+    pending = session.info.setdefault("audit_pending", [])
+    user_id, username = _actor(session)
+    for kind, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
+        for obj in objects:
+            spec = REGISTRY.get(type(obj))
+            if spec is None:
+                continue
+            changes = _diff(obj, kind)
+            if kind == "update" and not changes:
+                continue
+            pending.append(AuditEntry(
+                at=utcnow(), user_id=user_id, username=username, action=kind, object_type=spec.object_type,
+                object_id=obj.id, label=spec.label(obj)[:500], changes=changes, **spec.context(session, obj)))
+
+
+@event.listens_for(OrmSession, "after_flush_postexec")
+def _write(session: OrmSession, _ctx) -> None:
+    pending = session.info.pop("audit_pending", [])
+    if pending:
+        session.add_all(pending)  # flushed by the same flush loop, inside the same transaction
+
+
+def set_actor(session: Session, user_id: int | None, username: str) -> None:
+    session.info["actor"] = (user_id, username)
+
+
+def record(s: Session, action: str, obj, changes: dict | None = None, note: str = "", label: str | None = None) -> AuditEntry:
+    """An explicit entry: transitions, revisions, bulk deletes."""
+    spec = REGISTRY[type(obj)]
+    user_id, username = _actor(s)
+    entry = AuditEntry(user_id=user_id, username=username, action=action, object_type=spec.object_type,
+                       object_id=obj.id, label=(label or spec.label(obj))[:500], changes=changes or {}, note=note,
+                       **spec.context(s, obj))
+    s.add(entry)
+    s.flush()
+    return entry
+
+
+def history(s: Session, plan_id: int | None = None, node_id: int | None = None, indicator_id: int | None = None,
+            limit: int | None = None) -> list[AuditEntry]:
+    q = select(AuditEntry)
+    if plan_id is not None:
+        q = q.where(AuditEntry.plan_id == plan_id)
+    if node_id is not None:
+        q = q.where(AuditEntry.node_id == node_id)
+    if indicator_id is not None:
+        q = q.where(AuditEntry.indicator_id == indicator_id)
+    q = q.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    return list(s.exec(q.limit(limit) if limit else q))

@@ -1,0 +1,242 @@
+"""The review workflow: transitions, revisions (Renja Perubahan) with their diff, review comments.
+
+draft -> submitted -> returned (with a note) | approved -> locked (ditetapkan); admin reopens
+with a reason. A locked plan changes only through a revision: a copy marked ``revision_of``.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from planner.errors import Conflict, Invalid, NotFound
+from planner.models import Comment, Indicator, Plan, PlanNode
+from planner.models.base import utcnow
+from planner.models.workflow import COMMENT_TARGETS
+from planner.permissions import Principal, can, require
+from planner.services import audit, plans, schedules
+
+# action -> (statuses it starts from, status it leads to)
+TRANSITIONS: dict[str, tuple[set[str], str]] = {
+    "submit": ({"draft", "returned"}, "submitted"),
+    "return": ({"submitted"}, "returned"),
+    "approve": ({"submitted"}, "approved"),
+    "lock": ({"approved"}, "locked"),
+    "reopen": ({"submitted", "returned", "approved", "locked"}, "draft"),
+}
+ACTION_LABELS = {"submit": "Ajukan", "return": "Kembalikan", "approve": "Setujui", "lock": "Tetapkan",
+                 "reopen": "Buka kembali"}
+NOTE_REQUIRED = {"return", "reopen"}
+WINDOW = {"submit": "drafting", "return": "review", "approve": "review"}
+
+
+def available_actions(p: Principal, plan: Plan) -> list[str]:
+    """The transitions this user may take on this plan now (for the buttons)."""
+    return [a for a, (sources, _) in TRANSITIONS.items() if plan.status in sources and can(p, f"plan.{a}", plan)]
+
+
+def transition(s: Session, p: Principal, plan: Plan, action: str, note: str = "", today: date | None = None) -> Plan:
+    if action not in TRANSITIONS:
+        raise Invalid(f"Tindakan '{action}' tidak dikenal: {', '.join(TRANSITIONS)}.", field="action")
+    require(p, f"plan.{action}", plan)
+    sources, target = TRANSITIONS[action]
+    if plan.status not in sources:
+        raise Conflict(f"Rencana berstatus '{plan.status_label}' tidak dapat di-{ACTION_LABELS[action].lower()}.",
+                       field="status")
+    note = (note or "").strip()
+    if action in NOTE_REQUIRED and not note:
+        raise Invalid("Catatan/alasan wajib diisi untuk tindakan ini.", field="note")
+    if action in WINDOW:
+        schedules.check_window(s, plan.organization_id, plan.first_year, WINDOW[action], today)
+    old = plan.status
+    plan.status, plan.updated_at = target, utcnow()
+    s.add(plan)
+    s.flush()
+    audit.record(s, action, plan, changes={"status": [old, target]}, note=note)
+    return plan
+
+
+# ---------------------------------------------------------------- revisions
+
+def create_revision(s: Session, p: Principal, plan: Plan, reason: str) -> Plan:
+    """Open a revision of a locked plan: a full copy (targets and pagu included) in draft."""
+    require(p, "plan.revise", plan)
+    if plan.status != "locked":
+        raise Conflict("Revisi hanya dapat dibuka dari rencana yang sudah ditetapkan.", field="status")
+    if not (reason or "").strip():
+        raise Invalid("Alasan revisi wajib diisi.", field="reason")
+    open_rev = s.exec(select(Plan).where(Plan.revision_of_id == plan.id, Plan.status != "locked")).first()
+    if open_rev:
+        raise Conflict(f"Revisi '{open_rev.name}' masih terbuka.", field="revision_of_id")
+    number = s.exec(select(func.max(Plan.revision_number)).where(
+        Plan.organization_id == plan.organization_id, Plan.kind == plan.kind, Plan.first_year == plan.first_year)).one()
+    rev = Plan(organization_id=plan.organization_id, kind=plan.kind, scheme_id=plan.scheme_id,
+               first_year=plan.first_year, last_year=plan.last_year, renstra_id=plan.renstra_id,
+               name=_revision_name(plan.name, (number or 0) + 1), vision=plan.vision, missions=plan.missions,
+               revision_number=(number or 0) + 1, revision_of_id=plan.id, revision_reason=reason.strip())
+    s.add(rev)
+    s.flush()
+    tree = plans.load_tree(s, plan)
+    plans.clone_nodes(s, tree.roots, rev, None, None, lambda ind: plans.targets_in(tree, ind), keep_pagu=True)
+    audit.record(s, "revise", rev, changes={"revision_of_id": [None, plan.id]}, note=reason.strip())
+    return rev
+
+
+def _revision_name(name: str, number: int) -> str:
+    base = name.split(" (Perubahan")[0]
+    return f"{base} (Perubahan {number})"
+
+
+@dataclass
+class Change:
+    kind: str  # added, removed, changed
+    what: str  # node, indicator, target
+    label: str
+    fields: dict[str, tuple] = field(default_factory=dict)
+
+
+@dataclass
+class PlanDiff:
+    base: Plan
+    revision: Plan
+    changes: list[Change]
+
+    @property
+    def counts(self) -> Counter:
+        return Counter(c.kind for c in self.changes)
+
+
+NODE_FIELDS = ("code", "name", "pagu", "activity_type", "unit_in_charge", "location", "funding_source", "serves_id")
+INDICATOR_FIELDS = ("code", "name", "level", "unit", "definition", "formula", "data_source", "collection_method",
+                    "frequency", "responsible", "baseline_value", "baseline_year", "polarity", "accumulation",
+                    "target_type", "weight")
+
+
+def diff(s: Session, revision: Plan) -> PlanDiff:
+    """What the revision changed against the fixed plan it revises (matched by copy lineage)."""
+    if revision.revision_of_id is None:
+        raise NotFound("Rencana ini bukan revisi.")
+    base = plans.get_plan(s, revision.revision_of_id)
+    old, new = plans.load_tree(s, base), plans.load_tree(s, revision)
+    changes: list[Change] = []
+    matched_nodes = {tn.node.source_id: tn for tn in new.walk() if tn.node.source_id in old.by_id}
+    for tn in old.walk():
+        if tn.node.id not in matched_nodes:
+            changes.append(Change("removed", "node", f"{tn.node.code} {tn.node.name}"))
+    for tn in new.walk():
+        before = old.by_id.get(tn.node.source_id)
+        if before is None:
+            changes.append(Change("added", "node", f"{tn.node.code} {tn.node.name}"))
+            continue
+        fields = _fields(before.node, tn.node, NODE_FIELDS)
+        if fields:
+            changes.append(Change("changed", "node", f"{tn.node.code} {tn.node.name}", fields))
+        changes.extend(_indicator_changes(old, new, before, tn))
+    return PlanDiff(base=base, revision=revision, changes=changes)
+
+
+def _fields(a, b, names) -> dict[str, tuple]:
+    return {f: (getattr(a, f), getattr(b, f)) for f in names if getattr(a, f) != getattr(b, f)}
+
+
+def _indicator_changes(old, new, before, after) -> list[Change]:
+    out = []
+    olds = {i.id: i for i in before.indicators}
+    seen = set()
+    for ind in after.indicators:
+        prev = olds.get(ind.source_id)
+        if prev is None:
+            out.append(Change("added", "indicator", ind.name))
+            continue
+        seen.add(prev.id)
+        fields = _fields(prev, ind, INDICATOR_FIELDS)
+        if fields:
+            out.append(Change("changed", "indicator", ind.name, fields))
+        t_old, t_new = old.target_map(prev.id), new.target_map(ind.id)
+        for key in sorted(set(t_old) | set(t_new)):
+            a, b = _target_text(t_old.get(key)), _target_text(t_new.get(key))
+            if a != b:
+                out.append(Change("changed", "target", f"{ind.name} · {key[1]} {key[0]}", {"target": (a, b)}))
+    out.extend(Change("removed", "indicator", i.name) for i in before.indicators if i.id not in seen)
+    return out
+
+
+def _target_text(t) -> str | None:
+    if t is None:
+        return None
+    if t.text:
+        return t.text
+    if t.lower is not None:
+        return f"{t.lower:g}–{t.upper:g}"
+    return None if t.value is None else f"{t.value:g}"
+
+
+# ---------------------------------------------------------------- comments
+
+def add_comment(s: Session, p: Principal, plan: Plan, body: str, object_type: str = "plan",
+                object_id: int | None = None, parent_id: int | None = None) -> Comment:
+    require(p, "comment.create", plan)
+    if not (body or "").strip():
+        raise Invalid("Isi komentar wajib diisi.", field="body")
+    if object_type not in COMMENT_TARGETS:
+        raise Invalid(f"Komentar hanya untuk {', '.join(COMMENT_TARGETS)}.", field="object_type")
+    if object_type != "plan":
+        model = PlanNode if object_type == "node" else Indicator
+        obj = s.get(model, object_id) if object_id else None
+        if obj is None or obj.plan_id != plan.id:
+            raise Invalid("Objek komentar tidak ada di rencana ini.", field="object_id")
+    if parent_id is not None:
+        parent = s.get(Comment, parent_id)
+        if parent is None or parent.plan_id != plan.id:
+            raise Invalid("Komentar induk tidak ditemukan.", field="parent_id")
+        object_type, object_id = parent.object_type, parent.object_id
+    c = Comment(plan_id=plan.id, object_type=object_type, object_id=object_id if object_type != "plan" else None,
+                parent_id=parent_id, author_id=p.user.id, body=body.strip())
+    s.add(c)
+    s.flush()
+    return c
+
+
+def resolve_comment(s: Session, p: Principal, comment: Comment) -> Comment:
+    plan = plans.get_plan(s, comment.plan_id)
+    require(p, "comment.resolve", plan)
+    if comment.parent_id is not None:
+        raise Invalid("Tandai selesai pada komentar utama, bukan balasan.", field="parent_id")
+    if comment.resolved_at is None:
+        comment.resolved_at, comment.resolved_by_id = utcnow(), p.user.id
+        s.add(comment)
+        s.flush()
+    return comment
+
+
+def comments(s: Session, plan_id: int) -> list[Comment]:
+    return list(s.exec(select(Comment).where(Comment.plan_id == plan_id).order_by(Comment.created_at, Comment.id)))
+
+
+def threads(rows: list[Comment]) -> list[tuple[Comment, list[Comment]]]:
+    replies: dict[int, list[Comment]] = {}
+    for c in rows:
+        if c.parent_id:
+            replies.setdefault(c.parent_id, []).append(c)
+    return [(c, replies.get(c.id, [])) for c in rows if c.parent_id is None]
+
+
+def open_comment_counts(s: Session, plan_ids: list[int]) -> dict[int, int]:
+    if not plan_ids:
+        return {}
+    rows = s.exec(select(Comment.plan_id, func.count()).where(
+        Comment.plan_id.in_(plan_ids), Comment.parent_id.is_(None), Comment.resolved_at.is_(None))
+        .group_by(Comment.plan_id)).all()
+    return dict(rows)
+
+
+def review_queue(s: Session, p: Principal) -> list[tuple[Plan, int]]:
+    """Plans waiting for review across the reviewer's scope, with their open comments."""
+    scope = None if p.is_admin else p.scopes.get("reviewer", set()) | p.scopes.get("pimpinan", set())
+    waiting = plans.list_plans(s, scope)
+    waiting = [pl for pl in waiting if pl.status in ("submitted", "returned")]
+    counts = open_comment_counts(s, [pl.id for pl in waiting])
+    return [(pl, counts.get(pl.id, 0)) for pl in waiting]

@@ -1,0 +1,79 @@
+"""API routes of the review area: transitions, revisions, history, comments."""
+from __future__ import annotations
+
+from flask import g, jsonify
+
+from planner import db
+from planner.errors import NotFound
+from planner.models import Comment
+from planner.services import accounts, audit, workflow
+from planner.web.api import body, bp
+from planner.web.api.plans import _plan, plan_json
+
+
+def comment_json(c: Comment, names: dict[int, str]) -> dict:
+    return {"id": c.id, "plan_id": c.plan_id, "object_type": c.object_type, "object_id": c.object_id,
+            "parent_id": c.parent_id, "author": names.get(c.author_id), "body": c.body,
+            "created_at": c.created_at.isoformat(), "resolved": c.resolved_at is not None,
+            "resolved_at": c.resolved_at.isoformat() if c.resolved_at else None}
+
+
+@bp.post("/plans/<int:plan_id>/transitions")
+def transition(plan_id: int):
+    plan = _plan(plan_id)
+    data = body()
+    workflow.transition(db.session(), g.principal, plan, str(data.get("action", "")), str(data.get("note") or ""))
+    return jsonify(plan_json(plan))
+
+
+@bp.post("/plans/<int:plan_id>/revisions")
+def revision(plan_id: int):
+    plan = _plan(plan_id)
+    rev = workflow.create_revision(db.session(), g.principal, plan, str(body().get("reason") or ""))
+    return jsonify(plan_json(rev)), 201
+
+
+@bp.get("/plans/<int:plan_id>/diff")
+def diff(plan_id: int):
+    d = workflow.diff(db.session(), _plan(plan_id))
+    return jsonify(base_id=d.base.id, revision_id=d.revision.id, reason=d.revision.revision_reason,
+                   changes=[{"kind": c.kind, "object": c.what, "label": c.label,
+                             "fields": {k: [audit.jsonable(a), audit.jsonable(b)] for k, (a, b) in c.fields.items()}}
+                            for c in d.changes])
+
+
+@bp.get("/plans/<int:plan_id>/history")
+def history(plan_id: int):
+    plan = _plan(plan_id)
+    entries = audit.history(db.session(), plan_id=plan.id)
+    return jsonify(entries=[{"at": e.at.isoformat(), "user": e.username, "action": e.action,
+                             "object": {"type": e.object_type, "id": e.object_id, "label": e.label},
+                             "changes": e.changes, "note": e.note} for e in entries])
+
+
+@bp.get("/plans/<int:plan_id>/comments")
+def list_comments(plan_id: int):
+    plan = _plan(plan_id)
+    rows = workflow.comments(db.session(), plan.id)
+    names = accounts.names(db.session(), {c.author_id for c in rows})
+    return jsonify(comments=[comment_json(c, names) for c in rows])
+
+
+@bp.post("/plans/<int:plan_id>/comments")
+def add_comment(plan_id: int):
+    plan = _plan(plan_id)
+    data = body()
+    c = workflow.add_comment(db.session(), g.principal, plan, str(data.get("body") or ""),
+                             str(data.get("object_type") or "plan"), data.get("object_id"), data.get("parent_id"))
+    return jsonify(comment_json(c, {g.api_user.id: g.api_user.full_name or g.api_user.username})), 201
+
+
+@bp.post("/comments/<int:comment_id>/resolve")
+def resolve(comment_id: int):
+    s = db.session()
+    c = s.get(Comment, comment_id)
+    if c is None:
+        raise NotFound("Komentar tidak ditemukan.")
+    _plan(c.plan_id)
+    workflow.resolve_comment(s, g.principal, c)
+    return jsonify(comment_json(c, {}))

@@ -1,0 +1,118 @@
+"""Review area: transitions, revisions and their diff, comments, history, the reviewer's queue."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, request, url_for
+from flask_login import login_required
+
+from planner import db
+from planner.errors import Invalid, NotFound
+from planner.excel.history import history_workbook
+from planner.models import Comment
+from planner.permissions import require
+from planner.services import audit, plans, workflow
+from planner.web.helpers import form_int, principal, render, wants_fragment
+from planner.web.plans import PLAN_TPL, tree_context
+
+bp = Blueprint("review", __name__)
+
+
+@bp.before_request
+@login_required
+def _logged_in():
+    """Every page of this area needs a logged-in user."""
+
+
+def _plan(plan_id: int, action: str = "plan.read"):
+    plan = plans.get_plan(db.session(), plan_id)
+    require(principal(), action, plan)
+    return plan
+
+
+@bp.get("/review")
+def queue():
+    p = principal()
+    rows = workflow.review_queue(db.session(), p)
+    return render("review/queue.html", rows=rows)
+
+
+@bp.post("/plans/<int:plan_id>/transition")
+def transition(plan_id: int):
+    plan = _plan(plan_id)
+    action = request.form.get("action", "")
+    try:
+        workflow.transition(db.session(), principal(), plan, action, request.form.get("note", ""))
+    except Invalid as exc:  # a missing note: say so on the plan page
+        flash(exc.message, "error")
+        return redirect(url_for("plans.show", plan_id=plan.id))
+    flash(f"Rencana kini berstatus '{plan.status_label}'.", "ok")
+    return redirect(url_for("plans.show", plan_id=plan.id))
+
+
+@bp.post("/plans/<int:plan_id>/revisions")
+def revise(plan_id: int):
+    plan = _plan(plan_id)
+    rev = workflow.create_revision(db.session(), principal(), plan, request.form.get("reason", ""))
+    flash("Revisi dibuka sebagai draf. Perubahannya terlihat di halaman perbandingan.", "ok")
+    return redirect(url_for("plans.show", plan_id=rev.id))
+
+
+@bp.get("/plans/<int:plan_id>/diff")
+def diff(plan_id: int):
+    plan = _plan(plan_id)
+    d = workflow.diff(db.session(), plan)
+    return render("review/diff.html", plan=plan, diff=d)
+
+
+@bp.get("/plans/<int:plan_id>/history")
+def history(plan_id: int):
+    plan = _plan(plan_id)
+    node_id, indicator_id = form_int("node"), form_int("indicator")
+    entries = audit.history(db.session(), plan_id=plan.id if not (node_id or indicator_id) else None,
+                            node_id=node_id, indicator_id=indicator_id)
+    if indicator_id or node_id:  # a node's or indicator's panel must not leak another plan's entries
+        entries = [e for e in entries if e.plan_id in (None, plan.id)]
+    return render("review/history.html", block="entries", plan=plan, entries=entries, node_id=node_id,
+                  indicator_id=indicator_id)
+
+
+@bp.get("/plans/<int:plan_id>/history.xlsx")
+def history_export(plan_id: int):
+    plan = _plan(plan_id)
+    data = history_workbook(plan, audit.history(db.session(), plan_id=plan.id))
+    name = f"riwayat-{plan.kind}-{plan.period_label}-{plan.id}.xlsx".replace("–", "-")
+    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.post("/plans/<int:plan_id>/comments")
+def add_comment(plan_id: int):
+    plan = _plan(plan_id)
+    error = None
+    try:
+        object_id = form_int("object_id")
+        workflow.add_comment(db.session(), principal(), plan, request.form.get("body", ""),
+                             request.form.get("object_type", "plan") if object_id else "plan", object_id,
+                             form_int("parent_id"))
+    except Invalid as exc:
+        error = exc
+    return _comments_response(plan, error)
+
+
+@bp.post("/comments/<int:comment_id>/resolve")
+def resolve(comment_id: int):
+    s = db.session()
+    comment = s.get(Comment, comment_id)
+    if comment is None:
+        raise NotFound("Komentar tidak ditemukan.")
+    plan = _plan(comment.plan_id)
+    workflow.resolve_comment(s, principal(), comment)
+    return _comments_response(plan, None)
+
+
+def _comments_response(plan, error):
+    if wants_fragment():
+        return render(PLAN_TPL, block="comments", status=422 if error else 200,
+                      **tree_context(plan, comment_error=error))
+    if error:
+        flash(error.message, "error")
+    return redirect(url_for("plans.show", plan_id=plan.id) + "#comments")
