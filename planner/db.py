@@ -24,9 +24,13 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, **kwargs)
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # foreign keys are off by default in SQLite
+        def _sqlite_pragmas(dbapi_conn, _record):
             cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA foreign_keys=ON")  # off by default in SQLite
+            # WAL lets the server's threads read while one writes; wait instead of failing on a busy lock.
+            cur.execute("PRAGMA busy_timeout=5000")
+            if "memory" not in url and url not in ("sqlite://", "sqlite:///"):
+                cur.execute("PRAGMA journal_mode=WAL")
             cur.close()
 
         return engine

@@ -20,6 +20,7 @@ from planner.models.plan import IndicatorCreate, NodeCreate, PlanCreate, TargetI
 from planner.services import accounts, orgs, plans
 
 REFERENCE_TABLES = {"scheme", "schemelevel", "alembic_version"}
+accounts.HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashes in tests; production keeps scrypt
 PASSWORD = "rahasia-123"
 
 

@@ -14,6 +14,8 @@ from planner.models.auth import ROLES
 from planner.models.base import utcnow
 
 MIN_PASSWORD = 8
+# werkzeug's current default (scrypt). Tests lower the cost; the hash records its own method.
+HASH_METHOD = "scrypt"
 
 
 def by_username(s: Session, username: str) -> User | None:
@@ -28,7 +30,7 @@ def create_user(s: Session, username: str, password: str, full_name: str = "") -
     if by_username(s, username):
         raise Invalid(f"Nama pengguna '{username}' sudah dipakai.", field="username")
     _check_password(password)
-    user = User(username=username, full_name=full_name.strip(), password_hash=generate_password_hash(password))
+    user = User(username=username, full_name=full_name.strip(), password_hash=generate_password_hash(password, method=HASH_METHOD))
     s.add(user)
     s.flush()
     return user
@@ -64,7 +66,7 @@ def authenticate(s: Session, username: str, password: str) -> User | None:
 def change_password(s: Session, user: User, new_password: str) -> None:
     """A new password ends every session and API token issued before it."""
     _check_password(new_password)
-    user.password_hash = generate_password_hash(new_password)
+    user.password_hash = generate_password_hash(new_password, method=HASH_METHOD)
     user.auth_version += 1
     s.add(user)
     s.flush()

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from planner.errors import DomainError, Invalid, from_pydantic
 from planner.models import NodeObjective, Plan, PlanNode
 from planner.models.plan import IndicatorCreate, NodeCreate, PlanCreate, TargetIn
-from planner.services import accounts, orgs, plans
+from planner.services import accounts, orgs, plans, worksheet
 
 DEMO_PASSWORD = "planner-demo"
 # Which demo organisations each demo account works in (role -> organisation codes).
@@ -36,7 +36,7 @@ class SeedError(Invalid):
 
 
 def load_demo(s: Session, seeds_dir: Path) -> dict[str, int]:
-    counts = {"organizations": 0, "plans": 0, "users": 0}
+    counts = {"organizations": 0, "plans": 0, "users": 0, "worksheets": 0}
     counts["organizations"] = _load_orgs(s, yaml.safe_load((seeds_dir / "organizations.yaml").read_text("utf-8")))
     plan_files = sorted((seeds_dir / "plans").glob("*.yaml"), key=lambda p: ("renja" in p.name, p.name))
     for path in plan_files:  # Renstra first: a Renja links to its Renstra's sasaran
@@ -45,6 +45,12 @@ def load_demo(s: Session, seeds_dir: Path) -> dict[str, int]:
         except DomainError as exc:
             raise SeedError(f"{path.name}: {exc.message}", field=exc.field) from exc
     counts["users"] = _load_accounts(s)
+    sheets = seeds_dir / "worksheets.yaml"
+    if sheets.exists():
+        try:
+            counts["worksheets"] = worksheet.load_worksheets(s, yaml.safe_load(sheets.read_text("utf-8")))
+        except DomainError as exc:
+            raise SeedError(f"{sheets.name}: {exc.message}", field=exc.field) from exc
     return counts
 
 

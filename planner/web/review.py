@@ -5,7 +5,7 @@ from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_login import login_required
 
 from planner import db
-from planner.errors import Invalid, NotFound
+from planner.errors import Forbidden, Invalid, NotFound
 from planner.excel.history import history_workbook
 from planner.models import Comment
 from planner.permissions import require
@@ -31,6 +31,8 @@ def _plan(plan_id: int, action: str = "plan.read"):
 @bp.get("/review")
 def queue():
     p = principal()
+    if not (p.is_admin or p.scopes.get("reviewer") or p.scopes.get("pimpinan")):
+        raise Forbidden("Antrean reviu untuk reviewer dan pimpinan.")
     rows = workflow.review_queue(db.session(), p)
     return render("review/queue.html", rows=rows)
 

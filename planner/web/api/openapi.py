@@ -1,0 +1,92 @@
+"""The OpenAPI 3.1 document of /api/v1, served at /api/v1/openapi.json (no login).
+
+Kept as data next to the routes: a test checks that every API route is described here.
+"""
+from __future__ import annotations
+
+from flask import jsonify
+
+from planner.web.api import bp
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _op(summary: str, body: str | None = None, ok: int = 200, params: tuple[str, ...] = ()) -> dict:
+    op: dict = {"summary": summary, "responses": {
+        str(ok): {"description": "OK"},
+        "4XX": {"description": "Error", "content": {"application/json": {"schema": ERROR}}}}}
+    if body:
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{body}"}}}}
+    if params:
+        op["parameters"] = [{"name": p, "in": "query", "schema": {"type": "string"}} for p in params]
+    return op
+
+
+PATHS: dict[str, dict] = {
+    "/auth/token": {"post": {**_op("Tukar nama pengguna dan kata sandi dengan token", "TokenRequest", 201), "security": []},
+                    "delete": _op("Cabut token yang dikirim", ok=204)},
+    "/organizations": {"get": _op("Organisasi dalam cakupan pengguna")},
+    "/plans": {"get": _op("Daftar rencana", params=("organization_id", "kind", "year")),
+               "post": _op("Buat Renstra atau Renja", "PlanCreate", 201)},
+    "/plans/{plan_id}": {"get": _op("Satu rencana dengan status")},
+    "/plans/{plan_id}/tree": {"get": _op("Pohon rencana: simpul, indikator, target")},
+    "/plans/{plan_id}/nodes": {"post": _op("Tambah simpul", "NodeCreate", 201)},
+    "/nodes/{node_id}": {"put": _op("Ubah simpul", "NodeUpdate"),
+                         "delete": _op("Hapus simpul (dengan ?confirm=true bila ada turunan)")},
+    "/nodes/{node_id}/indicators": {"post": _op("Tambah indikator dengan targetnya", "IndicatorCreate", 201)},
+    "/indicators/{indicator_id}": {"get": _op("Satu indikator"), "put": _op("Ubah metadata indikator", "IndicatorUpdate")},
+    "/indicators/{indicator_id}/targets": {"put": _op("Ganti semua target indikator", "Targets")},
+    "/plans/{plan_id}/transitions": {"post": _op("Ajukan, kembalikan, setujui, tetapkan, buka kembali", "Transition")},
+    "/plans/{plan_id}/revisions": {"post": _op("Buka revisi rencana yang ditetapkan", "Revision", 201)},
+    "/plans/{plan_id}/diff": {"get": _op("Perubahan revisi terhadap versi yang ditetapkan")},
+    "/plans/{plan_id}/history": {"get": _op("Riwayat perubahan rencana")},
+    "/plans/{plan_id}/comments": {"get": _op("Komentar reviu"), "post": _op("Tambah komentar", "CommentCreate", 201)},
+    "/comments/{comment_id}/resolve": {"post": _op("Tandai komentar selesai")},
+}
+
+_str, _int, _num = {"type": "string"}, {"type": "integer"}, {"type": "number"}
+SCHEMAS = {
+    "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
+        "code": _str, "message": _str, "field": {"type": ["string", "null"]}}}}},
+    "TokenRequest": {"type": "object", "required": ["username", "password"],
+                     "properties": {"username": _str, "password": _str}},
+    "PlanCreate": {"type": "object", "required": ["organization_id", "kind", "scheme", "name"], "properties": {
+        "organization_id": _int, "kind": {"enum": ["renstra", "renja"]}, "scheme": {"enum": ["daerah", "kl"]},
+        "year": _int, "first_year": _int, "last_year": _int, "name": _str}},
+    "NodeCreate": {"type": "object", "required": ["kind", "code", "name"], "properties": {
+        "kind": _str, "code": _str, "name": _str, "parent_id": _int, "activity_type": _str, "unit_in_charge": _str,
+        "location": _str, "pagu": _num, "funding_source": _str, "serves_id": _int,
+        "objectives": {"type": "array", "items": _str}}},
+    "NodeUpdate": {"type": "object", "properties": {"code": _str, "name": _str, "pagu": _num}},
+    "Target": {"type": "object", "required": ["year", "period"], "properties": {
+        "year": _int, "period": _str, "value": _num, "lower": _num, "upper": _num, "text": _str}},
+    "Targets": {"type": "object", "properties": {"targets": {"type": "array", "items": {"$ref": "#/components/schemas/Target"}}}},
+    "IndicatorCreate": {"type": "object", "required": ["name", "unit"], "properties": {
+        "name": _str, "level": {"enum": ["input", "output", "outcome", "impact"]}, "unit": _str, "definition": _str,
+        "formula": _str, "data_source": _str, "polarity": {"enum": ["higher_is_better", "lower_is_better", "band"]},
+        "accumulation": {"enum": ["sum", "last", "average", "ratio"]},
+        "baseline": {"type": "object", "properties": {"value": _num, "year": _int, "text": _str}},
+        "targets": {"type": "array", "items": {"$ref": "#/components/schemas/Target"}}}},
+    "IndicatorUpdate": {"type": "object", "properties": {"name": _str, "version": _int}},
+    "Transition": {"type": "object", "required": ["action"], "properties": {
+        "action": {"enum": ["submit", "return", "approve", "lock", "reopen"]}, "note": _str}},
+    "Revision": {"type": "object", "required": ["reason"], "properties": {"reason": _str}},
+    "CommentCreate": {"type": "object", "required": ["body"], "properties": {
+        "body": _str, "object_type": {"enum": ["plan", "node", "indicator"]}, "object_id": _int, "parent_id": _int}},
+}
+
+
+def document() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Planner API", "version": "1"},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": PATHS,
+        "components": {"schemas": SCHEMAS, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+    }
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(document())

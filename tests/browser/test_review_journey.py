@@ -1,0 +1,61 @@
+"""The review cycle in a real browser: penyusun submits, reviewer returns with a comment,
+penyusun fixes and resubmits, pimpinan approves and locks."""
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+RENJA = "Rencana Kerja Dinas Kependudukan dan Pencatatan Sipil Kabupaten Purwakarta Tahun 2026"
+
+
+def open_renja(page, login_as, who):
+    page.context.clear_cookies()
+    login_as(who)
+    page.click(f"text={RENJA}")
+    expect(page.locator("h1")).to_contain_text("Rencana Kerja")
+
+
+def act(page, action, note=""):
+    if note:
+        page.fill("form.transition input[name=note]", note)
+    page.click(f"form.transition button[value={action}]")
+
+
+def test_submit_return_fix_resubmit_approve_lock(page, login_as):
+    open_renja(page, login_as, "penyusun")
+    act(page, "submit")
+    expect(page.locator(".plan-header .status")).to_have_text("Diajukan")
+
+    open_renja(page, login_as, "reviewer")
+    comments = page.locator("#comments")
+    comments.locator("textarea[name=body]").fill("Target TW I indikator ADM belum realistis, mohon ditinjau.")
+    comments.locator("button.primary").click()
+    expect(page.locator("#comments")).to_contain_text("1 terbuka")
+    act(page, "return", "Perbaiki target sesuai komentar")
+    expect(page.locator(".plan-header .status")).to_have_text("Dikembalikan")
+
+    open_renja(page, login_as, "penyusun")
+    expect(page.locator("#comments")).to_contain_text("Target TW I indikator ADM belum realistis")
+    first = page.locator("tbody.kind-kegiatan").first
+    first.locator("a", has_text="Ubah").click()
+    page.fill("form.node-form input[name=location]", "Kabupaten Purwakarta (17 kecamatan)")
+    page.click("form.node-form button.primary")
+    expect(page.locator("tbody.kind-kegiatan").first).to_contain_text("17 kecamatan")
+    page.locator("#comments input[name=body]").first.fill("Sudah disesuaikan.")
+    page.locator("#comments .reply-form button").first.click()
+    page.locator("#comments button", has_text="Tandai selesai").first.click()
+    expect(page.locator("#comments")).not_to_contain_text("terbuka")
+    act(page, "submit")
+    expect(page.locator(".plan-header .status")).to_have_text("Diajukan")
+
+    open_renja(page, login_as, "pimpinan")
+    act(page, "approve")
+    expect(page.locator(".plan-header .status")).to_have_text("Disetujui")
+    act(page, "lock")
+    expect(page.locator(".plan-header .status")).to_have_text("Ditetapkan")
+    expect(page.locator("a", has_text="+ Indikator")).to_have_count(0)
+
+    page.click("text=Riwayat perubahan")
+    history = page.locator("#history")
+    for word in ("Ajukan", "Kembalikan", "Setujui", "Tetapkan", "17 kecamatan"):
+        expect(history).to_contain_text(word)
+    assert not page.errors, page.errors
