@@ -1,8 +1,6 @@
 """The ``planner`` command: serve, demo, db upgrade, create-user (also ``flask --app planner ...``)."""
 from __future__ import annotations
 
-import getpass
-
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
@@ -89,9 +87,7 @@ def create_user(username: str, role: str, org_code: str | None, password: str | 
     from planner.services import accounts, orgs
 
     if password is None:
-        password = getpass.getpass("Kata sandi: ")
-        if getpass.getpass("Ulangi kata sandi: ") != password:
-            raise click.ClickException("Kata sandi tidak sama.")
+        password = click.prompt("Kata sandi", hide_input=True, confirmation_prompt="Ulangi kata sandi")
     try:
         with db.session_scope(db.engine()) as s:
             org = orgs.by_code(s, org_code) if org_code else None

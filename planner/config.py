@@ -38,6 +38,9 @@ def load(instance_path: str, test_config: dict | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+        # Bukti dukung: kept outside static/ and served only to readers of the plan; one file's limit.
+        "UPLOAD_DIR": env.get("PLANNER_UPLOAD_DIR") or str(inst / "uploads"),
+        "EVIDENCE_MAX_BYTES": int(float(env.get("PLANNER_EVIDENCE_MAX_MB", "10")) * 1024 * 1024),
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
     }

@@ -40,6 +40,7 @@ from planner.models.base import utcnow
 from planner.models.monitoring import COUNTED_STATUSES, FollowUpCreate, FollowUpUpdate
 from planner.models.plan import FREQUENCY_LABELS
 from planner.services.plans import PERCENT_UNITS, Tree, TreeNode, get_plan, load_tree
+from planner.services import monitoring_audit  # noqa: F401,E402  (puts these tables under the audit trail)
 
 NOT_DUE = "belum_jatuh_tempo"
 MONITORING_STATUS_LABELS = {**STATUS_LABELS, NOT_DUE: "Belum jatuh tempo"}

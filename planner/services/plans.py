@@ -16,7 +16,9 @@ from sqlmodel import Session, select
 
 from planner import periods
 from planner.errors import Conflict, Invalid, NotFound
-from planner.models import Indicator, NodeObjective, Organization, Plan, PlanNode, Scheme, SchemeLevel, Target
+from planner.models import (
+    Indicator, NodeObjective, Organization, Plan, PlanNode, Realization, Scheme, SchemeLevel, Target,
+)
 from planner.models.base import utcnow
 from planner.models.plan import (
     IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, PlanCreate, PlanUpdate, TargetIn,
@@ -332,10 +334,11 @@ class SubtreeCount:
     nodes: int
     indicators: int
     targets: int
+    realizations: int = 0
 
     @property
     def has_dependents(self) -> bool:
-        return self.nodes > 1 or self.indicators > 0
+        return self.nodes > 1 or self.indicators > 0 or self.realizations > 0
 
 
 def subtree_ids(s: Session, node: PlanNode) -> list[int]:
@@ -356,7 +359,9 @@ def count_subtree(s: Session, node: PlanNode) -> SubtreeCount:
     n_ind = s.exec(select(func.count()).select_from(Indicator).where(Indicator.node_id.in_(ids))).one()
     n_tgt = s.exec(select(func.count()).select_from(Target).join(Indicator, Target.indicator_id == Indicator.id)
                    .where(Indicator.node_id.in_(ids))).one()
-    return SubtreeCount(nodes=len(ids), indicators=n_ind, targets=n_tgt)
+    n_real = s.exec(select(func.count()).select_from(Realization).join(Indicator, Realization.indicator_id == Indicator.id)
+                    .where(Indicator.node_id.in_(ids))).one()
+    return SubtreeCount(nodes=len(ids), indicators=n_ind, targets=n_tgt, realizations=n_real)
 
 
 def delete_node(s: Session, node: PlanNode) -> SubtreeCount:
@@ -366,7 +371,8 @@ def delete_node(s: Session, node: PlanNode) -> SubtreeCount:
     # Bulk statements bypass the automatic trail: one explicit entry says what went.
     audit.record(s, "delete", node, changes={"code": [node.code, None], "name": [node.name, None],
                                              "nodes": [count.nodes, 0], "indicators": [count.indicators, 0],
-                                             "targets": [count.targets, 0]})
+                                             "targets": [count.targets, 0],
+                                             "realizations": [count.realizations, 0]})
     ind_ids = select(Indicator.id).where(Indicator.node_id.in_(ids))
     # Explicit order instead of relying on ON DELETE CASCADE alone: the same on every database.
     s.exec(delete(Target).where(Target.indicator_id.in_(ind_ids)))

@@ -31,6 +31,7 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.unauthorized_handler(_unauthorized)
     filters.register(app)
+    app.before_request(_schema_is_current)
     app.before_request(_set_actor)
     app.after_request(db.commit_or_rollback)
     app.after_request(_vary_on_htmx)
@@ -48,6 +49,25 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(404, _http_error)
     app.register_error_handler(405, _http_error)
+
+
+def _schema_is_current():
+    """A database whose schema is behind the code is said so, instead of failing on a missing column."""
+    from flask import current_app
+
+    from planner import migrate
+    from planner.web.helpers import render_error
+
+    if current_app.extensions.get("planner.schema_ok") or request.endpoint == "static":
+        return None
+    if migrate.is_behind(db.engine()):
+        message = ("Skema basis data belum mutakhir. Jalankan `planner db upgrade` (atau mulai ulang "
+                   "`planner serve` untuk basis data SQLite), lalu muat ulang halaman ini.")
+        if request.path.startswith("/api/") or request.endpoint == "healthz":
+            return jsonify({"error": {"code": "schema_behind", "message": message, "field": None}}), 503
+        return render_error(503, message)
+    current_app.extensions["planner.schema_ok"] = True
+    return None
 
 
 def _set_actor():

@@ -17,7 +17,7 @@ from planner.models.plan import (
     TARGET_TYPE_LABELS, IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, PlanCreate, PlanUpdate, TargetIn,
 )
 from planner.permissions import can, require
-from planner.services import accounts, orgs, plans, workflow
+from planner.services import accounts, audit, orgs, plans, workflow
 from planner.calc.formatting import parse_number
 from planner.web.helpers import form_int, parse_form, principal, render, wants_fragment
 
@@ -359,7 +359,8 @@ def _indicator_context(plan: Plan, node: PlanNode, ind: Indicator | None, **extr
                ancestors=tree.ancestors(node.id), objective_choices=[(o.id, o.text) for o in tn.objectives],
                targets=tree.target_map(ind.id) if ind else {}, cells=plans.target_periods(plan, probe),
                can_edit=can(principal(), "plan.edit", plan) and plan.status in plans.EDITABLE_STATUSES,
-               error=None, form={}, saved=None)
+               error=None, form={}, saved=None,
+               history=audit.history(s, indicator_id=ind.id, limit=30) if ind else [])
     ctx.update(extra)
     return ctx
 

@@ -632,8 +632,9 @@ def test_seed_worksheets_are_complete_against_the_seed_plans(engine):
     with Session(engine, expire_on_commit=False) as s:
         for key in SCHEMES:
             add_scheme(s, key)
-        seeds.load_demo(s, ROOT / "seeds")  # the demo's own loader: organisations, then Renstra, then Renja
-        assert svc.load_worksheets(s, {"worksheets": wanted}) == len(wanted)
+        counts = seeds.load_demo(s, ROOT / "seeds")  # organisations, Renstra, Renja, then the worksheets
+        assert counts["worksheets"] == len(wanted)
+        assert svc.load_worksheets(s, {"worksheets": wanted}) == 0  # idempotent
         for entry in wanted:
             node = svc._seed_node(s, entry)
             view = svc.load(s, node)

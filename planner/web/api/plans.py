@@ -154,7 +154,8 @@ def delete_node(node_id: int):
         raise Conflict(f"Simpul memiliki {count.nodes - 1} simpul turunan dan {count.indicators} indikator; "
                           "ulangi dengan ?confirm=true untuk menghapus semuanya.", field="confirm", code="confirm_required")
     plans.delete_node(db.session(), node)
-    return jsonify(deleted={"nodes": count.nodes, "indicators": count.indicators, "targets": count.targets})
+    return jsonify(deleted={"nodes": count.nodes, "indicators": count.indicators, "targets": count.targets,
+                            "realizations": count.realizations})
 
 
 @bp.post("/nodes/<int:node_id>/indicators")

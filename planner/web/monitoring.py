@@ -1,0 +1,575 @@
+"""Monitoring area: the realisation grid (per plan and per activity) with per-cell saving, the detail of
+one indicator-period (evidence, narrative, follow-up, verification), closing and reopening periods,
+the budget, the plan dashboard and the reviewer's dashboard.
+
+Handlers are thin: permissions from ``planner.permissions``, every rule and number from
+``planner.services.monitoring`` (which takes them from ``planner.calc``), charts from ``planner.charts``.
+Forms work without JavaScript (POST, then a redirect); htmx swaps the named block of the page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from flask import Blueprint, current_app, flash, redirect, request, send_file, session as flask_session, url_for
+from flask_login import current_user, login_required
+from sqlmodel import select
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from planner import charts, db, periods
+from planner.errors import Conflict, Forbidden, Invalid, NotFound
+from planner.models import BudgetRealization, FollowUp, Indicator, NodeBudget, Organization, Plan, PlanNode
+from planner.models.monitoring import REALIZATION_STATUSES, FollowUpCreate, FollowUpUpdate
+from planner.models.plan import ACCUMULATION_LABELS, FREQUENCY_LABELS, LEVEL_LABELS, POLARITY_LABELS
+from planner.permissions import can, require
+from planner.services import accounts, orgs, plans
+from planner.services import monitoring as mon
+from planner.web.helpers import parse_form, principal, render, wants_fragment
+
+bp = Blueprint("monitoring", __name__)
+GRID_TPL = "monitoring/grid.html"
+DETAIL_TPL = "monitoring/detail.html"
+BUDGET_TPL = "monitoring/budget.html"
+DASH_TPL = "monitoring/dashboard.html"
+RANK_TPL = "monitoring/ranking.html"
+PERIOD_CHOICES = [*periods.QUARTERS, *periods.SEMESTERS, periods.ANNUAL, *periods.MONTH_CODES]
+MISSING_REASONS = {"belum_dilaporkan": "Belum diisi", "draft": "Masih draf", "returned": "Dikembalikan"}
+GAP_FLAG = 25.0  # serapan this many points above capaian: money spent without the results to show for it
+MAX_NARRATIVE = 5000
+
+
+@bp.before_request
+@login_required
+def _logged_in():
+    """Every page of this area needs a logged-in user."""
+
+
+@bp.context_processor
+def _labels():
+    return {"status_labels": mon.MONITORING_STATUS_LABELS, "realization_labels": REALIZATION_STATUSES,
+            "frequency_labels": FREQUENCY_LABELS, "accumulation_labels": ACCUMULATION_LABELS,
+            "polarity_labels": POLARITY_LABELS, "level_labels": LEVEL_LABELS, "charts": charts,
+            "status_colors": charts.STATUS_COLORS, "quarters": periods.QUARTERS, "period_choices": PERIOD_CHOICES,
+            "missing_reasons": MISSING_REASONS}
+
+
+# ---------------------------------------------------------------- shared helpers
+
+def settings():
+    return mon.settings_from_config(current_app.config)
+
+
+def default_period(year: int, today: date | None = None) -> str:
+    """The period a page opens on: the last quarter that has ended (reports follow the quarter), TW1
+    early in the year or for a year still to come, TW4 for a past year."""
+    today = today or date.today()
+    if today.year < year:
+        return "TW1"
+    if today.year > year:
+        return "TW4"
+    return f"TW{max(1, (today.month - 1) // 3)}"
+
+
+def _plan_for(plan_id: int, action: str = "plan.read") -> Plan:
+    plan = plans.get_plan(db.session(), plan_id)
+    require(principal(), action, plan)
+    return plan
+
+
+def _indicator_for(indicator_id: int, action: str = "plan.read") -> tuple[Indicator, Plan]:
+    ind = plans.get_indicator(db.session(), indicator_id)
+    return ind, _plan_for(ind.plan_id, action)
+
+
+def _year(plan: Plan) -> int:
+    raw = (request.values.get("year") or "").strip()
+    if not raw:
+        return plan.first_year
+    if not raw.isdigit():
+        raise Invalid(f"Tahun '{raw}' bukan angka.", field="year")
+    return int(raw)
+
+
+def _upto(year: int, name: str = "period") -> str:
+    code = (request.values.get(name) or "").strip().upper() or default_period(year)
+    if not periods.is_valid(code):
+        raise Invalid(f"Periode '{code}' tidak dikenal (Y, S1–S2, TW1–TW4, M01–M12).", field="period")
+    return code
+
+
+def _back(default: str) -> str:
+    """Where a plain form returns to: a local path only."""
+    target = request.form.get("back") or ""
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else default
+
+
+def _user_id() -> int:
+    return current_user.id
+
+
+def _slots(row: mon.IndicatorRow) -> list[tuple[int, list[mon.Cell]]]:
+    """How a row's cells sit under the four quarter columns: one per quarter, three months per quarter,
+    a semester over two quarters, the year over all four."""
+    cells, freq = row.cells, row.indicator.frequency
+    if freq == "monthly":
+        return [(1, cells[i:i + 3]) for i in range(0, 12, 3)]
+    if freq == "semester":
+        return [(2, [c]) for c in cells]
+    if freq == "annual":
+        return [(4, cells)]
+    return [(1, [c]) for c in cells]
+
+
+def _due_quarters(upto: str) -> int:
+    return mon.periods_due(periods.QUARTERS, upto)
+
+
+def _latest_due(row: mon.IndicatorRow) -> str:
+    return row.cells[max(row.due, 1) - 1].period
+
+
+def _lock_state(plan: Plan, year: int, upto: str, closed: list[str]) -> tuple[str | None, bool]:
+    """The closed period that holds ``upto`` (if any), and whether ``upto`` itself can be closed."""
+    holder = next((c for c in closed if mon._contains(c, upto)), None)
+    return holder, holder is None
+
+
+# ---------------------------------------------------------------- the grid
+
+def grid_context(plan: Plan, node: PlanNode | None = None, **extra) -> dict:
+    s = db.session()
+    p = principal()
+    year = _year(plan)
+    upto = _upto(year)
+    progress = mon.progress_for_plan(s, plan, year, upto, settings(), with_trend=False)
+    scope = progress.node(node.id) if node is not None else None
+    roots = [scope] if scope is not None else progress.roots
+    sections = [n for r in roots for n in r.walk() if n.indicators]
+    rows = [r for n in sections for r in n.indicators]
+    holder, closable = _lock_state(plan, year, upto, progress.closed_periods)
+    back = request.full_path.rstrip("?") if request.method == "GET" else _back(url_for(
+        "monitoring.plan_grid", plan_id=plan.id, year=year, period=upto))
+    ctx = dict(
+        plan=plan, org=s.get(Organization, plan.organization_id), year=year, upto=upto, progress=progress,
+        scope=scope, sections=sections, rows=rows, slots=_slots, due_q=_due_quarters(upto),
+        can_edit=can(p, "realization.edit", plan), can_verify=can(p, "realization.verify", plan),
+        closed_by=holder, closable=closable, back=back, latest_due=_latest_due, error=None, error_key=None,
+        form={}, oob=False,
+        reported=sum(r.due - len(r.missing) for r in rows), expected=sum(r.due for r in rows),
+    )
+    ctx.update(extra)
+    return ctx
+
+
+@bp.get("/plans/<int:plan_id>/realisasi")
+def plan_grid(plan_id: int):
+    plan = _plan_for(plan_id)
+    return render(GRID_TPL, block="grid", **grid_context(plan))
+
+
+@bp.get("/nodes/<int:node_id>/realisasi")
+def node_grid(node_id: int):
+    node = plans.get_node(db.session(), node_id)
+    plan = _plan_for(node.plan_id)
+    return render(GRID_TPL, block="grid", **grid_context(plan, node))
+
+
+def _cell_context(plan: Plan, ind: Indicator, year: int, period: str, upto: str, **extra) -> dict:
+    """One cell and its row's summary, for the htmx answer to a save."""
+    s = db.session()
+    p = principal()
+    row = mon.achievement_for_indicator(s, ind, year, upto, settings())
+    cell = next(c for c in row.cells if c.period == period)
+    ctx = dict(plan=plan, year=year, upto=upto, row=row, c=cell, can_edit=can(p, "realization.edit", plan),
+               can_verify=can(p, "realization.verify", plan), back=_back(""), error=None, error_key=None, form={},
+               oob=True)
+    ctx.update(extra)
+    return ctx
+
+
+def _achieved(raw: str | None) -> bool | None:
+    return {"1": True, "true": True, "0": False, "false": False}.get((raw or "").strip().lower())
+
+
+MEASURES = ("value", "numerator", "denominator", "achieved")
+
+
+def _save_measurement(ind: Indicator, year: int, period: str) -> None:
+    s = db.session()
+    form = request.form
+    if not any((form.get(k) or "").strip() for k in MEASURES):
+        mon.clear_realization(s, ind, year, period)  # an emptied cell: the value is removed, evidence stays
+        return
+    mon.record_realization(s, ind, year, period, value=form.get("value"), numerator=form.get("numerator"),
+                           denominator=form.get("denominator"), achieved=_achieved(form.get("achieved")),
+                           note=form.get("note") if "note" in form else None, user_id=_user_id())
+
+
+@bp.post("/indicators/<int:indicator_id>/realisasi/<int:year>/<period>")
+def save_cell(indicator_id: int, year: int, period: str):
+    """One cell of the grid, or the entry form of the detail page (``view=detail``)."""
+    ind, plan = _indicator_for(indicator_id, "realization.edit")
+    detail_view = request.form.get("view") == "detail"
+    error = None
+    try:
+        _save_measurement(ind, year, period)
+    except (Invalid, Conflict) as exc:
+        error = exc
+    if detail_view or not wants_fragment():
+        if error is None and not wants_fragment():
+            flash(f"Realisasi {ind.name} {periods.label(period)} {year} tersimpan.", "ok")
+            return redirect(_back(url_for("monitoring.detail", indicator_id=ind.id, year=year, period=period)))
+        ctx = detail_context(plan, ind, year, period, error=error, section="entry" if error else None,
+                             form=request.form if error else {}, saved="entry" if error is None else None)
+        return render(DETAIL_TPL, block="entry", status=_status(error), **ctx)
+    upto = _upto(year, "upto")
+    ctx = _cell_context(plan, ind, year, period, upto, error=error, error_key=f"{ind.id}-{period}",
+                        form=request.form if error else {})
+    return render(GRID_TPL, block="cell", status=_status(error), **ctx)
+
+
+def _status(error) -> int:
+    return 200 if error is None else error.status
+
+
+@bp.post("/indicators/<int:indicator_id>/realisasi/<int:year>/<period>/verify")
+def verify_cell(indicator_id: int, year: int, period: str):
+    """A reviewer accepts the value (``decision=verify``) or returns it with a note (``decision=return``)."""
+    ind, plan = _indicator_for(indicator_id, "realization.verify")
+    verified = request.form.get("decision", "verify") != "return"
+    error = None
+    try:
+        mon.verify(db.session(), ind, year, period, verified=verified, note=request.form.get("note", ""),
+                   user_id=_user_id())
+    except (Invalid, Conflict) as exc:
+        error = exc
+    if request.form.get("view") == "detail" or not wants_fragment():
+        if not wants_fragment():
+            if error:
+                flash(error.message, "error")
+            else:
+                flash("Realisasi diverifikasi." if verified else "Realisasi dikembalikan kepada pengisi.", "ok")
+            return redirect(_back(url_for("monitoring.detail", indicator_id=ind.id, year=year, period=period)))
+        ctx = detail_context(plan, ind, year, period, error=error, section="verify" if error else None,
+                             form=request.form if error else {})
+        return render(DETAIL_TPL, block="entry", status=_status(error), **ctx)
+    ctx = _cell_context(plan, ind, year, period, _upto(year, "upto"), error=error, error_key=f"{ind.id}-{period}")
+    return render(GRID_TPL, block="cell", status=_status(error), **ctx)
+
+
+# ---------------------------------------------------------------- closing periods
+
+@bp.post("/plans/<int:plan_id>/realisasi/<int:year>/<period>/close")
+def close_period(plan_id: int, year: int, period: str):
+    plan = _plan_for(plan_id, "realization.verify")
+    try:
+        mon.close_period(db.session(), plan, year, period, user_id=_user_id())
+        flash(f"Periode {periods.label(period)} {year} ditutup: datanya kini hanya dapat dibaca.", "ok")
+    except (Invalid, Conflict) as exc:
+        flash(exc.message, "error")
+    return redirect(_back(url_for("monitoring.plan_grid", plan_id=plan.id, year=year, period=period)))
+
+
+@bp.post("/plans/<int:plan_id>/realisasi/<int:year>/<period>/reopen")
+def reopen_period(plan_id: int, year: int, period: str):
+    plan = _plan_for(plan_id, "realization.verify")
+    note = request.form.get("note", "").strip()
+    try:
+        if not note:
+            raise Invalid("Tuliskan alasan membuka kembali periode; alasan ini tercatat di riwayat.", field="note")
+        mon.reopen_period(db.session(), plan, year, period, note=note, user_id=_user_id())
+        flash(f"Periode {periods.label(period)} {year} dibuka kembali.", "ok")
+    except (Invalid, Conflict) as exc:
+        flash(exc.message, "error")
+    return redirect(_back(url_for("monitoring.plan_grid", plan_id=plan.id, year=year, period=period)))
+
+
+# ---------------------------------------------------------------- one indicator-period
+
+def detail_context(plan: Plan, ind: Indicator, year: int, period: str, **extra) -> dict:
+    s = db.session()
+    p = principal()
+    row = mon.achievement_for_indicator(s, ind, year, period, settings())
+    cell = next((c for c in row.cells if c.period == period), None)
+    if cell is None:
+        raise NotFound(f"Indikator ini tidak melaporkan periode {periods.label(period)}.")
+    info = mon.period_detail(s, ind, year, period)
+    r = info.realization
+    user_ids = {e.uploaded_by_id for e in info.evidence}
+    if r is not None:
+        user_ids |= {r.entered_by_id, r.verified_by_id}
+    if info.narrative is not None:
+        user_ids.add(info.narrative.updated_by_id)
+    codes = [c.period for c in row.cells]
+    i = codes.index(period)
+    ctx = dict(
+        plan=plan, org=s.get(Organization, plan.organization_id), ind=ind, node=s.get(PlanNode, ind.node_id),
+        year=year, period=period, row=row, c=cell, info=info, names=accounts.names(s, user_ids - {None}),
+        prev_period=codes[i - 1] if i > 0 else None, next_period=codes[i + 1] if i + 1 < len(codes) else None,
+        can_edit=can(p, "realization.edit", plan) and not info.closed, can_verify=can(p, "realization.verify", plan),
+        max_mb=current_app.config["EVIDENCE_MAX_BYTES"] / (1024 * 1024), accept=",".join(
+            f".{ext}" for ext in mon.EVIDENCE_TYPES), max_bytes=current_app.config["EVIDENCE_MAX_BYTES"],
+        error=None, section=None, form={}, saved=None, back=url_for("monitoring.detail", indicator_id=ind.id,
+                                                                   year=year, period=period),
+        today=date.today(),
+    )
+    ctx.update(extra)
+    return ctx
+
+
+@bp.get("/indicators/<int:indicator_id>/realisasi/<int:year>/<period>")
+def detail(indicator_id: int, year: int, period: str):
+    ind, plan = _indicator_for(indicator_id)
+    return render(DETAIL_TPL, **detail_context(plan, ind, year, period))
+
+
+def _section_response(plan, ind, year, period, block: str, error=None, saved: str | None = None, message=""):
+    """The refreshed section for htmx; a redirect back to the detail page (with a message) otherwise."""
+    if wants_fragment():
+        ctx = detail_context(plan, ind, year, period, error=error, section=block if error else None,
+                             form=request.form if error else {}, saved=saved if error is None else None)
+        return render(DETAIL_TPL, block=block, status=_status(error), **ctx)
+    if error is not None:
+        ctx = detail_context(plan, ind, year, period, error=error, section=block, form=request.form)
+        return render(DETAIL_TPL, status=error.status, **ctx)
+    if message:
+        flash(message, "ok")
+    return redirect(url_for("monitoring.detail", indicator_id=ind.id, year=year, period=period) + f"#{block}")
+
+
+def _too_large() -> Invalid:
+    limit = current_app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
+    return Invalid(f"Berkas terlalu besar; batasnya {limit:g} MB.", field="file")
+
+
+@bp.post("/indicators/<int:indicator_id>/realisasi/<int:year>/<period>/evidence")
+def add_evidence(indicator_id: int, year: int, period: str):
+    ind, plan = _indicator_for(indicator_id, "realization.edit")
+    s, cfg = db.session(), current_app.config
+    error = None
+    try:
+        try:
+            upload = request.files.get("file")
+            url = (request.form.get("url") or "").strip()
+        except RequestEntityTooLarge as exc:
+            raise _too_large() from exc
+        if upload is not None and upload.filename:
+            mon.store_evidence_file(s, ind, year, period, upload.filename, upload.stream, cfg["UPLOAD_DIR"],
+                                    cfg["EVIDENCE_MAX_BYTES"], user_id=_user_id())
+        elif url:
+            mon.add_evidence_link(s, ind, year, period, url, user_id=_user_id())
+        else:
+            raise Invalid("Pilih berkas atau tuliskan tautan bukti dukung.", field="file")
+    except (Invalid, Conflict) as exc:
+        error = exc
+    return _section_response(plan, ind, year, period, "evidence", error, "evidence", "Bukti dukung ditambahkan.")
+
+
+def _evidence_for(evidence_id: int, action: str):
+    row = mon.get_evidence(db.session(), evidence_id)
+    ind, plan = _indicator_for(row.indicator_id, action)
+    return row, ind, plan
+
+
+@bp.get("/evidence/<int:evidence_id>")
+def evidence_file(evidence_id: int):
+    """A file goes only to those who may read the plan, always as a download; a link is followed."""
+    row, _, _ = _evidence_for(evidence_id, "plan.read")
+    if row.kind == "link":
+        return redirect(row.url)
+    path = mon.evidence_path(row, current_app.config["UPLOAD_DIR"])
+    if path is None or not path.is_file():
+        raise NotFound("Berkas bukti dukung tidak ditemukan di server.")
+    resp = send_file(path, mimetype=row.content_type or "application/octet-stream", as_attachment=True,
+                     download_name=row.filename or path.name, max_age=0, conditional=False)
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Cache-Control"] = "private, no-store"
+    resp.headers["Content-Security-Policy"] = "sandbox"
+    return resp
+
+
+@bp.post("/evidence/<int:evidence_id>/delete")
+def delete_evidence(evidence_id: int):
+    row, ind, plan = _evidence_for(evidence_id, "realization.edit")
+    error = None
+    try:
+        mon.delete_evidence(db.session(), row, current_app.config["UPLOAD_DIR"])
+    except Conflict as exc:
+        error = exc
+    return _section_response(plan, ind, row.year, row.period, "evidence", error, None, "Bukti dukung dihapus.")
+
+
+@bp.post("/indicators/<int:indicator_id>/realisasi/<int:year>/<period>/narrative")
+def save_narrative(indicator_id: int, year: int, period: str):
+    ind, plan = _indicator_for(indicator_id, "realization.edit")
+    error = None
+    try:
+        texts = {k: request.form.get(k, "") for k in ("faktor_pendorong", "faktor_penghambat")}
+        for key, text in texts.items():
+            if len(text) > MAX_NARRATIVE:
+                raise Invalid(f"Terlalu panjang (maksimal {MAX_NARRATIVE} karakter).", field=key)
+        mon.save_narrative(db.session(), ind, year, period, user_id=_user_id(), **texts)
+    except (Invalid, Conflict) as exc:
+        error = exc
+    return _section_response(plan, ind, year, period, "narrative", error, "narrative", "Narasi tersimpan.")
+
+
+@bp.post("/indicators/<int:indicator_id>/realisasi/<int:year>/<period>/follow-ups")
+def add_follow_up(indicator_id: int, year: int, period: str):
+    ind, plan = _indicator_for(indicator_id, "realization.edit")
+    error = None
+    try:
+        mon.add_follow_up(db.session(), ind, year, period, parse_form(FollowUpCreate, request.form), user_id=_user_id())
+    except (Invalid, Conflict) as exc:
+        error = exc
+    return _section_response(plan, ind, year, period, "followups", error, "followups", "Tindak lanjut ditambahkan.")
+
+
+def _follow_up_for(follow_up_id: int) -> tuple[FollowUp, Indicator, Plan]:
+    row = mon.get_follow_up(db.session(), follow_up_id)
+    ind, plan = _indicator_for(row.indicator_id, "realization.edit")
+    return row, ind, plan
+
+
+@bp.post("/follow-ups/<int:follow_up_id>")
+def update_follow_up(follow_up_id: int):
+    """Mark done or not done, or change the action, owner or due date (closed periods included)."""
+    row, ind, plan = _follow_up_for(follow_up_id)
+    error = None
+    try:
+        mon.update_follow_up(db.session(), row, parse_form(FollowUpUpdate, request.form))
+    except Invalid as exc:
+        error = exc
+    return _section_response(plan, ind, row.year, row.period, "followups", error, None, "Tindak lanjut diperbarui.")
+
+
+@bp.post("/follow-ups/<int:follow_up_id>/delete")
+def delete_follow_up(follow_up_id: int):
+    row, ind, plan = _follow_up_for(follow_up_id)
+    error = None
+    try:
+        mon.delete_follow_up(db.session(), row)
+    except Conflict as exc:
+        error = exc
+    return _section_response(plan, ind, row.year, row.period, "followups", error, None, "Tindak lanjut dihapus.")
+
+
+# ---------------------------------------------------------------- budget
+
+@dataclass
+class OwnBudget:
+    """A node's own execution budget as the page edits it: pagu and rupiah per quarter."""
+
+    pagu: Decimal
+    amounts: dict[str, Decimal]
+
+    @property
+    def by_quarter(self) -> bool:
+        return all(code in periods.QUARTERS for code in self.amounts)
+
+
+def _own_budgets(plan: Plan, year: int) -> dict[int, OwnBudget]:
+    s = db.session()
+    budgets = s.exec(select(NodeBudget).join(PlanNode, NodeBudget.node_id == PlanNode.id)
+                     .where(PlanNode.plan_id == plan.id, NodeBudget.year == year)).all()
+    amounts = s.exec(select(BudgetRealization).join(NodeBudget, BudgetRealization.node_budget_id == NodeBudget.id)
+                     .join(PlanNode, NodeBudget.node_id == PlanNode.id)
+                     .where(PlanNode.plan_id == plan.id, NodeBudget.year == year)).all()
+    out = {b.node_id: OwnBudget(b.pagu, {}) for b in budgets}
+    node_of = {b.id: b.node_id for b in budgets}
+    for a in amounts:
+        out[node_of[a.node_budget_id]].amounts[a.period] = a.amount
+    return out
+
+
+def budget_context(plan: Plan, **extra) -> dict:
+    s = db.session()
+    year = _year(plan)
+    upto = _upto(year)
+    progress = mon.progress_for_plan(s, plan, year, upto, settings(), with_trend=False)
+    ctx = dict(plan=plan, org=s.get(Organization, plan.organization_id), year=year, upto=upto, progress=progress,
+               nodes=[n for r in progress.roots for n in r.walk()], own=_own_budgets(plan, year),
+               can_edit=can(principal(), "realization.edit", plan), closed=progress.closed_periods,
+               is_closed=lambda code: any(mon._contains(c, code) for c in progress.closed_periods),
+               error=None, error_node=None, form={}, oob=False, saved_node=None)
+    ctx.update(extra)
+    return ctx
+
+
+@bp.get("/plans/<int:plan_id>/anggaran")
+def budget(plan_id: int):
+    plan = _plan_for(plan_id)
+    return render(BUDGET_TPL, **budget_context(plan))
+
+
+@bp.post("/nodes/<int:node_id>/anggaran/<int:year>")
+def save_budget(node_id: int, year: int):
+    node = plans.get_node(db.session(), node_id)
+    plan = _plan_for(node.plan_id, "realization.edit")
+    form = request.form
+    realized = {q: form.get(q) for q in periods.QUARTERS if (form.get(q) or "").strip()}
+    error = None
+    try:
+        mon.set_budget(db.session(), node, year, form.get("pagu"), realized, user_id=_user_id())
+    except (Invalid, Conflict) as exc:
+        error = exc
+    if not wants_fragment():
+        if error is None:
+            flash(f"Anggaran {node.code} tersimpan.", "ok")
+            return redirect(_back(url_for("monitoring.budget", plan_id=plan.id, year=year)) + f"#budget-{node.id}")
+        return render(BUDGET_TPL, status=error.status, **budget_context(plan, error=error, error_node=node.id,
+                                                                          form=form))
+    ctx = budget_context(plan, error=error, error_node=node.id if error else None, form=form if error else {},
+                         oob=error is None, saved_node=node.id if error is None else None)
+    return render(BUDGET_TPL, block="budget_row", status=_status(error), np=ctx["progress"].node(node.id), **ctx)
+
+
+# ---------------------------------------------------------------- dashboards
+
+def dashboard_context(plan: Plan) -> dict:
+    s = db.session()
+    year = _year(plan)
+    upto = _upto(year)
+    progress = mon.progress_for_plan(s, plan, year, upto, settings())
+    nodes = [n for r in progress.roots for n in r.walk()]
+    spending = [n for n in nodes if n.achievement.value is not None and n.budget.absorption.value is not None]
+    return dict(plan=plan, org=s.get(Organization, plan.organization_id), year=year, upto=upto, progress=progress,
+                nodes=nodes, spending=spending, gap_flag=GAP_FLAG,
+                flagged=[n for n in spending if n.budget.absorption.value - n.achievement.value >= GAP_FLAG],
+                missing=sorted(progress.missing_reports, key=lambda m: (m.responsible or "~", m.row.node.code)),
+                can_edit=can(principal(), "realization.edit", plan))
+
+
+@bp.get("/plans/<int:plan_id>/dashboard")
+def dashboard(plan_id: int):
+    plan = _plan_for(plan_id)
+    return render(DASH_TPL, **dashboard_context(plan))
+
+
+def _ranking_plans(year: int) -> list[Plan]:
+    """The latest Renja of the year of every organisation where the user reviews (or all, for admin)."""
+    p = principal()
+    if p.is_admin:
+        scope = None
+    else:
+        scope = set().union(*(p.scopes.get(role, set()) for role in ("reviewer", "pimpinan")))
+        if not scope:
+            raise Forbidden("Dasbor pemantauan lintas unit untuk reviewer dan pimpinan.")
+    latest: dict[int, Plan] = {}
+    for plan in plans.list_plans(db.session(), scope, kind="renja", year=year):
+        if plan.first_year == year and (plan.organization_id not in latest
+                                        or plan.revision_number > latest[plan.organization_id].revision_number):
+            latest[plan.organization_id] = plan
+    return [pl for pl in latest.values() if can(p, "realization.verify", pl)]
+
+
+@bp.get("/monitoring")
+def ranking():
+    s = db.session()
+    raw_year = (request.args.get("year") or "").strip()
+    year = int(raw_year) if raw_year.isdigit() else flask_session.get("year", date.today().year)
+    upto = _upto(year)
+    result = mon.org_ranking(s, _ranking_plans(year), year, upto, settings())
+    org_names = {o.id: o.name for o in orgs.all_orgs(s)}
+    return render(RANK_TPL, ranking=result, year=year, upto=upto, org_names=org_names)
