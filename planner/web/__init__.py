@@ -36,11 +36,13 @@ def init_app(app: Flask) -> None:
     app.after_request(db.commit_or_rollback)
     app.after_request(_vary_on_htmx)
 
-    from planner.web import admin, api, auth, plans, review
+    from planner.web import admin, api, auth, monitoring, plans, review, worksheets
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(plans.bp)
     app.register_blueprint(review.bp)
+    app.register_blueprint(monitoring.bp)
+    app.register_blueprint(worksheets.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp)
     app.add_url_rule("/healthz", "healthz", api.healthz)
@@ -49,6 +51,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(404, _http_error)
     app.register_error_handler(405, _http_error)
+    app.register_error_handler(413, _http_error)  # an upload above MAX_CONTENT_LENGTH
 
 
 def _schema_is_current():
@@ -96,7 +99,8 @@ def _domain_error(exc: DomainError, status: int | None = None):
 
 def _http_error(exc):
     """Unknown addresses and methods: JSON under /api/, a page elsewhere."""
-    messages = {404: ("not_found", "Alamat tidak dikenal."), 405: ("method_not_allowed", "Metode tidak diizinkan.")}
+    messages = {404: ("not_found", "Alamat tidak dikenal."), 405: ("method_not_allowed", "Metode tidak diizinkan."),
+                413: ("too_large", "Kiriman terlalu besar: berkas melebihi batas unggah.")}
     code, message = messages[exc.code]
     return _domain_error(DomainError(message, code=code), status=exc.code)
 

@@ -77,9 +77,13 @@ def _plan_for(plan_id: int, action: str = "plan.read") -> Plan:
     return plan
 
 
-def _indicator_for(indicator_id: int, action: str = "plan.read") -> tuple[Indicator, Plan]:
+def _indicator_for(indicator_id: int, action: str = "plan.read", period: str | None = None) -> tuple[Indicator, Plan]:
+    """The indicator and its plan, with the right checked; ``period`` must be one the indicator reports on."""
     ind = plans.get_indicator(db.session(), indicator_id)
-    return ind, _plan_for(ind.plan_id, action)
+    plan = _plan_for(ind.plan_id, action)
+    if period is not None and period not in mon.reporting_periods(ind):
+        raise NotFound(f"Indikator ini tidak melaporkan periode '{period}'.")
+    return ind, plan
 
 
 def _year(plan: Plan) -> int:
@@ -91,8 +95,8 @@ def _year(plan: Plan) -> int:
     return int(raw)
 
 
-def _upto(year: int, name: str = "period") -> str:
-    code = (request.values.get(name) or "").strip().upper() or default_period(year)
+def _upto(year: int, name: str = "period", default: str | None = None) -> str:
+    code = (request.values.get(name) or "").strip().upper() or default or default_period(year)
     if not periods.is_valid(code):
         raise Invalid(f"Periode '{code}' tidak dikenal (Y, S1–S2, TW1–TW4, M01–M12).", field="period")
     return code
@@ -181,7 +185,8 @@ def _cell_context(plan: Plan, ind: Indicator, year: int, period: str, upto: str,
     p = principal()
     row = mon.achievement_for_indicator(s, ind, year, upto, settings())
     cell = next(c for c in row.cells if c.period == period)
-    ctx = dict(plan=plan, year=year, upto=upto, row=row, c=cell, can_edit=can(p, "realization.edit", plan),
+    cells = next(group for _, group in _slots(row) if cell in group)
+    ctx = dict(plan=plan, year=year, upto=upto, row=row, c=cell, cells=cells, can_edit=can(p, "realization.edit", plan),
                can_verify=can(p, "realization.verify", plan), back=_back(""), error=None, error_key=None, form={},
                oob=True)
     ctx.update(extra)
@@ -209,7 +214,7 @@ def _save_measurement(ind: Indicator, year: int, period: str) -> None:
 @bp.post("/indicators/<int:indicator_id>/realisasi/<int:year>/<period>")
 def save_cell(indicator_id: int, year: int, period: str):
     """One cell of the grid, or the entry form of the detail page (``view=detail``)."""
-    ind, plan = _indicator_for(indicator_id, "realization.edit")
+    ind, plan = _indicator_for(indicator_id, "realization.edit", period)
     detail_view = request.form.get("view") == "detail"
     error = None
     try:
@@ -236,7 +241,7 @@ def _status(error) -> int:
 @bp.post("/indicators/<int:indicator_id>/realisasi/<int:year>/<period>/verify")
 def verify_cell(indicator_id: int, year: int, period: str):
     """A reviewer accepts the value (``decision=verify``) or returns it with a note (``decision=return``)."""
-    ind, plan = _indicator_for(indicator_id, "realization.verify")
+    ind, plan = _indicator_for(indicator_id, "realization.verify", period)
     verified = request.form.get("decision", "verify") != "return"
     error = None
     try:
@@ -308,6 +313,7 @@ def detail_context(plan: Plan, ind: Indicator, year: int, period: str, **extra) 
         year=year, period=period, row=row, c=cell, info=info, names=accounts.names(s, user_ids - {None}),
         prev_period=codes[i - 1] if i > 0 else None, next_period=codes[i + 1] if i + 1 < len(codes) else None,
         can_edit=can(p, "realization.edit", plan) and not info.closed, can_verify=can(p, "realization.verify", plan),
+        can_follow_up=can(p, "realization.edit", plan),  # follow-ups go on after their period is closed
         max_mb=current_app.config["EVIDENCE_MAX_BYTES"] / (1024 * 1024), accept=",".join(
             f".{ext}" for ext in mon.EVIDENCE_TYPES), max_bytes=current_app.config["EVIDENCE_MAX_BYTES"],
         error=None, section=None, form={}, saved=None, back=url_for("monitoring.detail", indicator_id=ind.id,
@@ -320,7 +326,7 @@ def detail_context(plan: Plan, ind: Indicator, year: int, period: str, **extra) 
 
 @bp.get("/indicators/<int:indicator_id>/realisasi/<int:year>/<period>")
 def detail(indicator_id: int, year: int, period: str):
-    ind, plan = _indicator_for(indicator_id)
+    ind, plan = _indicator_for(indicator_id, period=period)
     return render(DETAIL_TPL, **detail_context(plan, ind, year, period))
 
 
@@ -345,7 +351,7 @@ def _too_large() -> Invalid:
 
 @bp.post("/indicators/<int:indicator_id>/realisasi/<int:year>/<period>/evidence")
 def add_evidence(indicator_id: int, year: int, period: str):
-    ind, plan = _indicator_for(indicator_id, "realization.edit")
+    ind, plan = _indicator_for(indicator_id, "realization.edit", period)
     s, cfg = db.session(), current_app.config
     error = None
     try:
@@ -402,7 +408,7 @@ def delete_evidence(evidence_id: int):
 
 @bp.post("/indicators/<int:indicator_id>/realisasi/<int:year>/<period>/narrative")
 def save_narrative(indicator_id: int, year: int, period: str):
-    ind, plan = _indicator_for(indicator_id, "realization.edit")
+    ind, plan = _indicator_for(indicator_id, "realization.edit", period)
     error = None
     try:
         texts = {k: request.form.get(k, "") for k in ("faktor_pendorong", "faktor_penghambat")}
@@ -417,7 +423,7 @@ def save_narrative(indicator_id: int, year: int, period: str):
 
 @bp.post("/indicators/<int:indicator_id>/realisasi/<int:year>/<period>/follow-ups")
 def add_follow_up(indicator_id: int, year: int, period: str):
-    ind, plan = _indicator_for(indicator_id, "realization.edit")
+    ind, plan = _indicator_for(indicator_id, "realization.edit", period)
     error = None
     try:
         mon.add_follow_up(db.session(), ind, year, period, parse_form(FollowUpCreate, request.form), user_id=_user_id())
@@ -486,7 +492,7 @@ def _own_budgets(plan: Plan, year: int) -> dict[int, OwnBudget]:
 def budget_context(plan: Plan, **extra) -> dict:
     s = db.session()
     year = _year(plan)
-    upto = _upto(year)
+    upto = _upto(year, default=periods.QUARTERS[-1])  # the budget page shows the whole year unless asked
     progress = mon.progress_for_plan(s, plan, year, upto, settings(), with_trend=False)
     ctx = dict(plan=plan, org=s.get(Organization, plan.organization_id), year=year, upto=upto, progress=progress,
                nodes=[n for r in progress.roots for n in r.walk()], own=_own_budgets(plan, year),

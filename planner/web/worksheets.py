@@ -345,7 +345,9 @@ def _parse_standards(form):
         if not m or int(m.group(1)) >= len(cells):
             return field
         jj, c = cells[int(m.group(1))]
-        return f"svc.{jj}.name" if m.group(2) == "service" else f"svc.{jj}.{c}.{m.group(2)}"
+        if m.group(2) in ("service", "component"):  # a name too short, or the same service named twice
+            return f"svc.{jj}.name"
+        return f"svc.{jj}.{c}.{m.group(2)}"
 
     raw = {"services": services, "constraints": constraints}
     return raw, {"rows": rows, "constraints": constraints}, locate

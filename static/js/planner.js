@@ -33,6 +33,31 @@
     }
   });
 
+  // Repeating rows (worksheet steps): [data-add-row="LIST"] appends a copy of <template data-row-template="LIST">
+  // to the element #LIST, "__i__" replaced by the list's next index (data-next); [data-remove-row] removes its
+  // [data-row]. Without JavaScript the page offers blank rows and "hapus" checkboxes instead (.nojs-only).
+  document.documentElement.classList.add("js");
+  document.addEventListener("click", function (e) {
+    var add = e.target.closest && e.target.closest("[data-add-row]");
+    if (add) {
+      var list = document.getElementById(add.getAttribute("data-add-row"));
+      var tpl = list && document.querySelector("template[data-row-template='" + list.id + "']");
+      if (!tpl) return;
+      var next = parseInt(list.getAttribute("data-next") || "0", 10);
+      list.setAttribute("data-next", String(next + 1));
+      list.insertAdjacentHTML("beforeend", tpl.innerHTML.replace(/__i__/g, String(next)));
+      var rows = list.querySelectorAll("[data-row]");
+      var first = rows.length && rows[rows.length - 1].querySelector("input:not([type=hidden]):not([type=checkbox]), select, textarea");
+      if (first) first.focus();
+      return;
+    }
+    var remove = e.target.closest && e.target.closest("[data-remove-row]");
+    if (remove) {
+      var row = remove.closest("[data-row]");
+      if (row) row.parentNode.removeChild(row);
+    }
+  });
+
   // A server error (5xx) or a lost connection during an htmx request shows a message instead of nothing.
   function say(text) {
     var flash = document.getElementById("flash");

@@ -92,4 +92,4 @@ def healthz():
     return jsonify(status="ok")
 
 
-from planner.web.api import openapi, plans, review  # noqa: E402,F401  (routes register on bp)
+from planner.web.api import monitoring, openapi, plans, review, worksheets  # noqa: E402,F401  (routes register on bp)

@@ -1,0 +1,121 @@
+"""API routes of the public-service activity worksheet (issue #5).
+
+``GET /nodes/{id}/worksheet`` answers ``services.worksheet.as_dict``: ``{"node", "worksheet_id", "version",
+"complete", "progress", "steps": [{"key", "number", "title", "complete", "rule", "missing", "rows" ...}]}``.
+A step's dict is also its PUT body (labels, totals and other read-only keys are ignored), so a client may
+read, change and send back. ``PUT /nodes/{id}/worksheet`` takes ``{"steps": [...]}`` (all five or some,
+each with its ``key``; the optional top-level ``version`` is checked once, before the first step) and saves
+them all or none; ``PUT /nodes/{id}/worksheet/{step}`` saves one step. Both answer the whole worksheet.
+"""
+from __future__ import annotations
+
+from flask import g, jsonify
+
+from planner import db
+from planner.errors import DomainError, Invalid, NotFound
+from planner.models import PlanNode
+from planner.models.worksheet import STEP_KEYS, STEP_TITLES
+from planner.permissions import can, require
+from planner.services import monitoring, plans
+from planner.services import worksheet as svc
+from planner.web.api import body, bp
+from planner.web.api.openapi import PATHS, SCHEMAS, _op
+
+# Keys of a step's API dict that are read-only: accepted (so a GET's step can be sent back) and dropped.
+_READ_ONLY = {"key", "number", "title", "complete", "rule", "missing"}
+
+
+def _node(node_id: int, action: str = "plan.read") -> PlanNode:
+    node = plans.get_node(db.session(), node_id)
+    require(g.principal, action, plans.get_plan(db.session(), node.plan_id))
+    svc.check_node(node)
+    return node
+
+
+def _require_save(node: PlanNode, key: str) -> None:
+    """Steps 1–4 need plan.edit (the service also checks the plan is editable); the control step, which
+    stays open after approval, plan.edit or realization.edit."""
+    plan = plans.get_plan(db.session(), node.plan_id)
+    if key == "control" and can(g.principal, "realization.edit", plan):
+        return
+    require(g.principal, "plan.edit", plan)
+
+
+def _answer(node: PlanNode):
+    s = db.session()
+    view = svc.load(s, node, monitoring.realisation_lookup(s, plans.get_plan(s, node.plan_id)))
+    return jsonify(svc.as_dict(view))
+
+
+def _step_input(item: dict) -> dict:
+    return {k: v for k, v in item.items() if k not in _READ_ONLY}
+
+
+@bp.get("/nodes/<int:node_id>/worksheet")
+def get_worksheet(node_id: int):
+    return _answer(_node(node_id))
+
+
+@bp.put("/nodes/<int:node_id>/worksheet")
+def put_worksheet(node_id: int):
+    node = _node(node_id)
+    data = body()
+    steps = data.get("steps")
+    if not isinstance(steps, list) or not steps:
+        raise Invalid("Kirim langkah yang disimpan: {\"steps\": [{\"key\": \"needs\", ...}]}.", field="steps")
+    keys = []
+    for i, item in enumerate(steps):
+        key = item.get("key") if isinstance(item, dict) else None
+        if key not in STEP_KEYS:
+            raise Invalid(f"steps[{i}]: langkah '{key}' tidak dikenal; pilih salah satu: {', '.join(STEP_KEYS)}.",
+                          field=f"steps.{i}.key")
+        if key in keys:
+            raise Invalid(f"steps[{i}]: langkah '{key}' dikirim dua kali.", field=f"steps.{i}.key")
+        keys.append(key)
+    for key in keys:
+        _require_save(node, key)
+    version = data.get("version")
+    for i, (key, item) in enumerate(zip(keys, steps)):
+        step = _step_input(item)
+        step["version"] = (version if version is not None else step.get("version")) if i == 0 else None
+        try:
+            svc.save_step(db.session(), node, key, step)
+        except DomainError as exc:  # the field as a path into the body; the request is rolled back whole
+            field = f"steps.{i}.{exc.field}" if exc.field and exc.field != "version" else exc.field
+            raise type(exc)(f"Langkah {STEP_KEYS.index(key) + 1} ({STEP_TITLES[key]}): {exc.message}",
+                            field=field, code=exc.code) from exc
+    return _answer(node)
+
+
+@bp.put("/nodes/<int:node_id>/worksheet/<step>")
+def put_worksheet_step(node_id: int, step: str):
+    node = _node(node_id)
+    if step not in STEP_KEYS:
+        raise NotFound(f"Langkah '{step}' tidak dikenal; pilih salah satu: {', '.join(STEP_KEYS)}.", field="step")
+    _require_save(node, step)
+    svc.save_step(db.session(), node, step, _step_input(body()))
+    return _answer(node)
+
+
+# ---------------------------------------------------------------- OpenAPI (next to the routes)
+
+_str, _int = {"type": "string"}, {"type": "integer"}
+PATHS.update({
+    "/nodes/{node_id}/worksheet": {
+        "get": _op("Lembar kerja kegiatan pelayanan publik: lima langkah dengan kelengkapannya"),
+        "put": _op("Simpan beberapa atau semua langkah lembar kerja (semua atau tidak sama sekali)", "WorksheetPut"),
+    },
+    "/nodes/{node_id}/worksheet/{step}": {
+        "put": _op("Simpan satu langkah: needs, standards, success, resources, atau control", "WorksheetStep"),
+    },
+})
+SCHEMAS.update({
+    "WorksheetStep": {"type": "object", "description": "Satu langkah seperti pada GET; kunci baca-saja diabaikan.",
+                      "properties": {"key": {"enum": list(STEP_KEYS)}, "version": _int,
+                                     "rows": {"type": "array", "items": {"type": "object"}},
+                                     "partners": {"type": "array", "items": {"type": "object"}},
+                                     "capacity": {"type": "object"}, "constraints": {"type": "object"},
+                                     "complaint": {"type": "object"}, "over_pagu_reason": _str}},
+    "WorksheetPut": {"type": "object", "required": ["steps"], "properties": {
+        "version": _int, "steps": {"type": "array", "items": {"$ref": "#/components/schemas/WorksheetStep"}}}},
+})
