@@ -188,7 +188,7 @@ def _cell_context(plan: Plan, ind: Indicator, year: int, period: str, upto: str,
     cells = next(group for _, group in _slots(row) if cell in group)
     ctx = dict(plan=plan, year=year, upto=upto, row=row, c=cell, cells=cells, can_edit=can(p, "realization.edit", plan),
                can_verify=can(p, "realization.verify", plan), back=_back(""), error=None, error_key=None, form={},
-               oob=True)
+               oob=True, just_saved=False)
     ctx.update(extra)
     return ctx
 
@@ -230,7 +230,7 @@ def save_cell(indicator_id: int, year: int, period: str):
         return render(DETAIL_TPL, block="entry", status=_status(error), **ctx)
     upto = _upto(year, "upto")
     ctx = _cell_context(plan, ind, year, period, upto, error=error, error_key=f"{ind.id}-{period}",
-                        form=request.form if error else {})
+                        form=request.form if error else {}, just_saved=error is None)
     return render(GRID_TPL, block="cell", status=_status(error), **ctx)
 
 

@@ -58,6 +58,74 @@
     }
   });
 
+  // Realisation grid ([data-rgrid]): each cell is its own form and saves itself (htmx "cellsave") when the
+  // focus leaves it changed. Tab moves right, Enter (and the arrows) move to the same period of the next
+  // indicator, Esc puts the saved value back. Without this file each cell is a plain form (Enter submits).
+  function cellForm(el) { return el && el.closest ? el.closest("form[data-cell]") : null; }
+  function cellFields(form) { return Array.prototype.slice.call(form.querySelectorAll("input:not([type=hidden]), select")); }
+  function savedValue(el) { return el.hasAttribute("data-saved") ? el.getAttribute("data-saved") : el.defaultValue; }
+  function cellDirty(form) { return cellFields(form).some(function (el) { return el.value !== savedValue(el); }); }
+  function saveCell(form) {
+    if (form.getAttribute("data-sending") || !cellDirty(form) || !window.htmx) return;
+    form.setAttribute("data-sending", "1");
+    window.htmx.trigger(form, "cellsave");
+  }
+  function focusField(el) { if (el) { el.focus(); if (el.select) el.select(); } }
+  function neighbourCell(form, step) {
+    var grid = form.closest("[data-rgrid]");
+    var forms = Array.prototype.slice.call(grid.querySelectorAll("form[data-cell]"));
+    var period = form.closest("[data-period]").getAttribute("data-period");
+    var same = forms.filter(function (f) { return f.closest("[data-period]").getAttribute("data-period") === period; });
+    var j = same.indexOf(form) + step;
+    if (j >= 0 && j < same.length) return cellFields(same[j])[0];
+    var k = forms.indexOf(form) + step;  // no such period further on: the next cell in reading order
+    return k >= 0 && k < forms.length ? cellFields(forms[k])[0] : null;
+  }
+  document.addEventListener("keydown", function (e) {
+    var form = cellForm(e.target);
+    if (!form) return;
+    var cell = form.closest(".rc");
+    if (e.key === "Escape") {
+      e.preventDefault();
+      cellFields(form).forEach(function (el) { el.value = savedValue(el); });
+      cell.classList.remove("dirty", "has-error");
+      var msg = cell.querySelector(".field-error");
+      if (msg) msg.parentNode.removeChild(msg);
+      return;
+    }
+    var down = e.key === "Enter" || e.key === "ArrowDown", up = e.key === "ArrowUp";
+    if (!(down || up) || (e.target.tagName === "SELECT" && e.key !== "Enter")) return;
+    e.preventDefault();
+    var inner = cellFields(form), i = inner.indexOf(e.target);
+    if (e.key === "Enter" && i < inner.length - 1) { focusField(inner[i + 1]); return; }  // numerator, then denominator
+    var next = neighbourCell(form, up ? -1 : 1);
+    if (next) { focusField(next); } else { saveCell(form); }  // leaving the cell saves it (focusout)
+  });
+  document.addEventListener("focusout", function (e) {
+    var form = cellForm(e.target);
+    if (form && !(e.relatedTarget && form.contains(e.relatedTarget))) saveCell(form);
+  });
+  document.addEventListener("input", function (e) {
+    var form = cellForm(e.target);
+    if (form) form.closest(".rc").classList.toggle("dirty", cellDirty(form));
+  });
+  document.addEventListener("change", function (e) {
+    var form = cellForm(e.target);
+    if (form && e.target.tagName === "SELECT") form.closest(".rc").classList.toggle("dirty", cellDirty(form));
+  });
+
+  // Evidence uploads: a file over the limit is refused in place before it is sent.
+  document.addEventListener("change", function (e) {
+    var input = e.target;
+    if (!input.matches || !input.matches("input[type=file][data-max-bytes]")) return;
+    var max = Number(input.getAttribute("data-max-bytes")), file = input.files && input.files[0];
+    var msg = input.parentNode.querySelector(".field-error");
+    var tooBig = file && file.size > max;
+    input.closest(".field").classList.toggle("has-error", !!tooBig);
+    if (msg) msg.textContent = tooBig ? "Berkas terlalu besar (" + (file.size / 1048576).toFixed(1).replace(".", ",") + " MB); batasnya " + String(max / 1048576).replace(".", ",") + " MB." : "";
+    if (tooBig) input.value = "";
+  });
+
   // A server error (5xx) or a lost connection during an htmx request shows a message instead of nothing.
   function say(text) {
     var flash = document.getElementById("flash");
