@@ -599,3 +599,32 @@ def renja_from_previous(s: Session, previous: Plan, year: int, name: str | None 
 
 def _scheme_key(s: Session, plan: Plan) -> str:
     return s.get(Scheme, plan.scheme_id).key
+
+
+# ---------------------------------------------------------------- Renstra -> Renja cascade
+
+@dataclass
+class CascadeRow:
+    """One Renstra sasaran strategis: its IKU with this year's target, and the Renja nodes serving it."""
+
+    sasaran: PlanNode
+    indicators: list[tuple[Indicator, Target | None]]
+    serving: list[PlanNode]
+
+
+def cascade(renstra: Tree, renja: Tree) -> tuple[list[CascadeRow], list[PlanNode]]:
+    """Step 1 of drafting a Renja (module BAB III.A.4): which sasaran this year's programs serve.
+
+    Returns a row per sasaran (a sasaran nothing serves is a gap to fix) and the Renja programs
+    that serve no sasaran at all."""
+    year = renja.plan.first_year
+    serving: dict[int, list[PlanNode]] = defaultdict(list)
+    for tn in renja.walk():
+        if tn.node.serves_id:
+            serving[tn.node.serves_id].append(tn.node)
+    rows = [CascadeRow(sasaran=tn.node,
+                       indicators=[(i, renstra.target_map(i.id).get((year, periods.ANNUAL))) for i in tn.indicators],
+                       serving=serving.get(tn.node.id, []))
+            for tn in renstra.walk() if tn.node.kind == "sasaran"]
+    unlinked = [tn.node for tn in renja.roots if not tn.node.serves_id]
+    return rows, unlinked

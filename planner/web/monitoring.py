@@ -141,26 +141,61 @@ def _lock_state(plan: Plan, year: int, upto: str, closed: list[str]) -> tuple[st
 
 # ---------------------------------------------------------------- the grid
 
+@dataclass
+class GridData:
+    """The plan at ``upto`` and the part of it a grid shows (the whole plan, or one node's subtree)."""
+
+    progress: mon.PlanProgress
+    scope: mon.NodeProgress | None
+    sections: list[mon.NodeProgress]  # nodes with indicators of their own, in tree order
+    rows: list[mon.IndicatorRow]
+
+    @property
+    def head(self):
+        """What the page's summary speaks of: the node, or the whole plan."""
+        return self.scope if self.scope is not None else self.progress
+
+    @property
+    def reported(self) -> int:
+        return sum(r.due - len(r.missing) for r in self.rows)
+
+    @property
+    def expected(self) -> int:
+        return sum(r.due for r in self.rows)
+
+    def path(self, node_id: int) -> list[mon.NodeProgress]:
+        """The sections from the top down to ``node_id`` (whose summaries a saved cell changes)."""
+        def find(n: mon.NodeProgress, trail: list) -> list | None:
+            trail = trail + [n]
+            if n.node.id == node_id:
+                return trail
+            return next((found for c in n.children if (found := find(c, trail))), None)
+        trail = next((found for r in self.progress.roots if (found := find(r, []))), [])
+        return [n for n in trail if n.indicators]
+
+
+def grid_data(plan: Plan, year: int, upto: str, scope_id: int | None) -> GridData:
+    progress = mon.progress_for_plan(db.session(), plan, year, upto, settings(), with_trend=False)
+    scope = progress.node(scope_id) if scope_id is not None else None
+    roots = [scope] if scope is not None else progress.roots
+    sections = [n for r in roots for n in r.walk() if n.indicators]
+    return GridData(progress, scope, sections, [r for n in sections for r in n.indicators])
+
+
 def grid_context(plan: Plan, node: PlanNode | None = None, **extra) -> dict:
     s = db.session()
     p = principal()
     year = _year(plan)
     upto = _upto(year)
-    progress = mon.progress_for_plan(s, plan, year, upto, settings(), with_trend=False)
-    scope = progress.node(node.id) if node is not None else None
-    roots = [scope] if scope is not None else progress.roots
-    sections = [n for r in roots for n in r.walk() if n.indicators]
-    rows = [r for n in sections for r in n.indicators]
-    holder, closable = _lock_state(plan, year, upto, progress.closed_periods)
-    back = request.full_path.rstrip("?") if request.method == "GET" else _back(url_for(
-        "monitoring.plan_grid", plan_id=plan.id, year=year, period=upto))
+    data = grid_data(plan, year, upto, node.id if node is not None else None)
+    holder, closable = _lock_state(plan, year, upto, data.progress.closed_periods)
     ctx = dict(
-        plan=plan, org=s.get(Organization, plan.organization_id), year=year, upto=upto, progress=progress,
-        scope=scope, sections=sections, rows=rows, slots=_slots, due_q=_due_quarters(upto),
-        can_edit=can(p, "realization.edit", plan), can_verify=can(p, "realization.verify", plan),
-        closed_by=holder, closable=closable, back=back, latest_due=_latest_due, error=None, error_key=None,
-        form={}, oob=False,
-        reported=sum(r.due - len(r.missing) for r in rows), expected=sum(r.due for r in rows),
+        plan=plan, org=s.get(Organization, plan.organization_id), year=year, upto=upto, progress=data.progress,
+        data=data, scope=data.scope, sections=data.sections, rows=data.rows, slots=_slots,
+        due_q=_due_quarters(upto), can_edit=can(p, "realization.edit", plan),
+        can_verify=can(p, "realization.verify", plan), closed_by=holder, closable=closable,
+        back=request.full_path.rstrip("?"), latest_due=_latest_due, error=None, error_key=None, form={},
+        oob=False, just_saved=False,
     )
     ctx.update(extra)
     return ctx
@@ -180,13 +215,16 @@ def node_grid(node_id: int):
 
 
 def _cell_context(plan: Plan, ind: Indicator, year: int, period: str, upto: str, **extra) -> dict:
-    """One cell and its row's summary, for the htmx answer to a save."""
-    s = db.session()
+    """One cell for the htmx answer to a save, with what it changes out of band: its row's achievement,
+    the summaries of the nodes above it, and the page's summary (``scope``: the grid's node, if any)."""
     p = principal()
-    row = mon.achievement_for_indicator(s, ind, year, upto, settings())
+    scope_id = request.form.get("scope", type=int)
+    data = grid_data(plan, year, upto, scope_id)
+    row = next(r for r in data.progress.rows if r.indicator.id == ind.id)
     cell = next(c for c in row.cells if c.period == period)
     cells = next(group for _, group in _slots(row) if cell in group)
-    ctx = dict(plan=plan, year=year, upto=upto, row=row, c=cell, cells=cells, can_edit=can(p, "realization.edit", plan),
+    ctx = dict(plan=plan, year=year, upto=upto, row=row, c=cell, cells=cells, data=data, scope=data.scope,
+               path=data.path(ind.node_id), can_edit=can(p, "realization.edit", plan),
                can_verify=can(p, "realization.verify", plan), back=_back(""), error=None, error_key=None, form={},
                oob=True, just_saved=False)
     ctx.update(extra)

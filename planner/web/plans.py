@@ -130,11 +130,12 @@ def tree_context(plan: Plan, **extra) -> dict:
     query = request.args.get("q", "")
     visible = plans.filter_tree(tree, query) if query else None
     rows = [tn for tn in tree.walk() if visible is None or tn.node.id in visible]
-    serves_options, renstra = [], None
+    serves_options, renstra, cascade = [], None, None
     if plan.kind == "renja" and plan.renstra_id:
         renstra = s.get(Plan, plan.renstra_id)
-        serves_options = list(s.exec(select(PlanNode).where(PlanNode.plan_id == plan.renstra_id,
-                                                            PlanNode.kind == "sasaran").order_by(PlanNode.code)))
+        renstra_tree = plans.load_tree(s, renstra)
+        cascade = plans.cascade(renstra_tree, tree)
+        serves_options = [tn.node for tn in renstra_tree.walk() if tn.node.kind == "sasaran"]
     elif plan.kind == "renstra":
         serves_options = [tn.node for tn in tree.walk() if tn.node.kind == "sasaran"]
     p = principal()
@@ -148,6 +149,7 @@ def tree_context(plan: Plan, **extra) -> dict:
         authors=accounts.names(s, {c.author_id for c in thread_rows}), comment_error=None,
         columns=grid_columns(plan), can_edit=can(principal(), "plan.edit", plan) and plan.status in plans.EDITABLE_STATUSES,
         serves_options=serves_options, serves_names={n.id: n for n in serves_options}, renstra=renstra,
+        cascade=cascade,
         serves_choices=[(n.id, f"{n.code} — {n.name}") for n in serves_options], ncols=5 + len(grid_columns(plan)),
         child_levels=lambda node: plans.allowed_child_levels(tree.levels, plan, node),
         editing_id=None, adding_to=None, adding_indicator_to=None, confirm_delete=None, error=None, form={},

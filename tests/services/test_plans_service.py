@@ -210,3 +210,15 @@ def test_search_keeps_ancestors(s, org, make_renja):
     keep = plans.filter_tree(tree, "sub kegiatan 2")
     codes = {tree.by_id[i].node.code for i in keep}
     assert codes == {"5.02.02", "5.02.02.2.02", "5.02.02.2.02.0001"}
+
+
+def test_cascade_shows_which_sasaran_each_program_serves(s, org, make_renstra):
+    renstra = make_renstra(org)
+    renja = plans.renja_from_renstra(s, renstra, 2026)
+    plans.create_node(s, renja, NodeCreate(kind="program", code="5.02.05", name="Program tanpa sasaran"))
+    rows, unlinked = plans.cascade(plans.load_tree(s, renstra), plans.load_tree(s, renja))
+    (row,) = rows
+    assert row.sasaran.code == "SS1" and [n.code for n in row.serving] == ["5.02.02"]
+    (ind, target), = row.indicators
+    assert ind.code == "IKU-1" and target.value == 41
+    assert [n.code for n in unlinked] == ["5.02.05"]

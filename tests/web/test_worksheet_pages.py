@@ -339,7 +339,7 @@ def test_resources_bad_number_and_missing_partner(editor, s, keg):
     assert "Penyedia kios</textarea>" in html
     form = resources_form() | {"partners.0._hapus": "1"}
     html = editor.post(url(keg.node, "resources"), headers=HX, data=form).get_data(as_text=True)
-    assert "Baris 2 · Mitra: Mitra 'Bank Kalbar' belum tercatat di daftar mitra kolaborasi" in html
+    assert "Baris 2 · Mitra: Mitra &#39;Bank Kalbar&#39; belum tercatat di daftar mitra kolaborasi" in html
     assert load(s, keg.node).worksheet.id is None
 
 
