@@ -114,6 +114,12 @@ def make_org(s):
 
 
 @pytest.fixture
+def org(make_org):
+    """The usual unit under test: a regional revenue agency."""
+    return make_org("BAPENDA", "Badan Pendapatan Daerah")
+
+
+@pytest.fixture
 def make_user(s):
     def make(username, role, org=None, password=PASSWORD):
         user = accounts.create_user(s, username, password, username.title())

@@ -10,11 +10,6 @@ from planner.models.plan import (
 from planner.services import plans
 
 
-@pytest.fixture
-def org(make_org):
-    return make_org("BAPENDA", "Badan Pendapatan Daerah")
-
-
 def test_renja_links_itself_to_the_renstra_covering_its_year(s, org, make_renstra):
     renstra = make_renstra(org)
     renja = plans.create_plan(s, PlanCreate(organization_id=org.id, kind="renja", scheme="daerah", year=2027,

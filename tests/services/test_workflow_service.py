@@ -12,11 +12,6 @@ from planner.services import audit, plans, schedules, workflow
 
 
 @pytest.fixture
-def org(make_org):
-    return make_org("BAPENDA", "Badan Pendapatan Daerah")
-
-
-@pytest.fixture
 def people(s, org, make_user):
     users = {role: make_user(role, role, org) for role in ("penyusun", "reviewer", "pimpinan", "pengamat")}
     users["admin"] = make_user("root", "admin")

@@ -7,11 +7,6 @@ from planner.services import plans
 
 
 @pytest.fixture
-def org(make_org):
-    return make_org("BAPENDA", "Badan Pendapatan Daerah")
-
-
-@pytest.fixture
 def auth(org, make_user, api_token):
     make_user("ani", "penyusun", org)
     return api_token("ani")

@@ -9,11 +9,6 @@ HX = {"HX-Request": "true"}
 
 
 @pytest.fixture
-def org(make_org):
-    return make_org("BAPENDA", "Badan Pendapatan Daerah")
-
-
-@pytest.fixture
 def renja(org, make_renja):
     return make_renja(org, activities=2)
 
