@@ -118,7 +118,8 @@ def line_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float
     legend_x = left
     for name, vals, color, dashed in series:
         dash = ' stroke-dasharray="6 4"' if dashed else ""
-        body.append(f'<line x1="{legend_x}" x2="{legend_x + 18}" y1="10" y2="10" stroke="{color}" stroke-width="2.5"{dash}/>'
+        body.append(f'<line x1="{legend_x}" x2="{legend_x + 18}" y1="10" y2="10" stroke="{color}" '
+                    f'stroke-width="2.5"{dash}/>'
                     f'<text x="{legend_x + 23}" y="14" font-size="11" fill="{INK}">{escape(name)}</text>')
         legend_x += 34 + 7 * len(name)
         run: list[str] = []
@@ -127,7 +128,8 @@ def line_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float
                 run.append(f"{_f(px(i))},{_f(py(v))}")
                 continue
             if len(run) > 1:
-                body.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{color}" stroke-width="2.5"{dash}/>')
+                body.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{color}" '
+                            f'stroke-width="2.5"{dash}/>')
             run = []
         for i, v in enumerate(vals[:len(labels)]):
             if v is not None:
@@ -143,7 +145,7 @@ def scatter(points: Sequence[tuple[float, float, str, str]], *, width: int = 420
             x_label: str = "Serapan anggaran (%)", y_label: str = "Capaian kinerja (%)", gap: float = 25.0,
             label: str = "") -> str:
     """Points (x, y, short label, tooltip). A point ``gap`` points or more right of the diagonal spends
-    without results: drawn red inside the shaded zone, so it shows at a glance."""
+    without results: drawn red and named inside the shaded zone, so it shows at a glance."""
     left, right, top_pad, bottom = 40, 12, 12, 34
     plot_w, plot_h = width - left - right, height - top_pad - bottom
     top = _nice_max(max(_present(v for p in points for v in p[:2]) + [100], default=100) * 1.05, 100)
@@ -173,9 +175,12 @@ def scatter(points: Sequence[tuple[float, float, str, str]], *, width: int = 420
     for x, y, short, tip in points:
         flagged = x - y >= gap
         color = FLAG if flagged else STATUS_COLORS["on_track"]
-        body.append(f'<g class="{"point flagged" if flagged else "point"}"><circle cx="{_f(px(x))}" cy="{_f(py(y))}" '
-                    f'r="5" fill="{color}" fill-opacity=".8"/><text x="{_f(px(x) + 7)}" y="{_f(py(y) + 4)}" '
-                    f'font-size="10" fill="{INK}">{escape(short)}</text><title>{escape(tip)}</title></g>')
+        # Only the flagged points are named on the chart (the rest crowd together); every point has its tooltip.
+        name = (f'<text x="{_f(px(x) - 7)}" y="{_f(py(y) + 4)}" text-anchor="end" font-size="10" fill="{FLAG}">'
+                f'{escape(short)}</text>') if flagged else ""
+        body.append(f'<g class="{"point flagged" if flagged else "point"}" data-label="{escape(short)}">'
+                    f'<circle cx="{_f(px(x))}" cy="{_f(py(y))}" r="5" fill="{color}" fill-opacity=".8"/>{name}'
+                    f'<title>{escape(tip)}</title></g>')
     return _svg("scatter", width, height, label, body)
 
 
@@ -224,6 +229,8 @@ def pair_bars(achievement: float | None, absorption: float | None, *, status: st
     for i, (value, color) in enumerate(((achievement, STATUS_COLORS.get(status, INK)), (absorption, BUDGET))):
         if value is not None:
             body.append(f'<rect class="{("achievement", "absorption")[i]}" x="0" y="{_f(1 + i * half)}" '
-                        f'width="{_f(max(0.0, min(value, top)) / top * width)}" height="{_f(half - 1)}" fill="{color}"/>')
-    body.append(f'<rect x="{_f(min(100 / top * width, width - 1.5))}" y="0" width="1.5" height="{height}" fill="{INK}"/>')
+                        f'width="{_f(max(0.0, min(value, top)) / top * width)}" height="{_f(half - 1)}" '
+                        f'fill="{color}"/>')
+    body.append(f'<rect x="{_f(min(100 / top * width, width - 1.5))}" y="0" width="1.5" height="{height}" '
+                f'fill="{INK}"/>')
     return _svg("pair", width, height, label, body)

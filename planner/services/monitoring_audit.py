@@ -75,7 +75,8 @@ def register() -> None:
     audit.register(FollowUp, "follow_up", lambda o: f"Tindak lanjut {_cell(o)}: {o.action}",
                    lambda s, o: _indicator_context(s, o.indicator_id))
     audit.register(NodeBudget, "budget", lambda o: f"Pagu {o.year}", lambda s, o: _node_context(s, o.node_id))
-    audit.register(BudgetRealization, "budget_realization", lambda o: f"Realisasi anggaran {periods.short_label(o.period)}",
+    audit.register(BudgetRealization, "budget_realization",
+                   lambda o: f"Realisasi anggaran {periods.short_label(o.period)}",
                    lambda s, o: _budget_context(s, o.node_budget_id))
     audit.register(PeriodLock, "period", lambda o: f"Periode {periods.label(o.period)} {o.year} "
                                                    f"{'ditutup' if o.closed else 'dibuka kembali'}",

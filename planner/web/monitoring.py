@@ -18,6 +18,7 @@ from sqlmodel import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from planner import charts, db, periods
+from planner.calc.formatting import format_number
 from planner.errors import Conflict, Forbidden, Invalid, NotFound
 from planner.models import BudgetRealization, FollowUp, Indicator, NodeBudget, Organization, Plan, PlanNode
 from planner.models.monitoring import REALIZATION_STATUSES, FollowUpCreate, FollowUpUpdate
@@ -25,6 +26,7 @@ from planner.models.plan import ACCUMULATION_LABELS, FREQUENCY_LABELS, LEVEL_LAB
 from planner.permissions import can, require
 from planner.services import accounts, orgs, plans
 from planner.services import monitoring as mon
+from planner.web.filters import compact
 from planner.web.helpers import parse_form, principal, render, wants_fragment
 
 bp = Blueprint("monitoring", __name__)
@@ -51,7 +53,14 @@ def _labels():
             "frequency_labels": FREQUENCY_LABELS, "accumulation_labels": ACCUMULATION_LABELS,
             "polarity_labels": POLARITY_LABELS, "level_labels": LEVEL_LABELS, "charts": charts,
             "status_colors": charts.STATUS_COLORS, "quarters": periods.QUARTERS, "period_choices": PERIOD_CHOICES,
-            "missing_reasons": MISSING_REASONS}
+            "missing_reasons": MISSING_REASONS, "short_num": short_num}
+
+
+def short_num(x) -> str:
+    """A figure in a narrow place: "2,25 T", "480 M", "96,77", "—" (the full value goes in a title)."""
+    if x is None:
+        return format_number(None)
+    return compact(x) if abs(x) >= 1e6 else format_number(round(float(x), 2), None)
 
 
 # ---------------------------------------------------------------- shared helpers
@@ -133,10 +142,9 @@ def _latest_due(row: mon.IndicatorRow) -> str:
     return row.cells[max(row.due, 1) - 1].period
 
 
-def _lock_state(plan: Plan, year: int, upto: str, closed: list[str]) -> tuple[str | None, bool]:
-    """The closed period that holds ``upto`` (if any), and whether ``upto`` itself can be closed."""
-    holder = next((c for c in closed if mon._contains(c, upto)), None)
-    return holder, holder is None
+def _closed_by(upto: str, closed: list[str]) -> str | None:
+    """The closed period that holds ``upto`` (closing TW1 closes its months; closing Y the whole year)."""
+    return next((code for code in closed if mon._contains(code, upto)), None)
 
 
 # ---------------------------------------------------------------- the grid
@@ -171,7 +179,8 @@ class GridData:
                 return trail
             return next((found for c in n.children if (found := find(c, trail))), None)
         trail = next((found for r in self.progress.roots if (found := find(r, []))), [])
-        return [n for n in trail if n.indicators]
+        shown = {n.node.id for n in self.sections}
+        return [n for n in trail if n.node.id in shown]
 
 
 def grid_data(plan: Plan, year: int, upto: str, scope_id: int | None) -> GridData:
@@ -188,12 +197,11 @@ def grid_context(plan: Plan, node: PlanNode | None = None, **extra) -> dict:
     year = _year(plan)
     upto = _upto(year)
     data = grid_data(plan, year, upto, node.id if node is not None else None)
-    holder, closable = _lock_state(plan, year, upto, data.progress.closed_periods)
     ctx = dict(
         plan=plan, org=s.get(Organization, plan.organization_id), year=year, upto=upto, progress=data.progress,
         data=data, scope=data.scope, sections=data.sections, rows=data.rows, slots=_slots,
         due_q=_due_quarters(upto), can_edit=can(p, "realization.edit", plan),
-        can_verify=can(p, "realization.verify", plan), closed_by=holder, closable=closable,
+        can_verify=can(p, "realization.verify", plan), closed_by=_closed_by(upto, data.progress.closed_periods),
         back=request.full_path.rstrip("?"), latest_due=_latest_due, error=None, error_key=None, form={},
         oob=False, just_saved=False,
     )

@@ -105,6 +105,10 @@
     var form = cellForm(e.target);
     if (form && !(e.relatedTarget && form.contains(e.relatedTarget))) saveCell(form);
   });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var form = cellForm(e.target);  // a failed request (no swap) must not block the next save of the cell
+    if (form) form.removeAttribute("data-sending");
+  });
   document.addEventListener("input", function (e) {
     var form = cellForm(e.target);
     if (form) form.closest(".rc").classList.toggle("dirty", cellDirty(form));

@@ -6,15 +6,19 @@ whoever adds a route decides here who may use it.
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
 
 import pytest
 
+from planner.models import Plan
+from planner.models.monitoring import FollowUpCreate
 from planner.models.plan import IndicatorCreate, NodeCreate, PlanCreate, TargetIn
 from planner.permissions import principal_for
 from planner.services import accounts, orgs, plans, schedules, workflow
+from planner.services import monitoring as mon
 from tests.conftest import PASSWORD
 
 ROLES = ["admin", "penyusun", "reviewer", "pimpinan", "pengamat", "instruktur", "peserta"]
@@ -107,6 +111,53 @@ def fixed(path: str):
 NODE_FORM = {"code": "5.02.02.2.01", "name": "Kegiatan uji diubah"}
 QUICK_IND = {"name": "Jumlah peserta", "unit": "orang", "target_y": "5"}
 IND_FORM = {"name": "Jumlah layanan uji", "unit": "layanan"}
+VERIFY = {"admin", "reviewer", "pimpinan"}
+
+
+def cell(suffix: str = "", reported: bool = False, api: bool = False):
+    """The TW1 cell of a fresh indicator (quarterly), optionally with a value already reported."""
+    def build(w, where):
+        ind = w.indicator(where)
+        plan = w.s.get(Plan, ind.plan_id)
+        if reported:
+            mon.record_realization(w.s, ind, plan.first_year, "TW1", value=3)
+        w.s.commit()
+        base = f"/api/v1/indicators/{ind.id}/realizations" if api else f"/indicators/{ind.id}/realisasi"
+        return f"{base}/{plan.first_year}/TW1{suffix}"
+    return build
+
+
+def plan_cell(suffix: str, closed: bool = False):
+    def build(w, where):
+        plan = w.plan(where)
+        if closed:
+            mon.close_period(w.s, plan, plan.first_year, "TW1")
+            w.s.commit()
+        return f"/plans/{plan.id}/realisasi/{plan.first_year}/TW1{suffix}"
+    return build
+
+
+def node_year(fmt: str):
+    return lambda w, where: (lambda n: fmt.format(n.id, w.s.get(Plan, n.plan_id).first_year))(w.node(where))
+
+
+def evidence(suffix: str = ""):
+    def build(w, where):
+        ind = w.indicator(where)
+        row = mon.add_evidence_link(w.s, ind, w.s.get(Plan, ind.plan_id).first_year, "TW1", "https://contoh.id/bukti")
+        w.s.commit()
+        return f"/evidence/{row.id}{suffix}"
+    return build
+
+
+def follow_up(suffix: str = ""):
+    def build(w, where):
+        ind = w.indicator(where)
+        row = mon.add_follow_up(w.s, ind, w.s.get(Plan, ind.plan_id).first_year, "TW1",
+                                FollowUpCreate(action="Periksa data Samsat"))
+        w.s.commit()
+        return f"/follow-ups/{row.id}{suffix}"
+    return build
 
 TABLE: dict[str, Case] = {
     # auth
@@ -154,6 +205,30 @@ TABLE: dict[str, Case] = {
     "review.history_export": Case("GET", url("/plans/{}/history.xlsx", "plan"), ALL),
     "review.add_comment": Case("POST", url("/plans/{}/comments", "plan"), COMMENT, data={"body": "Catatan"}),
     "review.resolve": Case("POST", url("/comments/{}/resolve", "comment"), COMMENT),
+    # worksheets (the public-service activity worksheet of a kegiatan)
+    "worksheets.page": Case("GET", url("/nodes/{}/lembar-kerja", "node"), ALL),
+    "worksheets.save_step": Case("POST", url("/nodes/{}/lembar-kerja/needs", "node"), EDIT, data={}),
+    "worksheets.print_view": Case("GET", url("/nodes/{}/lembar-kerja/cetak", "node"), ALL),
+    "worksheets.xlsx": Case("GET", url("/nodes/{}/lembar-kerja.xlsx", "node"), ALL),
+    # monitoring: realisation, evidence, narrative, follow-up, verification, closing, budget, dashboards
+    "monitoring.plan_grid": Case("GET", url("/plans/{}/realisasi", "plan"), ALL),
+    "monitoring.node_grid": Case("GET", url("/nodes/{}/realisasi", "node"), ALL),
+    "monitoring.save_cell": Case("POST", cell(), EDIT, data={"value": "5"}),
+    "monitoring.verify_cell": Case("POST", cell("/verify", reported=True), VERIFY, data={"decision": "verify"}),
+    "monitoring.close_period": Case("POST", plan_cell("/close"), VERIFY),
+    "monitoring.reopen_period": Case("POST", plan_cell("/reopen", closed=True), VERIFY, data={"note": "Koreksi data"}),
+    "monitoring.detail": Case("GET", cell(), ALL),
+    "monitoring.add_evidence": Case("POST", cell("/evidence"), EDIT, data={"url": "https://contoh.id/bukti"}),
+    "monitoring.evidence_file": Case("GET", evidence(), ALL),
+    "monitoring.delete_evidence": Case("POST", evidence("/delete"), EDIT),
+    "monitoring.save_narrative": Case("POST", cell("/narrative"), EDIT, data={"faktor_pendorong": "Dukungan Samsat"}),
+    "monitoring.add_follow_up": Case("POST", cell("/follow-ups"), EDIT, data={"action": "Tambah loket"}),
+    "monitoring.update_follow_up": Case("POST", follow_up(), EDIT, data={"done": "1"}),
+    "monitoring.delete_follow_up": Case("POST", follow_up("/delete"), EDIT),
+    "monitoring.budget": Case("GET", url("/plans/{}/anggaran", "plan"), ALL),
+    "monitoring.save_budget": Case("POST", node_year("/nodes/{}/anggaran/{}"), EDIT, data={"pagu": "1000", "TW1": "100"}),
+    "monitoring.dashboard": Case("GET", url("/plans/{}/dashboard", "plan"), ALL),
+    "monitoring.ranking": Case("GET", fixed("/monitoring"), VERIFY, scoped=False),
     # admin
     "admin.index": Case("GET", fixed("/admin/"), ADMIN, scoped=False),
     "admin.users": Case("GET", fixed("/admin/users"), ADMIN, scoped=False),
@@ -197,6 +272,20 @@ TABLE: dict[str, Case] = {
     "api.list_comments": Case("GET", url("/api/v1/plans/{}/comments", "plan"), ALL, api=True),
     "api.add_comment": Case("POST", url("/api/v1/plans/{}/comments", "plan"), COMMENT, api=True, data={"body": "Catatan API"}),
     "api.resolve": Case("POST", url("/api/v1/comments/{}/resolve", "comment"), COMMENT, api=True),
+    "api.list_realizations": Case("GET", url("/api/v1/indicators/{}/realizations", "indicator"), ALL, api=True),
+    "api.put_realization": Case("PUT", cell(api=True), EDIT, api=True, data={"value": 5}),
+    "api.delete_realization": Case("DELETE", cell(reported=True, api=True), EDIT, api=True),
+    "api.verify_realization": Case("POST", cell("/verification", reported=True, api=True), VERIFY, api=True,
+                                   data={"verified": True}),
+    "api.achievement": Case("GET", url("/api/v1/indicators/{}/achievement", "indicator"), ALL, api=True),
+    "api.rollup": Case("GET", url("/api/v1/plans/{}/rollup", "plan"), ALL, api=True),
+    "api.get_budget": Case("GET", node_year("/api/v1/nodes/{}/budget/{}"), ALL, api=True),
+    "api.put_budget": Case("PUT", node_year("/api/v1/nodes/{}/budget/{}"), EDIT, api=True,
+                           data={"pagu": 1000, "realized": {"TW1": 100}}),
+    "api.get_worksheet": Case("GET", url("/api/v1/nodes/{}/worksheet", "node"), ALL, api=True),
+    "api.put_worksheet": Case("PUT", url("/api/v1/nodes/{}/worksheet", "node"), EDIT, api=True,
+                              data={"steps": [{"key": "needs"}]}),
+    "api.put_worksheet_step": Case("PUT", url("/api/v1/nodes/{}/worksheet/control", "node"), EDIT, api=True, data={}),
 }
 SKIPPED = {"static"}
 
@@ -213,7 +302,7 @@ def test_every_api_route_is_in_the_openapi_document(app):
     documented = {(path, m.upper()) for path, ops in PATHS.items() for m in ops}
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("api.") and rule.endpoint != "api.openapi":
-            path = rule.rule.removeprefix("/api/v1").replace("<int:", "{").replace(">", "}")
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))  # <int:id>, <period>
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert (path, method) in documented, f"{method} {path} missing from openapi.PATHS"
 

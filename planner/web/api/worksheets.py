@@ -5,14 +5,14 @@
 A step's dict is also its PUT body (labels, totals and other read-only keys are ignored), so a client may
 read, change and send back. ``PUT /nodes/{id}/worksheet`` takes ``{"steps": [...]}`` (all five or some,
 each with its ``key``; the optional top-level ``version`` is checked once, before the first step) and saves
-them all or none; ``PUT /nodes/{id}/worksheet/{step}`` saves one step. Both answer the whole worksheet.
+them all or none; ``PUT /nodes/{id}/worksheet/{step}`` (step: needs, standards, success, resources, control) saves one step. Both answer the whole worksheet.
 """
 from __future__ import annotations
 
 from flask import g, jsonify
 
 from planner import db
-from planner.errors import DomainError, Invalid, NotFound
+from planner.errors import DomainError, Invalid
 from planner.models import PlanNode
 from planner.models.worksheet import STEP_KEYS, STEP_TITLES
 from planner.permissions import can, require
@@ -87,14 +87,17 @@ def put_worksheet(node_id: int):
     return _answer(node)
 
 
-@bp.put("/nodes/<int:node_id>/worksheet/<step>")
 def put_worksheet_step(node_id: int, step: str):
     node = _node(node_id)
-    if step not in STEP_KEYS:
-        raise NotFound(f"Langkah '{step}' tidak dikenal; pilih salah satu: {', '.join(STEP_KEYS)}.", field="step")
     _require_save(node, step)
     svc.save_step(db.session(), node, step, _step_input(body()))
     return _answer(node)
+
+
+# One rule per step (an unknown step is a plain 404): the paths are fixed words, listed as such below.
+for _key in STEP_KEYS:
+    bp.add_url_rule(f"/nodes/<int:node_id>/worksheet/{_key}", "put_worksheet_step", put_worksheet_step,
+                    methods=["PUT"], defaults={"step": _key})
 
 
 # ---------------------------------------------------------------- OpenAPI (next to the routes)
@@ -105,10 +108,9 @@ PATHS.update({
         "get": _op("Lembar kerja kegiatan pelayanan publik: lima langkah dengan kelengkapannya"),
         "put": _op("Simpan beberapa atau semua langkah lembar kerja (semua atau tidak sama sekali)", "WorksheetPut"),
     },
-    "/nodes/{node_id}/worksheet/{step}": {
-        "put": _op("Simpan satu langkah: needs, standards, success, resources, atau control", "WorksheetStep"),
-    },
 })
+PATHS.update({f"/nodes/{{node_id}}/worksheet/{key}": {
+    "put": _op(f"Simpan langkah {i} ({STEP_TITLES[key]})", "WorksheetStep")} for i, key in enumerate(STEP_KEYS, 1)})
 SCHEMAS.update({
     "WorksheetStep": {"type": "object", "description": "Satu langkah seperti pada GET; kunci baca-saja diabaikan.",
                       "properties": {"key": {"enum": list(STEP_KEYS)}, "version": _int,
