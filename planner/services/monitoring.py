@@ -73,7 +73,7 @@ def _months(code: str) -> tuple[int, int]:
     return (k - 1) * size + 1, k * size
 
 
-def _contains(outer: str, inner: str) -> bool:
+def contains(outer: str, inner: str) -> bool:
     (a, b), (c, d) = _months(outer), _months(inner)
     return a <= c and d <= b
 
@@ -139,7 +139,7 @@ def _closed_locks(s: Session, plan_id: int, year: int) -> list[PeriodLock]:
 
 def _closing_lock(s: Session, plan_id: int, year: int, period: str) -> PeriodLock | None:
     """The closed period that contains ``period`` (closing TW1 closes M01–M03; Y closes the year)."""
-    return next((lk for lk in _closed_locks(s, plan_id, year) if _contains(lk.period, period)), None)
+    return next((lk for lk in _closed_locks(s, plan_id, year) if contains(lk.period, period)), None)
 
 
 def _ensure_open(s: Session, plan_id: int, year: int, period: str) -> None:
@@ -681,7 +681,7 @@ class _CellData:
         targets = self.targets.get(ind.id, {})
         codes = reporting_periods(ind)
         cells = [Cell(p, _spec(targets.get((year, p))), self.realizations.get((ind.id, p)),
-                      self.evidence.get((ind.id, p), 0), any(_contains(c, p) for c in self.closed))
+                      self.evidence.get((ind.id, p), 0), any(contains(c, p) for c in self.closed))
                  for p in codes]
         annual = _spec(targets.get((year, periods.ANNUAL)))
         due = periods_due(codes, upto)

@@ -144,7 +144,7 @@ def _latest_due(row: mon.IndicatorRow) -> str:
 
 def _closed_by(upto: str, closed: list[str]) -> str | None:
     """The closed period that holds ``upto`` (closing TW1 closes its months; closing Y the whole year)."""
-    return next((code for code in closed if mon._contains(code, upto)), None)
+    return next((code for code in closed if mon.contains(code, upto)), None)
 
 
 # ---------------------------------------------------------------- the grid
@@ -543,7 +543,7 @@ def budget_context(plan: Plan, **extra) -> dict:
     ctx = dict(plan=plan, org=s.get(Organization, plan.organization_id), year=year, upto=upto, progress=progress,
                nodes=[n for r in progress.roots for n in r.walk()], own=_own_budgets(plan, year),
                can_edit=can(principal(), "realization.edit", plan), closed=progress.closed_periods,
-               is_closed=lambda code: any(mon._contains(c, code) for c in progress.closed_periods),
+               is_closed=lambda code: any(mon.contains(c, code) for c in progress.closed_periods),
                error=None, error_node=None, form={}, oob=False, saved_node=None)
     ctx.update(extra)
     return ctx

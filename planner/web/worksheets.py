@@ -19,7 +19,6 @@ from typing import Optional
 from flask import Blueprint, Response, flash, g, redirect, request, url_for
 from flask_login import login_required
 from jinja2_fragments.flask import render_block
-from sqlmodel import select
 
 from planner import db, periods
 from planner.calc.formatting import format_number
@@ -207,40 +206,8 @@ def worksheet_badges(plan: Plan) -> dict[int, svc.Progress]:
     """
     cache = g.setdefault("worksheet_badges", {})
     if plan.id not in cache:
-        cache[plan.id] = _badges(plan)
+        cache[plan.id] = svc.progress_by_node(db.session(), plan)
     return cache[plan.id]
-
-
-def _badges(plan: Plan) -> dict[int, svc.Progress]:
-    s = db.session()
-    sheets = s.exec(select(wm.Worksheet).join(PlanNode, wm.Worksheet.node_id == PlanNode.id)
-                    .where(PlanNode.plan_id == plan.id)).all()
-    if not sheets:
-        return {}
-    outline = svc._Outline(s, plan.id)
-    indicators = s.exec(select(Indicator).where(Indicator.plan_id == plan.id)).all()
-    ids = [ws.id for ws in sheets]
-    rows: dict[type, dict[int, list]] = {}
-    for table in svc._ROW_TABLES:
-        rows[table] = {i: [] for i in ids}
-        for r in s.exec(select(table).where(table.worksheet_id.in_(ids)).order_by(table.position, table.id)):
-            rows[table][r.worksheet_id].append(r)
-    out = {}
-    for ws in sheets:
-        if ws.node_id not in outline.nodes:
-            continue
-        node = outline.nodes[ws.node_id]
-        subtree = set(outline.subtree(node.id))
-        linkable = {i.id: i for i in indicators if i.node_id in subtree}
-        steps = [
-            svc._needs_view(ws, rows[wm.NeedRow][ws.id]),
-            svc._standards_view(ws, rows[wm.StandardRow][ws.id]),
-            svc._success_view(rows[wm.SuccessMeasure][ws.id], linkable, {}, plan.first_year),
-            svc._resources_view(ws, rows[wm.ResourceRow][ws.id], rows[wm.Partner][ws.id], outline, node),
-            svc._control_view(ws, rows[wm.ControlRow][ws.id], linkable, {}, None),
-        ]
-        out[ws.node_id] = svc.Progress(done=sum(st.complete for st in steps), total=len(steps))
-    return out
 
 
 # ---------------------------------------------------------------- the view as form values

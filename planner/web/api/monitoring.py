@@ -26,7 +26,7 @@ from planner.models import BudgetRealization, Evidence, Indicator, NodeBudget, P
 from planner.services import monitoring as mon
 from planner.services import plans
 from planner.web.api import body, bp, num
-from planner.web.api.openapi import PATHS, SCHEMAS, _op
+from planner.web.api.openapi import PATHS, SCHEMAS, operation
 from planner.web.api.plans import _plan
 from planner.web.monitoring import default_period
 
@@ -204,15 +204,15 @@ def put_budget(node_id: int, year: int):
 
 _CELL = "/indicators/{indicator_id}/realizations/{year}/{period}"
 PATHS.update({
-    "/indicators/{indicator_id}/realizations": {"get": _op("Realisasi satu indikator dalam setahun", params=("year",))},
-    _CELL: {"put": _op("Isi atau ganti realisasi satu periode", "RealizationIn"),
-            "delete": _op("Hapus nilai realisasi satu periode", ok=204)},
-    _CELL + "/verification": {"post": _op("Verifikasi atau kembalikan realisasi (reviewer)", "Verification")},
-    "/indicators/{indicator_id}/achievement": {"get": _op("Capaian indikator s.d. periode", params=("year", "period"))},
-    "/plans/{plan_id}/rollup": {"get": _op("Pohon capaian, predikat, dan jumlah status per simpul",
+    "/indicators/{indicator_id}/realizations": {"get": operation("Realisasi satu indikator dalam setahun", params=("year",))},
+    _CELL: {"put": operation("Isi atau ganti realisasi satu periode", "RealizationIn"),
+            "delete": operation("Hapus nilai realisasi satu periode", ok=204)},
+    _CELL + "/verification": {"post": operation("Verifikasi atau kembalikan realisasi (reviewer)", "Verification")},
+    "/indicators/{indicator_id}/achievement": {"get": operation("Capaian indikator s.d. periode", params=("year", "period"))},
+    "/plans/{plan_id}/rollup": {"get": operation("Pohon capaian, predikat, dan jumlah status per simpul",
                                            params=("year", "period"))},
-    "/nodes/{node_id}/budget/{year}": {"get": _op("Pagu dan realisasi anggaran simpul"),
-                                       "put": _op("Isi pagu dan realisasi anggaran per periode", "BudgetIn")},
+    "/nodes/{node_id}/budget/{year}": {"get": operation("Pagu dan realisasi anggaran simpul"),
+                                       "put": operation("Isi pagu dan realisasi anggaran per periode", "BudgetIn")},
 })
 _num, _str = {"type": ["number", "string"]}, {"type": "string"}
 SCHEMAS.update({

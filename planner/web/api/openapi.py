@@ -11,7 +11,7 @@ from planner.web.api import bp
 ERROR = {"$ref": "#/components/schemas/Error"}
 
 
-def _op(summary: str, body: str | None = None, ok: int = 200, params: tuple[str, ...] = ()) -> dict:
+def operation(summary: str, body: str | None = None, ok: int = 200, params: tuple[str, ...] = ()) -> dict:
     op: dict = {"summary": summary, "responses": {
         str(ok): {"description": "OK"},
         "4XX": {"description": "Error", "content": {"application/json": {"schema": ERROR}}}}}
@@ -23,25 +23,25 @@ def _op(summary: str, body: str | None = None, ok: int = 200, params: tuple[str,
 
 
 PATHS: dict[str, dict] = {
-    "/auth/token": {"post": {**_op("Tukar nama pengguna dan kata sandi dengan token", "TokenRequest", 201), "security": []},
-                    "delete": _op("Cabut token yang dikirim", ok=204)},
-    "/organizations": {"get": _op("Organisasi dalam cakupan pengguna")},
-    "/plans": {"get": _op("Daftar rencana", params=("organization_id", "kind", "year")),
-               "post": _op("Buat Renstra atau Renja", "PlanCreate", 201)},
-    "/plans/{plan_id}": {"get": _op("Satu rencana dengan status")},
-    "/plans/{plan_id}/tree": {"get": _op("Pohon rencana: simpul, indikator, target")},
-    "/plans/{plan_id}/nodes": {"post": _op("Tambah simpul", "NodeCreate", 201)},
-    "/nodes/{node_id}": {"put": _op("Ubah simpul", "NodeUpdate"),
-                         "delete": _op("Hapus simpul (dengan ?confirm=true bila ada turunan)")},
-    "/nodes/{node_id}/indicators": {"post": _op("Tambah indikator dengan targetnya", "IndicatorCreate", 201)},
-    "/indicators/{indicator_id}": {"get": _op("Satu indikator"), "put": _op("Ubah metadata indikator", "IndicatorUpdate")},
-    "/indicators/{indicator_id}/targets": {"put": _op("Ganti semua target indikator", "Targets")},
-    "/plans/{plan_id}/transitions": {"post": _op("Ajukan, kembalikan, setujui, tetapkan, buka kembali", "Transition")},
-    "/plans/{plan_id}/revisions": {"post": _op("Buka revisi rencana yang ditetapkan", "Revision", 201)},
-    "/plans/{plan_id}/diff": {"get": _op("Perubahan revisi terhadap versi yang ditetapkan")},
-    "/plans/{plan_id}/history": {"get": _op("Riwayat perubahan rencana")},
-    "/plans/{plan_id}/comments": {"get": _op("Komentar reviu"), "post": _op("Tambah komentar", "CommentCreate", 201)},
-    "/comments/{comment_id}/resolve": {"post": _op("Tandai komentar selesai")},
+    "/auth/token": {"post": {**operation("Tukar nama pengguna dan kata sandi dengan token", "TokenRequest", 201), "security": []},
+                    "delete": operation("Cabut token yang dikirim", ok=204)},
+    "/organizations": {"get": operation("Organisasi dalam cakupan pengguna")},
+    "/plans": {"get": operation("Daftar rencana", params=("organization_id", "kind", "year")),
+               "post": operation("Buat Renstra atau Renja", "PlanCreate", 201)},
+    "/plans/{plan_id}": {"get": operation("Satu rencana dengan status")},
+    "/plans/{plan_id}/tree": {"get": operation("Pohon rencana: simpul, indikator, target")},
+    "/plans/{plan_id}/nodes": {"post": operation("Tambah simpul", "NodeCreate", 201)},
+    "/nodes/{node_id}": {"put": operation("Ubah simpul", "NodeUpdate"),
+                         "delete": operation("Hapus simpul (dengan ?confirm=true bila ada turunan)")},
+    "/nodes/{node_id}/indicators": {"post": operation("Tambah indikator dengan targetnya", "IndicatorCreate", 201)},
+    "/indicators/{indicator_id}": {"get": operation("Satu indikator"), "put": operation("Ubah metadata indikator", "IndicatorUpdate")},
+    "/indicators/{indicator_id}/targets": {"put": operation("Ganti semua target indikator", "Targets")},
+    "/plans/{plan_id}/transitions": {"post": operation("Ajukan, kembalikan, setujui, tetapkan, buka kembali", "Transition")},
+    "/plans/{plan_id}/revisions": {"post": operation("Buka revisi rencana yang ditetapkan", "Revision", 201)},
+    "/plans/{plan_id}/diff": {"get": operation("Perubahan revisi terhadap versi yang ditetapkan")},
+    "/plans/{plan_id}/history": {"get": operation("Riwayat perubahan rencana")},
+    "/plans/{plan_id}/comments": {"get": operation("Komentar reviu"), "post": operation("Tambah komentar", "CommentCreate", 201)},
+    "/comments/{comment_id}/resolve": {"post": operation("Tandai komentar selesai")},
 }
 
 _str, _int, _num = {"type": "string"}, {"type": "integer"}, {"type": "number"}

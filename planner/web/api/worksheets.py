@@ -19,7 +19,7 @@ from planner.permissions import can, require
 from planner.services import monitoring, plans
 from planner.services import worksheet as svc
 from planner.web.api import body, bp
-from planner.web.api.openapi import PATHS, SCHEMAS, _op
+from planner.web.api.openapi import PATHS, SCHEMAS, operation
 
 # Keys of a step's API dict that are read-only: accepted (so a GET's step can be sent back) and dropped.
 _READ_ONLY = {"key", "number", "title", "complete", "rule", "missing"}
@@ -105,12 +105,12 @@ for _key in STEP_KEYS:
 _str, _int = {"type": "string"}, {"type": "integer"}
 PATHS.update({
     "/nodes/{node_id}/worksheet": {
-        "get": _op("Lembar kerja kegiatan pelayanan publik: lima langkah dengan kelengkapannya"),
-        "put": _op("Simpan beberapa atau semua langkah lembar kerja (semua atau tidak sama sekali)", "WorksheetPut"),
+        "get": operation("Lembar kerja kegiatan pelayanan publik: lima langkah dengan kelengkapannya"),
+        "put": operation("Simpan beberapa atau semua langkah lembar kerja (semua atau tidak sama sekali)", "WorksheetPut"),
     },
 })
 PATHS.update({f"/nodes/{{node_id}}/worksheet/{key}": {
-    "put": _op(f"Simpan langkah {i} ({STEP_TITLES[key]})", "WorksheetStep")} for i, key in enumerate(STEP_KEYS, 1)})
+    "put": operation(f"Simpan langkah {i} ({STEP_TITLES[key]})", "WorksheetStep")} for i, key in enumerate(STEP_KEYS, 1)})
 SCHEMAS.update({
     "WorksheetStep": {"type": "object", "description": "Satu langkah seperti pada GET; kunci baca-saja diabaikan.",
                       "properties": {"key": {"enum": list(STEP_KEYS)}, "version": _int,
