@@ -22,6 +22,7 @@ from planner.services import accounts, orgs, plans
 REFERENCE_TABLES = {"scheme", "schemelevel", "alembic_version"}
 accounts.HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashes in tests; production keeps scrypt
 PASSWORD = "rahasia-123"
+HX = {"HX-Request": "true"}  # headers of a real (non-boosted) htmx request
 
 
 @pytest.fixture(scope="session")
@@ -117,6 +118,25 @@ def make_org(s):
 def org(make_org):
     """The usual unit under test: a regional revenue agency."""
     return make_org("BAPENDA", "Badan Pendapatan Daerah")
+
+
+@pytest.fixture
+def renja(org, make_renja):
+    return make_renja(org, activities=2)
+
+
+@pytest.fixture
+def editor(org, make_user, login):
+    """A logged-in client of a penyusun of ``org``."""
+    make_user("ani", "penyusun", org)
+    return login("ani")
+
+
+@pytest.fixture
+def auth(org, make_user, api_token):
+    """API headers of a penyusun of ``org``."""
+    make_user("ani", "penyusun", org)
+    return api_token("ani")
 
 
 @pytest.fixture

@@ -40,8 +40,10 @@ def test_submit_return_fix_resubmit_approve_lock(page, login_as):
     page.fill("form.node-form input[name=location]", "Kabupaten Purwakarta (17 kecamatan)")
     page.click("form.node-form button.primary")
     expect(page.locator("tbody.kind-kegiatan").first).to_contain_text("17 kecamatan")
+    expect(page.locator("form.node-form")).to_have_count(0)
     page.locator("#comments input[name=body]").first.fill("Sudah disesuaikan.")
     page.locator("#comments .reply-form button").first.click()
+    expect(page.locator("#comments .reply")).to_contain_text("Sudah disesuaikan.")  # the swap is done
     page.locator("#comments button", has_text="Tandai selesai").first.click()
     expect(page.locator("#comments")).not_to_contain_text("terbuka")
     act(page, "submit")

@@ -18,11 +18,6 @@ def people(s, org, make_user):
     return {role: principal_for(s, u) for role, u in users.items()}
 
 
-@pytest.fixture
-def renja(org, make_renja):
-    return make_renja(org, activities=2)
-
-
 def walk(s, people, plan, *steps):
     for role, action, note in steps:
         audit.set_actor(s, people[role].user.id, people[role].user.username)

@@ -6,17 +6,6 @@ import pytest
 from planner.services import plans
 
 
-@pytest.fixture
-def auth(org, make_user, api_token):
-    make_user("ani", "penyusun", org)
-    return api_token("ani")
-
-
-@pytest.fixture
-def renja(org, make_renja):
-    return make_renja(org, activities=2)
-
-
 def error_of(resp):
     body = resp.json
     assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "field"}

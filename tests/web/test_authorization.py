@@ -17,7 +17,7 @@ from planner.models import Plan
 from planner.models.monitoring import FollowUpCreate
 from planner.models.plan import IndicatorCreate, NodeCreate, PlanCreate, TargetIn
 from planner.permissions import principal_for
-from planner.services import accounts, orgs, plans, schedules, workflow
+from planner.services import accounts, plans, schedules, workflow
 from planner.services import monitoring as mon
 from tests.conftest import PASSWORD
 

@@ -11,22 +11,6 @@ ACHIEVEMENT_KEYS = {"achievement", "annual_achievement", "status", "gap", "forec
                     "predikat"}
 
 
-@pytest.fixture
-def org(make_org):
-    return make_org("BAPENDA", "Badan Pendapatan Daerah")
-
-
-@pytest.fixture
-def renja(org, make_renja):
-    return make_renja(org, activities=2)
-
-
-@pytest.fixture
-def auth(org, make_user, api_token):
-    make_user("ani", "penyusun", org)
-    return api_token("ani")
-
-
 def error_of(resp):
     body = resp.json
     assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "field"}

@@ -13,26 +13,10 @@ from planner.models import AuditEntry, Evidence, FollowUp, Narrative, NodeBudget
 from planner.models.plan import IndicatorCreate, TargetIn
 from planner.services import monitoring as mon
 from planner.services import plans
+from tests.conftest import HX
 
-HX = {"HX-Request": "true"}
 YEAR = 2026
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
-
-
-@pytest.fixture
-def org(make_org):
-    return make_org("BAPENDA", "Badan Pendapatan Daerah")
-
-
-@pytest.fixture
-def renja(org, make_renja):
-    return make_renja(org, activities=2)
-
-
-@pytest.fixture
-def editor(org, make_user, login):
-    make_user("ani", "penyusun", org)
-    return login("ani")
 
 
 @pytest.fixture

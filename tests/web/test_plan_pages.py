@@ -1,22 +1,10 @@
 """The plan pages: full pages and their htmx fragments, inline edits, bad input in place."""
 from __future__ import annotations
 
-import pytest
 
 from planner.services import plans
+from tests.conftest import HX
 
-HX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def renja(org, make_renja):
-    return make_renja(org, activities=2)
-
-
-@pytest.fixture
-def editor(org, make_user, login):
-    make_user("ani", "penyusun", org)
-    return login("ani")
 
 
 def kegiatan(s, plan, i=0):

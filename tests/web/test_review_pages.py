@@ -7,8 +7,8 @@ import pytest
 from openpyxl import load_workbook
 
 from planner.services import plans
+from tests.conftest import HX
 
-HX = {"HX-Request": "true"}
 
 
 @pytest.fixture

@@ -11,22 +11,6 @@ STEP_KEYS = ["needs", "standards", "success", "resources", "control"]
 
 
 @pytest.fixture
-def org(make_org):
-    return make_org("BAPENDA", "Badan Pendapatan Daerah")
-
-
-@pytest.fixture
-def auth(org, make_user, api_token):
-    make_user("ani", "penyusun", org)
-    return api_token("ani")
-
-
-@pytest.fixture
-def renja(org, make_renja):
-    return make_renja(org, activities=2)
-
-
-@pytest.fixture
 def keg(s, renja):
     return plans.load_tree(s, renja).roots[0].children[0]
 

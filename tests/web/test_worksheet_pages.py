@@ -11,24 +11,8 @@ from openpyxl import load_workbook
 from planner.models import worksheet as wm
 from planner.services import monitoring, plans
 from planner.services import worksheet as svc
+from tests.conftest import HX
 
-HX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def org(make_org):
-    return make_org("BAPENDA", "Badan Pendapatan Daerah")
-
-
-@pytest.fixture
-def renja(org, make_renja):
-    return make_renja(org, activities=2)
-
-
-@pytest.fixture
-def editor(org, make_user, login):
-    make_user("ani", "penyusun", org)
-    return login("ani")
 
 
 @pytest.fixture
