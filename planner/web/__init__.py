@@ -1,8 +1,8 @@
 """The web layer: extensions, one blueprint per area, error pages, template filters."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, request, session as flask_session
-from flask_babel import Babel
+from flask import Flask, current_app, jsonify, request, session as flask_session
+from flask_babel import Babel, get_locale
 from flask_htmx import HTMX
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -18,13 +18,26 @@ LANGUAGES = ("id", "en")
 
 
 def _select_locale() -> str:
-    return flask_session.get("lang") or request.accept_languages.best_match(LANGUAGES) or "id"
+    """The language chosen with the toggle, else the configured default (PLANNER_LOCALE, Indonesian).
+
+    The browser's Accept-Language is not consulted: the UI is Indonesian unless the user asks."""
+    chosen = flask_session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    default = current_app.config.get("DEFAULT_LOCALE", "id")
+    return default if default in LANGUAGES else "id"
+
+
+def _ui_language() -> dict:
+    """``ui_lang`` for ``<html lang>`` and the language toggle."""
+    return {"ui_lang": str(get_locale() or "id")}
 
 
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
-    Babel(app, locale_selector=_select_locale)
+    Babel(app, locale_selector=_select_locale)  # catalogues in planner/translations (app.root_path)
+    app.context_processor(_ui_language)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Silakan masuk terlebih dahulu."

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext
 from flask_login import login_required
 
 from planner import db
@@ -13,6 +14,7 @@ from planner.models.auth import ROLES
 from planner.models.org import ORG_KINDS
 from planner.models.workflow import SCHEDULE_KINDS
 from planner.services import accounts, orgs, schedules
+from planner.web.filters import t
 from planner.web.helpers import form_int, principal, render
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -48,11 +50,11 @@ def users():
             user = accounts.create_user(s, request.form.get("username", ""), request.form.get("password", ""),
                                         request.form.get("full_name", ""))
             accounts.add_membership(s, user, request.form.get("role", ""), form_int("organization_id"))
-            return _done(f"Akun {user.username} dibuat.", "admin.users")
+            return _done(gettext("Akun %(username)s dibuat.", username=user.username), "admin.users")
         except Invalid as exc:
             error = exc
     org_names = {o.id: o.name for o in orgs.all_orgs(s)}
-    return render("admin/users.html", rows=accounts.all_users(s), roles=ROLES, org_choices=_org_choices(),
+    return render("admin/users.html", rows=accounts.all_users(s), roles=t(ROLES), org_choices=_org_choices(),
                   org_names=org_names, error=error, form=request.form, status=422 if error else 200)
 
 
@@ -63,7 +65,9 @@ def toggle_active(user_id: int):
     if user is None:
         raise Invalid("Akun tidak ditemukan.")
     accounts.set_active(s, user, not user.is_active)
-    return _done(f"Akun {user.username} {'diaktifkan' if user.is_active else 'dinonaktifkan'}.", "admin.users")
+    if user.is_active:
+        return _done(gettext("Akun %(username)s diaktifkan.", username=user.username), "admin.users")
+    return _done(gettext("Akun %(username)s dinonaktifkan.", username=user.username), "admin.users")
 
 
 @bp.post("/users/<int:user_id>/memberships")
@@ -77,13 +81,13 @@ def add_membership(user_id: int):
     except Invalid as exc:
         flash(exc.message, "error")
         return redirect(url_for("admin.users"))
-    return _done(f"Peran ditambahkan untuk {user.username}.", "admin.users")
+    return _done(gettext("Peran ditambahkan untuk %(username)s.", username=user.username), "admin.users")
 
 
 @bp.post("/memberships/<int:membership_id>/delete")
 def remove_membership(membership_id: int):
     accounts.remove_membership(db.session(), membership_id)
-    return _done("Peran dicabut.", "admin.users")
+    return _done(gettext("Peran dicabut."), "admin.users")
 
 
 @bp.route("/orgs", methods=["GET", "POST"])
@@ -99,10 +103,10 @@ def organizations():
             else:
                 orgs.create(s, request.form.get("code", ""), request.form.get("name", ""),
                             request.form.get("kind", ""), form_int("parent_id"))
-            return _done("Organisasi disimpan.", "admin.organizations")
+            return _done(gettext("Organisasi disimpan."), "admin.organizations")
         except Invalid as exc:
             error = exc
-    return render("admin/orgs.html", tree=orgs.tree_order(orgs.all_orgs(s)), kinds=ORG_KINDS,
+    return render("admin/orgs.html", tree=orgs.tree_order(orgs.all_orgs(s)), kinds=t(ORG_KINDS),
                   org_choices=_org_choices(), error=error, form=request.form, status=422 if error else 200)
 
 
@@ -114,7 +118,7 @@ def schemes():
         try:
             orgs.update_level(s, form_int("level_id") or 0, request.form.get("label", ""),
                               request.form.get("code_pattern", ""), request.form.get("code_example", ""))
-            return _done("Tingkatan disimpan.", "admin.schemes")
+            return _done(gettext("Tingkatan disimpan."), "admin.schemes")
         except Invalid as exc:
             error = exc
     return render("admin/schemes.html", schemes=orgs.schemes_with_levels(s), error=error,
@@ -147,7 +151,7 @@ def schedule_list():
         except Invalid as exc:
             error = exc
     org_names = {o.id: o.name for o in orgs.all_orgs(s)}
-    return render("admin/schedules.html", rows=schedules.for_year(s, year), year=year, kinds=SCHEDULE_KINDS,
+    return render("admin/schedules.html", rows=schedules.for_year(s, year), year=year, kinds=t(SCHEDULE_KINDS),
                   org_choices=_org_choices(), org_names=org_names, error=error, form=request.form,
                   status=422 if error else 200)
 
@@ -163,5 +167,5 @@ def extend(schedule_id: int):
     except Invalid as exc:
         flash(exc.message, "error")
         return redirect(url_for("admin.schedule_list"))
-    flash("Jadwal diperpanjang.", "ok")
+    flash(gettext("Jadwal diperpanjang."), "ok")
     return redirect(url_for("admin.schedule_list", year=row.year))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, request, session as flask_session, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from planner import db
@@ -39,7 +40,7 @@ def login():
             flask_session.clear()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
-        error = "Nama pengguna atau kata sandi salah."
+        error = gettext("Nama pengguna atau kata sandi salah.")
     return render("auth/login.html", error=error, status=401 if error else 200)
 
 
@@ -58,14 +59,14 @@ def change_password():
         s = db.session()
         user = s.get(User, current_user.id)
         if not accounts.authenticate(s, user.username, request.form.get("current", "")):
-            error = Invalid("Kata sandi lama salah.", field="current")
+            error = Invalid(gettext("Kata sandi lama salah."), field="current")
         elif request.form.get("new") != request.form.get("confirm"):
-            error = Invalid("Konfirmasi kata sandi tidak sama.", field="confirm")
+            error = Invalid(gettext("Konfirmasi kata sandi tidak sama."), field="confirm")
         else:
             try:
                 accounts.change_password(s, user, request.form.get("new", ""))
                 login_user(user)  # this session stays; every other one ends
-                flash("Kata sandi diganti. Sesi lain telah dikeluarkan.", "ok")
+                flash(gettext("Kata sandi diganti. Sesi lain telah dikeluarkan."), "ok")
                 return redirect(url_for("plans.home"))
             except Invalid as exc:
                 error = exc

@@ -1,8 +1,10 @@
-"""Template filters: numbers and dates in Indonesian formats (formulas.md §6)."""
+"""Template filters: numbers in Indonesian formats (formulas.md §6), dates, and labels in the reader's language."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import Flask
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, gettext
 
 from planner import periods
 from planner.calc.formatting import format_number, format_percent, format_rupiah
@@ -30,6 +32,29 @@ def value_input(x) -> str:
     return format_number(x, None).replace(".", "")
 
 
+def t(value):
+    """A label of the code's dictionaries (``LEVEL_LABELS``, ``ROLES``, ...) in the reader's language.
+
+    The dictionaries hold the Indonesian text, which is the msgid: ``scripts/i18n.py`` puts their
+    values into the catalogue. A mapping comes back with its values translated (keys unchanged);
+    text without a translation, and anything that is not text, comes back as it is."""
+    if isinstance(value, Mapping):
+        return {k: t(v) for k, v in value.items()}
+    if isinstance(value, str) and value:  # gettext("") would answer the catalogue's header
+        return gettext(value)
+    return value
+
+
+def period(code: str) -> str:
+    """``TW1`` -> "Triwulan I" ("Quarter I" in English)."""
+    return t(periods.label(code))
+
+
+def period_short(code: str) -> str:
+    """``TW1`` -> "TW I" ("Q1" in English)."""
+    return t(periods.short_label(code))
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         num=num,
@@ -37,8 +62,9 @@ def register(app: Flask) -> None:
         pct=format_percent,
         rupiah=format_rupiah,
         value_input=value_input,
-        period=periods.label,
-        period_short=periods.short_label,
+        period=period,
+        period_short=period_short,
+        t=t,
         date_id=lambda d: format_date(d, "d MMMM y") if d else "—",
         datetime_id=lambda d: format_datetime(d, "d MMM y HH.mm") if d else "—",
     )

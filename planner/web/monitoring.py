@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask import Blueprint, current_app, flash, redirect, request, send_file, session as flask_session, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlmodel import select
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -26,7 +27,7 @@ from planner.models.plan import ACCUMULATION_LABELS, FREQUENCY_LABELS, LEVEL_LAB
 from planner.permissions import can, require
 from planner.services import accounts, orgs, plans
 from planner.services import monitoring as mon
-from planner.web.filters import compact
+from planner.web.filters import compact, period as period_label, t
 from planner.web.helpers import parse_form, principal, render, wants_fragment
 
 bp = Blueprint("monitoring", __name__)
@@ -49,11 +50,11 @@ def _logged_in():
 
 @bp.context_processor
 def _labels():
-    return {"status_labels": mon.MONITORING_STATUS_LABELS, "realization_labels": REALIZATION_STATUSES,
-            "frequency_labels": FREQUENCY_LABELS, "accumulation_labels": ACCUMULATION_LABELS,
-            "polarity_labels": POLARITY_LABELS, "level_labels": LEVEL_LABELS, "charts": charts,
+    return {"status_labels": t(mon.MONITORING_STATUS_LABELS), "realization_labels": t(REALIZATION_STATUSES),
+            "frequency_labels": t(FREQUENCY_LABELS), "accumulation_labels": t(ACCUMULATION_LABELS),
+            "polarity_labels": t(POLARITY_LABELS), "level_labels": t(LEVEL_LABELS), "charts": charts,
             "status_colors": charts.STATUS_COLORS, "quarters": periods.QUARTERS, "period_choices": PERIOD_CHOICES,
-            "missing_reasons": MISSING_REASONS, "short_num": short_num}
+            "missing_reasons": t(MISSING_REASONS), "short_num": short_num}
 
 
 def short_num(x) -> str:
@@ -269,7 +270,8 @@ def save_cell(indicator_id: int, year: int, period: str):
         error = exc
     if detail_view or not wants_fragment():
         if error is None and not wants_fragment():
-            flash(f"Realisasi {ind.name} {periods.label(period)} {year} tersimpan.", "ok")
+            flash(gettext("Realisasi %(name)s %(period)s %(year)s tersimpan.", name=ind.name,
+                          period=period_label(period), year=year), "ok")
             return redirect(_back(url_for("monitoring.detail", indicator_id=ind.id, year=year, period=period)))
         ctx = detail_context(plan, ind, year, period, error=error, section="entry" if error else None,
                              form=request.form if error else {}, saved="entry" if error is None else None)
@@ -300,7 +302,8 @@ def verify_cell(indicator_id: int, year: int, period: str):
             if error:
                 flash(error.message, "error")
             else:
-                flash("Realisasi diverifikasi." if verified else "Realisasi dikembalikan kepada pengisi.", "ok")
+                flash(gettext("Realisasi diverifikasi.") if verified
+                      else gettext("Realisasi dikembalikan kepada pengisi."), "ok")
             return redirect(_back(url_for("monitoring.detail", indicator_id=ind.id, year=year, period=period)))
         ctx = detail_context(plan, ind, year, period, error=error, section="verify" if error else None,
                              form=request.form if error else {})
@@ -316,7 +319,8 @@ def close_period(plan_id: int, year: int, period: str):
     plan = _plan_for(plan_id, "realization.verify")
     try:
         mon.close_period(db.session(), plan, year, period, user_id=_user_id())
-        flash(f"Periode {periods.label(period)} {year} ditutup: datanya kini hanya dapat dibaca.", "ok")
+        flash(gettext("Periode %(period)s %(year)s ditutup: datanya kini hanya dapat dibaca.",
+                      period=period_label(period), year=year), "ok")
     except (Invalid, Conflict) as exc:
         flash(exc.message, "error")
     return redirect(_back(url_for("monitoring.plan_grid", plan_id=plan.id, year=year, period=period)))
@@ -330,7 +334,7 @@ def reopen_period(plan_id: int, year: int, period: str):
         if not note:
             raise Invalid("Tuliskan alasan membuka kembali periode; alasan ini tercatat di riwayat.", field="note")
         mon.reopen_period(db.session(), plan, year, period, note=note, user_id=_user_id())
-        flash(f"Periode {periods.label(period)} {year} dibuka kembali.", "ok")
+        flash(gettext("Periode %(period)s %(year)s dibuka kembali.", period=period_label(period), year=year), "ok")
     except (Invalid, Conflict) as exc:
         flash(exc.message, "error")
     return redirect(_back(url_for("monitoring.plan_grid", plan_id=plan.id, year=year, period=period)))
@@ -415,7 +419,8 @@ def add_evidence(indicator_id: int, year: int, period: str):
             raise Invalid("Pilih berkas atau tuliskan tautan bukti dukung.", field="file")
     except (Invalid, Conflict) as exc:
         error = exc
-    return _section_response(plan, ind, year, period, "evidence", error, "evidence", "Bukti dukung ditambahkan.")
+    return _section_response(plan, ind, year, period, "evidence", error, "evidence",
+                             gettext("Bukti dukung ditambahkan."))
 
 
 def _evidence_for(evidence_id: int, action: str):
@@ -449,7 +454,8 @@ def delete_evidence(evidence_id: int):
         mon.delete_evidence(db.session(), row, current_app.config["UPLOAD_DIR"])
     except Conflict as exc:
         error = exc
-    return _section_response(plan, ind, row.year, row.period, "evidence", error, None, "Bukti dukung dihapus.")
+    return _section_response(plan, ind, row.year, row.period, "evidence", error, None,
+                             gettext("Bukti dukung dihapus."))
 
 
 @bp.post("/indicators/<int:indicator_id>/realisasi/<int:year>/<period>/narrative")
@@ -464,7 +470,8 @@ def save_narrative(indicator_id: int, year: int, period: str):
         mon.save_narrative(db.session(), ind, year, period, user_id=_user_id(), **texts)
     except (Invalid, Conflict) as exc:
         error = exc
-    return _section_response(plan, ind, year, period, "narrative", error, "narrative", "Narasi tersimpan.")
+    return _section_response(plan, ind, year, period, "narrative", error, "narrative",
+                             gettext("Narasi tersimpan."))
 
 
 @bp.post("/indicators/<int:indicator_id>/realisasi/<int:year>/<period>/follow-ups")
@@ -475,7 +482,8 @@ def add_follow_up(indicator_id: int, year: int, period: str):
         mon.add_follow_up(db.session(), ind, year, period, parse_form(FollowUpCreate, request.form), user_id=_user_id())
     except (Invalid, Conflict) as exc:
         error = exc
-    return _section_response(plan, ind, year, period, "followups", error, "followups", "Tindak lanjut ditambahkan.")
+    return _section_response(plan, ind, year, period, "followups", error, "followups",
+                             gettext("Tindak lanjut ditambahkan."))
 
 
 def _follow_up_for(follow_up_id: int) -> tuple[FollowUp, Indicator, Plan]:
@@ -493,7 +501,8 @@ def update_follow_up(follow_up_id: int):
         mon.update_follow_up(db.session(), row, parse_form(FollowUpUpdate, request.form))
     except Invalid as exc:
         error = exc
-    return _section_response(plan, ind, row.year, row.period, "followups", error, None, "Tindak lanjut diperbarui.")
+    return _section_response(plan, ind, row.year, row.period, "followups", error, None,
+                             gettext("Tindak lanjut diperbarui."))
 
 
 @bp.post("/follow-ups/<int:follow_up_id>/delete")
@@ -504,7 +513,8 @@ def delete_follow_up(follow_up_id: int):
         mon.delete_follow_up(db.session(), row)
     except Conflict as exc:
         error = exc
-    return _section_response(plan, ind, row.year, row.period, "followups", error, None, "Tindak lanjut dihapus.")
+    return _section_response(plan, ind, row.year, row.period, "followups", error, None,
+                             gettext("Tindak lanjut dihapus."))
 
 
 # ---------------------------------------------------------------- budget
@@ -568,7 +578,7 @@ def save_budget(node_id: int, year: int):
         error = exc
     if not wants_fragment():
         if error is None:
-            flash(f"Anggaran {node.code} tersimpan.", "ok")
+            flash(gettext("Anggaran %(code)s tersimpan.", code=node.code), "ok")
             return redirect(_back(url_for("monitoring.budget", plan_id=plan.id, year=year)) + f"#budget-{node.id}")
         return render(BUDGET_TPL, status=error.status, **budget_context(plan, error=error, error_node=node.id,
                                                                           form=form))

@@ -6,6 +6,7 @@ named block an htmx request asks for.
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, request, session as flask_session, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlmodel import select
 
@@ -19,6 +20,7 @@ from planner.models.plan import (
 from planner.permissions import can, require
 from planner.services import accounts, audit, orgs, plans, workflow
 from planner.calc.formatting import parse_number
+from planner.web.filters import t
 from planner.web.helpers import form_int, parse_form, principal, render, wants_fragment
 
 bp = Blueprint("plans", __name__)
@@ -44,7 +46,7 @@ def _switchers():
     all_orgs = orgs.all_orgs(db.session())
     readable = [(o, d) for o, d in orgs.tree_order(all_orgs) if p.is_admin or o.id in p.readable_orgs]
     return {"switch_orgs": readable, "current_org_id": flask_session.get("org_id"),
-            "current_year": flask_session.get("year", 2026), "labels": LABELS, "principal": p}
+            "current_year": flask_session.get("year", 2026), "labels": t(LABELS), "principal": p}
 
 
 # ---------------------------------------------------------------- home and plan list
@@ -142,7 +144,7 @@ def tree_context(plan: Plan, **extra) -> dict:
     thread_rows = workflow.comments(s, plan.id)
     ctx = dict(
         plan=plan, org=s.get(Organization, plan.organization_id), tree=tree, rows=rows, query=query,
-        actions=workflow.available_actions(p, plan), action_labels=workflow.ACTION_LABELS,
+        actions=workflow.available_actions(p, plan), action_labels=t(workflow.ACTION_LABELS),
         can_revise=plan.status == "locked" and can(p, "plan.revise", plan),
         can_comment=can(p, "comment.create", plan), threads=workflow.threads(thread_rows),
         open_comments=sum(1 for c in thread_rows if c.parent_id is None and c.resolved_at is None),
@@ -299,9 +301,12 @@ def delete_node(node_id: int):
             return render(PLAN_TPL, block="node", tn=ctx["tree"].by_id[node.id], **ctx)
         return render(PLAN_TPL, **ctx)
     plans.delete_node(s, node)
-    flash(f"{node.kind.replace('_', ' ').title()} {node.code} dihapus"
-          + (f" beserta {count.nodes - 1} simpul dan {count.indicators} indikator." if count.has_dependents else "."),
-          "ok")
+    what = t(node.kind.replace("_", " ").title())  # "Sub Kegiatan": the scheme's label, translated
+    if count.has_dependents:
+        flash(gettext("%(what)s %(code)s dihapus beserta %(nodes)s simpul dan %(indicators)s indikator.", what=what,
+                      code=node.code, nodes=count.nodes - 1, indicators=count.indicators), "ok")
+    else:
+        flash(gettext("%(what)s %(code)s dihapus.", what=what, code=node.code), "ok")
     return _after_change(plan, "tree")
 
 
@@ -382,7 +387,7 @@ def create_indicator(node_id: int):
         ind = plans.create_indicator(db.session(), node, data)
     except Invalid as exc:
         return render(IND_TPL, status=422, **_indicator_context(plan, node, None, error=exc, form=request.form))
-    flash("Indikator ditambahkan. Lengkapi targetnya di bawah.", "ok")
+    flash(gettext("Indikator ditambahkan. Lengkapi targetnya di bawah."), "ok")
     return redirect(url_for("plans.indicator", indicator_id=ind.id))
 
 
@@ -454,7 +459,7 @@ def delete_indicator(indicator_id: int):
     ind, node, plan = _indicator_for(indicator_id, "plan.edit")
     plans.ensure_editable(db.session(), plan)
     plans.delete_indicator(db.session(), ind)
-    flash(f"Indikator '{ind.name}' dihapus.", "ok")
+    flash(gettext("Indikator '%(name)s' dihapus.", name=ind.name), "ok")
     return _node_response_after(plan, node)
 
 

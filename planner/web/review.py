@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, request, url_for
+from flask_babel import gettext
 from flask_login import login_required
 
 from planner import db
@@ -10,6 +11,7 @@ from planner.excel.history import history_workbook
 from planner.models import Comment
 from planner.permissions import require
 from planner.services import audit, plans, workflow
+from planner.web.filters import t
 from planner.web.helpers import form_int, principal, render, wants_fragment
 from planner.web.plans import PLAN_TPL, tree_context
 
@@ -46,7 +48,7 @@ def transition(plan_id: int):
     except Invalid as exc:  # a missing note: say so on the plan page
         flash(exc.message, "error")
         return redirect(url_for("plans.show", plan_id=plan.id))
-    flash(f"Rencana kini berstatus '{plan.status_label}'.", "ok")
+    flash(gettext("Rencana kini berstatus '%(status)s'.", status=t(plan.status_label)), "ok")
     return redirect(url_for("plans.show", plan_id=plan.id))
 
 
@@ -54,7 +56,7 @@ def transition(plan_id: int):
 def revise(plan_id: int):
     plan = _plan(plan_id)
     rev = workflow.create_revision(db.session(), principal(), plan, request.form.get("reason", ""))
-    flash("Revisi dibuka sebagai draf. Perubahannya terlihat di halaman perbandingan.", "ok")
+    flash(gettext("Revisi dibuka sebagai draf. Perubahannya terlihat di halaman perbandingan."), "ok")
     return redirect(url_for("plans.show", plan_id=rev.id))
 
 

@@ -17,6 +17,7 @@ from datetime import date
 from typing import Optional
 
 from flask import Blueprint, Response, flash, g, redirect, request, url_for
+from flask_babel import gettext
 from flask_login import login_required
 from jinja2_fragments.flask import render_block
 
@@ -29,6 +30,7 @@ from planner.models import worksheet as wm
 from planner.permissions import can, require
 from planner.services import monitoring, plans
 from planner.services import worksheet as svc
+from planner.web.filters import t
 from planner.web.helpers import principal, render, wants_fragment
 
 bp = Blueprint("worksheets", __name__)
@@ -73,6 +75,14 @@ LABELS = dict(
     partner_kinds=wm.PARTNER_KINDS, complaint=wm.COMPLAINT_ASPECTS, channels=wm.COMPLAINT_CHANNELS,
     periods=[(p, periods.label(p)) for p in periods.ALL],
 )
+
+
+def _labels() -> dict:
+    """``LABELS`` in the reader's language (the keys, which the forms post, stay as they are)."""
+    labels = t({k: v for k, v in LABELS.items() if isinstance(v, dict)})
+    labels["components"] = [(key, t(label), group) for key, label, group in LABELS["components"]]
+    labels["periods"] = [(code, t(label)) for code, label in LABELS["periods"]]
+    return labels
 
 
 @bp.before_request
@@ -132,7 +142,7 @@ def _context(node: PlanNode, plan: Plan, view: svc.WorksheetView | None = None, 
     ctx = dict(
         node=node, plan=plan, org=s.get(Organization, plan.organization_id), view=view, forms=forms,
         progress=svc.progress(view), can_save={key: may_save(plan, key) for key in wm.STEP_KEYS},
-        level_label=view.level_labels.get(node.kind, node.kind), ws_labels=LABELS, blank_rows=BLANK_ROWS,
+        level_label=view.level_labels.get(node.kind, node.kind), ws_labels=_labels(), blank_rows=BLANK_ROWS,
         indicator_choices=[(str(i.id), _indicator_label(i)) for i in view.indicators],
         year_choices=[(str(y), str(y)) for y in plan.years],
         errors={}, saved=None, oob=False,
@@ -163,7 +173,8 @@ def save_step(node_id: int, step: str):
         ctx = _context(node, plan, forms={step: raw}, errors={step: error})
         status = 409 if isinstance(exc, Conflict) else 422
         return render(TPL, block=f"step_{step}", status=status, **ctx)
-    title = f"Langkah {wm.STEP_KEYS.index(step) + 1} ({wm.STEP_TITLES[step]}) tersimpan."
+    title = gettext("Langkah %(number)s (%(title)s) tersimpan.", number=wm.STEP_KEYS.index(step) + 1,
+                    title=t(wm.STEP_TITLES[step]))
     if not wants_fragment():
         flash(title, "ok")
         return redirect(url_for("worksheets.page", node_id=node.id) + f"#step-{step}")
