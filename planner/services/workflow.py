@@ -200,6 +200,13 @@ def add_comment(s: Session, p: Principal, plan: Plan, body: str, object_type: st
     return c
 
 
+def get_comment(s: Session, comment_id: int) -> Comment:
+    comment = s.get(Comment, comment_id)
+    if comment is None:
+        raise NotFound("Komentar tidak ditemukan.")
+    return comment
+
+
 def resolve_comment(s: Session, p: Principal, comment: Comment) -> Comment:
     plan = plans.get_plan(s, comment.plan_id)
     require(p, "comment.resolve", plan)

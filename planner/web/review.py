@@ -6,9 +6,8 @@ from flask_babel import gettext
 from flask_login import login_required
 
 from planner import db
-from planner.errors import Forbidden, Invalid, NotFound
+from planner.errors import Forbidden, Invalid
 from planner.excel.history import history_workbook
-from planner.models import Comment
 from planner.permissions import require
 from planner.services import audit, plans, workflow
 from planner.web.filters import t
@@ -104,12 +103,9 @@ def add_comment(plan_id: int):
 
 @bp.post("/comments/<int:comment_id>/resolve")
 def resolve(comment_id: int):
-    s = db.session()
-    comment = s.get(Comment, comment_id)
-    if comment is None:
-        raise NotFound("Komentar tidak ditemukan.")
+    comment = workflow.get_comment(db.session(), comment_id)
     plan = _plan(comment.plan_id)
-    workflow.resolve_comment(s, principal(), comment)
+    workflow.resolve_comment(db.session(), principal(), comment)
     return _comments_response(plan, None)
 
 

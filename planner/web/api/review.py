@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import g, jsonify
 
 from planner import db
-from planner.errors import NotFound
 from planner.models import Comment
 from planner.services import accounts, audit, workflow
 from planner.web.api import body, bp
@@ -70,10 +69,7 @@ def add_comment(plan_id: int):
 
 @bp.post("/comments/<int:comment_id>/resolve")
 def resolve(comment_id: int):
-    s = db.session()
-    c = s.get(Comment, comment_id)
-    if c is None:
-        raise NotFound("Komentar tidak ditemukan.")
+    c = workflow.get_comment(db.session(), comment_id)
     _plan(c.plan_id)
-    workflow.resolve_comment(s, g.principal, c)
+    workflow.resolve_comment(db.session(), g.principal, c)
     return jsonify(comment_json(c, {}))
