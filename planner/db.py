@@ -75,8 +75,10 @@ def commit_or_rollback(response):
 
 @contextmanager
 def session_scope(eng: Engine) -> Iterator[Session]:
-    """For the CLI and seeds: one transaction, committed only if the block succeeds."""
-    with Session(eng, expire_on_commit=False) as s:
+    """For the CLI and seeds: one transaction, committed only if the block succeeds, acting as the system."""
+    from planner.services import acting  # the services import this module's siblings: resolve late
+
+    with acting.act_as(Session(eng, expire_on_commit=False), acting.SYSTEM) as s:
         try:
             yield s
             s.commit()

@@ -17,7 +17,7 @@ import planner.models  # noqa: F401
 from planner import create_app, migrate
 from planner.db import make_engine
 from planner.models.plan import IndicatorCreate, NodeCreate, PlanCreate, TargetIn
-from planner.services import accounts, orgs, plans
+from planner.services import accounts, acting, orgs, plans
 
 REFERENCE_TABLES = {"scheme", "schemelevel", "alembic_version"}
 accounts.HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashes in tests; production keeps scrypt
@@ -65,6 +65,7 @@ def s(engine) -> Iterator[Session]:
     """A session for building and checking data; tables are emptied before each test."""
     _truncate(engine)
     with Session(engine, expire_on_commit=False) as session:
+        acting.act_as(session, acting.SYSTEM)  # fixtures build data as the system; tests may act as a user
         yield session
 
 

@@ -1,7 +1,7 @@
 """The "Rencana Kegiatan Pelayanan Publik" as an Excel workbook (issue #5).
 
 Pure: a ``WorksheetView`` in, ``.xlsx`` bytes out. The tables come from
-``planner.services.worksheet.plan_sheet``, the same builder the HTML print view uses, so the two
+``planner.excel.worksheet_sheet.plan_sheet``, the same builder the HTML print view uses, so the two
 printouts cannot drift apart; this module only lays them out and formats them.
 """
 from __future__ import annotations
@@ -15,8 +15,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet as Sheet
 
 from planner.excel.cells import write
-from planner.models import Organization, Plan, PlanNode
-from planner.services.worksheet import PlanSheet, SheetSection, SheetTable, WorksheetView, plan_sheet
+from planner.models import Plan, PlanNode
+from planner.excel.worksheet_sheet import PlanSheet, SheetSection, SheetTable
 
 SHEET_NAME = "Rencana Kegiatan"
 FORMATS = {"money": '"Rp" #,##0', "number": "#,##0", "decimal": "#,##0.00", "date": "DD-MM-YYYY"}
@@ -27,9 +27,8 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 _BOLD = Font(bold=True)
 
 
-def build_workbook(view: WorksheetView, node: PlanNode, plan: Plan, org: Organization) -> bytes:
+def build_workbook(sheet: PlanSheet) -> bytes:
     """One sheet: title, the activity's identity, then the five steps as tables, ready to print."""
-    sheet = plan_sheet(view, node, plan, org)
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET_NAME

@@ -1,9 +1,11 @@
 """Monitoring (pemantauan): realisation per indicator and period, its evidence, narrative and
 follow-up, the node budget and its absorption, and the closing of periods.
 
-Rows are keyed by (indicator, year, period) rather than by the realisation row, so evidence, the
+Rows are keyed by (indicator lineage key, year, period) rather than by the realisation row, so evidence, the
 narrative and follow-ups can be written before the number exists and survive when a number is
-cleared. Period codes are those of ``planner.periods`` (``Y``, ``S1``–``S2``, ``TW1``–``TW4``,
+cleared. The lineage key (``Indicator.key``) is shared by every version of the indicator, so a Renja
+Perubahan shows what was reported against the murni and later reports land on the same rows;
+``indicator_id`` records the version a row was first entered against. Period codes are those of ``planner.periods`` (``Y``, ``S1``–``S2``, ``TW1``–``TW4``,
 ``M01``–``M12``).
 """
 from __future__ import annotations
@@ -18,6 +20,10 @@ from sqlmodel import Field, SQLModel
 
 from planner.models.base import utcnow
 
+
+def _lineage():
+    return Field(max_length=32, index=True)
+
 RealizationStatus = Literal["draft", "submitted", "verified", "returned"]
 EvidenceKind = Literal["file", "link"]
 
@@ -27,8 +33,7 @@ REALIZATION_STATUSES = {
     "verified": "Terverifikasi",
     "returned": "Dikembalikan",
 }
-# Only these count in achievement: a draft is not reported yet, a returned value awaits correction.
-COUNTED_STATUSES = ("submitted", "verified")
+from planner.calc.tree import COUNTED_STATUSES  # noqa: E402,F401  (re-exported: the rule lives in calc)
 
 
 class Realization(SQLModel, table=True):
@@ -39,10 +44,11 @@ class Realization(SQLModel, table=True):
     value are stored as ``Evidence`` rows (one place for every piece of bukti dukung).
     """
 
-    __table_args__ = (UniqueConstraint("indicator_id", "year", "period"),)
+    __table_args__ = (UniqueConstraint("indicator_key", "year", "period"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     indicator_id: int = Field(foreign_key="indicator.id", index=True, ondelete="CASCADE")
+    indicator_key: str = _lineage()
     year: int
     period: str = Field(max_length=3)
     value: Optional[float] = None
@@ -69,10 +75,11 @@ class Realization(SQLModel, table=True):
 class Evidence(SQLModel, table=True):
     """Bukti dukung: an uploaded file (kept outside ``static/`` under a random name) or a link."""
 
-    __table_args__ = (Index("ix_evidence_cell", "indicator_id", "year", "period"),)
+    __table_args__ = (Index("ix_evidence_cell", "indicator_key", "year", "period"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    indicator_id: int = Field(foreign_key="indicator.id", ondelete="CASCADE")
+    indicator_id: int = Field(foreign_key="indicator.id", index=True, ondelete="CASCADE")
+    indicator_key: str = Field(max_length=32)
     year: int
     period: str = Field(max_length=3)
     kind: EvidenceKind = Field(sa_type=String(4))
@@ -88,10 +95,11 @@ class Evidence(SQLModel, table=True):
 class Narrative(SQLModel, table=True):
     """Faktor pendorong and faktor penghambat of the Permendagri 86/2017 evaluation form."""
 
-    __table_args__ = (UniqueConstraint("indicator_id", "year", "period"),)
+    __table_args__ = (UniqueConstraint("indicator_key", "year", "period"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     indicator_id: int = Field(foreign_key="indicator.id", index=True, ondelete="CASCADE")
+    indicator_key: str = _lineage()
     year: int
     period: str = Field(max_length=3)
     faktor_pendorong: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
@@ -104,10 +112,11 @@ class FollowUp(SQLModel, table=True):
     """Tindak lanjut: an action decided in a period, with its owner and due date."""
 
     __tablename__ = "follow_up"
-    __table_args__ = (Index("ix_follow_up_cell", "indicator_id", "year", "period"),)
+    __table_args__ = (Index("ix_follow_up_cell", "indicator_key", "year", "period"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    indicator_id: int = Field(foreign_key="indicator.id", ondelete="CASCADE")
+    indicator_id: int = Field(foreign_key="indicator.id", index=True, ondelete="CASCADE")
+    indicator_key: str = Field(max_length=32)
     year: int
     period: str = Field(max_length=3)
     action: str = Field(sa_column=Column(Text, nullable=False))
@@ -147,10 +156,11 @@ class NodeBudget(SQLModel, table=True):
     year it takes precedence for absorption (budgets are revised during the year)."""
 
     __tablename__ = "node_budget"
-    __table_args__ = (UniqueConstraint("node_id", "year"),)
+    __table_args__ = (UniqueConstraint("node_key", "year"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     node_id: int = Field(foreign_key="plan_node.id", index=True, ondelete="CASCADE")
+    node_key: str = _lineage()  # the node through the plan's versions (PlanNode.key)
     year: int
     pagu: Decimal = Field(sa_column=Column(Numeric(18, 2), nullable=False))
     updated_by_id: Optional[int] = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
@@ -170,14 +180,18 @@ class BudgetRealization(SQLModel, table=True):
 
 
 class PeriodLock(SQLModel, table=True):
-    """A closed reporting period of a plan. Closing ``TW1`` also closes ``M01``–``M03``;
-    closing ``Y`` closes the whole year (a period is closed when a closed period contains it)."""
+    """A closed reporting period of a plan (all its versions: ``plan_key``). Closing ``TW1`` also closes
+    ``M01``–``M03``; closing ``Y`` closes the whole year (a period is closed when a closed period contains it).
+
+    ``plan_id`` is the version in force when the period was closed: its targets are the ones the
+    period was judged against, even after a Perubahan changes them."""
 
     __tablename__ = "period_lock"
-    __table_args__ = (UniqueConstraint("plan_id", "year", "period"),)
+    __table_args__ = (UniqueConstraint("plan_key", "year", "period"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True, ondelete="CASCADE")
+    plan_key: str = _lineage()
     year: int
     period: str = Field(max_length=3)
     closed: bool = True

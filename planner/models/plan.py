@@ -14,7 +14,7 @@ from pydantic import field_validator
 from sqlalchemy import Column, Numeric, String, Text, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
-from planner.models.base import utcnow
+from planner.models.base import key_field, utcnow
 
 PlanKind = Literal["renstra", "renja"]
 Level = Literal["input", "output", "outcome", "impact"]
@@ -63,6 +63,8 @@ class Plan(PlanBase, table=True):
     __table_args__ = (UniqueConstraint("organization_id", "kind", "first_year", "revision_number"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    # One key for every version (murni, Perubahan 1, 2, …) of the plan of a unit for a year or period.
+    key: str = key_field()
     organization_id: int = Field(foreign_key="organization.id", index=True, ondelete="RESTRICT")
     kind: str = Field(max_length=10)
     scheme_id: int = Field(foreign_key="scheme.id", ondelete="RESTRICT")
@@ -139,6 +141,7 @@ class PlanNode(NodeBase, table=True):
     __table_args__ = (UniqueConstraint("plan_id", "code"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    key: str = key_field()  # the node through the versions of its plan (see planner.services.versions)
     plan_id: int = Field(foreign_key="plan.id", index=True, ondelete="CASCADE")
     parent_id: Optional[int] = Field(default=None, foreign_key="plan_node.id", index=True, ondelete="CASCADE")
     kind: str = Field(max_length=30)
@@ -216,6 +219,9 @@ class Indicator(IndicatorBase, table=True):
     __table_args__ = (UniqueConstraint("plan_id", "code"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    # The indicator through the versions of its plan: realisations, evidence, narratives and
+    # follow-ups are stored against it, so a Perubahan shows what was reported before it.
+    key: str = key_field()
     plan_id: int = Field(foreign_key="plan.id", index=True, ondelete="CASCADE")
     node_id: int = Field(foreign_key="plan_node.id", index=True, ondelete="CASCADE")
     objective_id: Optional[int] = Field(default=None, foreign_key="node_objective.id", ondelete="SET NULL")
@@ -275,6 +281,7 @@ class Target(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("indicator_id", "year", "period"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    key: str = key_field()  # the target cell through the versions of its plan
     indicator_id: int = Field(foreign_key="indicator.id", index=True, ondelete="CASCADE")
     year: int
     period: str = Field(default="Y", max_length=3)

@@ -10,6 +10,7 @@ and the input), ``X`` (table), ``XIn`` (input only, where it adds something).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal, Optional
@@ -19,7 +20,7 @@ from pydantic_core import PydanticCustomError
 from sqlalchemy import Column, Numeric, String, Text
 from sqlmodel import Field, SQLModel
 
-from planner.calc.formatting import parse_number
+from planner.calc.formatting import format_number, parse_number
 from planner.models.base import utcnow
 
 # ---------------------------------------------------------------- constant lists
@@ -178,6 +179,27 @@ class _Clean(SQLModel):
         return v.strip() if isinstance(v, str) else v
 
 
+@dataclass(frozen=True)
+class Note:
+    """A free-text note on one aspect (capacity, constraint, complaint plan)."""
+
+    key: str
+    label: str
+    text: str
+
+
+def target_text(target, ind=None) -> str:
+    """A target as the sheet prints it: "80", "10–20 hari", or its text; "" when there is none."""
+    if target is None:
+        return ""
+    unit = f" {ind.unit}" if ind else ""
+    if target.lower is not None and target.upper is not None:
+        return f"{format_number(target.lower, None)}–{format_number(target.upper, None)}{unit}"
+    if target.value is not None:
+        return f"{format_number(target.value, None)}{unit}"
+    return target.text or ""
+
+
 def _worksheet_fk():
     return Field(foreign_key="worksheet.id", index=True, ondelete="CASCADE")
 
@@ -194,6 +216,8 @@ class Worksheet(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     node_id: int = Field(foreign_key="plan_node.id", unique=True, index=True, ondelete="CASCADE")
+    # One worksheet per node lineage: every version of the plan shows (and saves) the same sheet.
+    node_key: str = Field(max_length=32, unique=True, index=True)
     # Step 1: current capacity of the unit, per aspect of CAPACITY_ASPECTS.
     capacity_kelembagaan: str = _text()
     capacity_sdm: str = _text()

@@ -23,7 +23,7 @@ from planner.models.base import utcnow
 from planner.models.plan import (
     IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, PlanCreate, PlanUpdate, TargetIn,
 )
-from planner.services import audit, orgs, schedules
+from planner.services import acting, audit, orgs, schedules, versions
 
 EDITABLE_STATUSES = ("draft", "returned")
 PERCENT_UNITS = {"%", "persen", "persentase"}
@@ -52,6 +52,7 @@ def list_plans(s: Session, org_ids: Iterable[int] | None = None, kind: str | Non
 
 def create_plan(s: Session, data: PlanCreate) -> Plan:
     org = orgs.get(s, data.organization_id)
+    acting.require(s, "plan.create", org)
     scheme = orgs.scheme_by_key(s, data.scheme)
     if data.kind == "renja":
         if data.year is None:
@@ -80,11 +81,9 @@ def create_plan(s: Session, data: PlanCreate) -> Plan:
 
 
 def _check_renstra(s: Session, org_id: int, year: int, renstra_id: int | None) -> int | None:
-    """The Renstra a Renja follows: the one given, else the organisation's Renstra covering the year."""
+    """The Renstra a Renja follows: the one given, else the organisation's Renstra in force for the year."""
     if renstra_id is None:
-        found = s.exec(select(Plan).where(Plan.organization_id == org_id, Plan.kind == "renstra",
-                                          Plan.first_year <= year, Plan.last_year >= year)
-                       .order_by(Plan.revision_number.desc())).first()
+        found = versions.plan_in_force(s, org_id, "renstra", year)
         return found.id if found else None
     renstra = s.get(Plan, renstra_id)
     if renstra is None or renstra.kind != "renstra":
@@ -95,6 +94,7 @@ def _check_renstra(s: Session, org_id: int, year: int, renstra_id: int | None) -
 
 
 def update_plan(s: Session, plan: Plan, data: PlanUpdate) -> Plan:
+    check_edit(s, plan)
     changes = data.model_dump(exclude_unset=True)
     if "renstra_id" in changes and plan.kind == "renja":
         plan.renstra_id = _check_renstra(s, plan.organization_id, plan.first_year, changes.pop("renstra_id"))
@@ -114,6 +114,12 @@ def ensure_editable(s: Session, plan: Plan, today: date | None = None) -> None:
         raise Conflict(f"Rencana berstatus '{plan.status_label}' tidak dapat diubah; buka revisi bila perlu.",
                        field="status")
     schedules.check_window(s, plan.organization_id, plan.first_year, "drafting", today)
+
+
+def check_edit(s: Session, plan: Plan) -> None:
+    """What every change of a plan's content checks: the acting user's right, then the plan's state."""
+    acting.require(s, "plan.edit", plan)
+    ensure_editable(s, plan)
 
 
 # ---------------------------------------------------------------- the tree
@@ -253,13 +259,21 @@ def _check_serves(s: Session, plan: Plan, serves_id: int | None) -> None:
     target = s.get(PlanNode, serves_id)
     if target is None:
         raise Invalid("Sasaran strategis yang dilayani tidak ditemukan.", field="serves_id")
-    if plan.kind == "renja" and target.plan_id != plan.renstra_id:
+    if plan.kind == "renja" and not _same_plan(s, target.plan_id, plan.renstra_id):
         raise Invalid("Sasaran yang dilayani harus berasal dari Renstra acuan Renja ini.", field="serves_id")
     if plan.kind == "renstra" and target.plan_id != plan.id:
         raise Invalid("Sasaran yang dilayani harus berasal dari Renstra yang sama.", field="serves_id")
 
 
+def _same_plan(s: Session, plan_id: int, other_id: int | None) -> bool:
+    """Whether two plan ids are versions of one plan (a Renja may serve any version of its Renstra)."""
+    if other_id is None:
+        return False
+    return plan_id == other_id or s.get(Plan, plan_id).key == s.get(Plan, other_id).key
+
+
 def create_node(s: Session, plan: Plan, data: NodeCreate) -> PlanNode:
+    check_edit(s, plan)
     parent = get_node(s, data.parent_id) if data.parent_id else None
     if parent is not None and parent.plan_id != plan.id:
         raise Invalid("Induk berasal dari rencana lain.", field="parent_id")
@@ -278,6 +292,7 @@ def create_node(s: Session, plan: Plan, data: NodeCreate) -> PlanNode:
 
 def update_node(s: Session, node: PlanNode, data: NodeUpdate) -> PlanNode:
     plan = get_plan(s, node.plan_id)
+    check_edit(s, plan)
     changes = data.model_dump(exclude_unset=True)
     if "code" in changes and changes["code"] is not None and changes["code"] != node.code:
         parent = get_node(s, node.parent_id) if node.parent_id else None
@@ -313,6 +328,7 @@ def _replace_objectives(s: Session, node: PlanNode, texts: list[str]) -> None:
 
 def move_node(s: Session, node: PlanNode, direction: str) -> None:
     """Swap with the previous or next sibling; positions are renumbered so they stay dense."""
+    check_edit(s, get_plan(s, node.plan_id))
     siblings = list(s.exec(select(PlanNode).where(PlanNode.plan_id == node.plan_id,
                                                  PlanNode.parent_id == node.parent_id)
                            .order_by(PlanNode.position, PlanNode.id)))
@@ -365,7 +381,11 @@ def count_subtree(s: Session, node: PlanNode) -> SubtreeCount:
 
 
 def delete_node(s: Session, node: PlanNode) -> SubtreeCount:
-    """Remove a node with everything below it, in the caller's one transaction."""
+    """Remove a node with everything below it, in the caller's one transaction.
+
+    Monitoring rows belong to the lineage, not to this version's rows: what was reported on an
+    indicator removed in a Perubahan stays with the earlier versions."""
+    check_edit(s, get_plan(s, node.plan_id))
     count = count_subtree(s, node)
     ids = subtree_ids(s, node)
     # Bulk statements bypass the automatic trail: one explicit entry says what went.
@@ -413,6 +433,7 @@ def _check_indicator_rules(s: Session, ind: Indicator | IndicatorCreate, plan_id
 
 def create_indicator(s: Session, node: PlanNode, data: IndicatorCreate) -> Indicator:
     plan = get_plan(s, node.plan_id)
+    check_edit(s, plan)
     _check_indicator_rules(s, data, plan.id, node.id)
     position = s.exec(select(func.coalesce(func.max(Indicator.position), -1) + 1)
                       .where(Indicator.node_id == node.id)).one()
@@ -420,11 +441,12 @@ def create_indicator(s: Session, node: PlanNode, data: IndicatorCreate) -> Indic
                                    update={"plan_id": plan.id, "node_id": node.id, "position": position})
     s.add(ind)
     s.flush()
-    set_targets(s, ind, plan, data.targets)
+    _set_targets(s, ind, plan, data.targets)
     return ind
 
 
 def update_indicator(s: Session, ind: Indicator, data: IndicatorUpdate) -> Indicator:
+    check_edit(s, get_plan(s, ind.plan_id))
     changes = data.model_dump(exclude_unset=True)
     version = changes.pop("version", None)
     if version is not None and version != ind.version:
@@ -443,6 +465,7 @@ def update_indicator(s: Session, ind: Indicator, data: IndicatorUpdate) -> Indic
 
 
 def move_indicator(s: Session, ind: Indicator, direction: str) -> None:
+    check_edit(s, get_plan(s, ind.plan_id))
     siblings = list(s.exec(select(Indicator).where(Indicator.node_id == ind.node_id)
                            .order_by(Indicator.position, Indicator.id)))
     _move_in(siblings, ind, direction)
@@ -450,6 +473,8 @@ def move_indicator(s: Session, ind: Indicator, direction: str) -> None:
 
 
 def delete_indicator(s: Session, ind: Indicator) -> None:
+    """Its reported history stays with the lineage (earlier versions still show it)."""
+    check_edit(s, get_plan(s, ind.plan_id))
     for t in s.exec(select(Target).where(Target.indicator_id == ind.id)):
         s.delete(t)
     s.flush()
@@ -499,6 +524,12 @@ def set_targets(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn])
 
     Rows are updated in place rather than deleted and re-added, so the audit trail shows each
     changed cell as old -> new."""
+    check_edit(s, plan)
+    return _set_targets(s, ind, plan, targets)
+
+
+def _set_targets(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn],
+                 keys: dict[tuple[int, str], str] | None = None) -> list[Target]:
     wanted: dict[tuple[int, str], Target] = {}
     for i, t in enumerate(targets):
         where = f"Target {periods.label(t.period)} {t.year}"
@@ -506,6 +537,8 @@ def set_targets(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn])
         if (t.year, t.period) in wanted:
             raise Invalid(f"{where} diisi dua kali.", field=f"targets[{i}].period")
         if row is not None:
+            if keys and (t.year, t.period) in keys:
+                row.key = keys[(t.year, t.period)]
             wanted[(t.year, t.period)] = row
     existing = {(t.year, t.period): t for t in s.exec(select(Target).where(Target.indicator_id == ind.id))}
     for key, old in existing.items():
@@ -529,8 +562,12 @@ def targets_in(tree: Tree, ind: Indicator) -> list[TargetIn]:
 
 
 def clone_nodes(s: Session, src_nodes: list[TreeNode], dest: Plan, parent_id: int | None, serves_id: int | None,
-                target_fn: Callable[[Indicator], list[TargetIn]], keep_pagu: bool = False) -> None:
-    """Copy nodes with their objectives and indicators into ``dest``; ``source_id`` keeps the lineage."""
+                target_fn: Callable[[Indicator], list[TargetIn]], keep_pagu: bool = False,
+                version_of: Tree | None = None) -> None:
+    """Copy nodes with their objectives and indicators into ``dest``; ``source_id`` points at the copied row.
+
+    A new version of the same plan (``version_of``: the tree copied) keeps every lineage key, so the
+    monitoring data follows; a copy into another plan (next year's Renja) starts new lineages."""
     for pos, tn in enumerate(src_nodes):
         src = tn.node
         serves = serves_id if serves_id is not None else src.serves_id
@@ -539,6 +576,8 @@ def clone_nodes(s: Session, src_nodes: list[TreeNode], dest: Plan, parent_id: in
                         location=src.location, funding_source=src.funding_source, description=src.description,
                         serves_id=serves, source_id=src.id,
                         pagu=src.pagu if keep_pagu else None)  # a new year starts without pagu
+        if version_of is not None:
+            node.key = src.key
         s.add(node)
         s.flush()
         objective_map = {}
@@ -552,10 +591,14 @@ def clone_nodes(s: Session, src_nodes: list[TreeNode], dest: Plan, parent_id: in
             new = Indicator.model_validate(data, update={"plan_id": dest.id, "node_id": node.id,
                                                           "position": ind.position, "source_id": ind.id,
                                                           "objective_id": objective_map.get(ind.objective_id)})
+            keys = None
+            if version_of is not None:
+                new.key = ind.key
+                keys = {(t.year, t.period): t.key for t in version_of.targets.get(ind.id, [])}
             s.add(new)
             s.flush()
-            set_targets(s, new, dest, target_fn(ind))
-        clone_nodes(s, tn.children, dest, node.id, None, target_fn, keep_pagu)
+            _set_targets(s, new, dest, target_fn(ind), keys)
+        clone_nodes(s, tn.children, dest, node.id, None, target_fn, keep_pagu, version_of)
 
 
 def renja_from_renstra(s: Session, renstra: Plan, year: int, name: str | None = None) -> Plan:
@@ -612,16 +655,31 @@ class CascadeRow:
     serving: list[PlanNode]
 
 
-def cascade(renstra: Tree, renja: Tree) -> tuple[list[CascadeRow], list[PlanNode]]:
+def served_nodes(s: Session, renstra: Tree, renja: Tree) -> dict[int, PlanNode]:
+    """What each ``serves_id`` of the Renja points at in this version of its Renstra.
+
+    A Renja node keeps the id of the sasaran it was linked to, in whichever Renstra version was in
+    force then; the sasaran's lineage key finds it in a later Perubahan (one statement)."""
+    ids = {tn.node.serves_id for tn in renja.walk() if tn.node.serves_id}
+    if not ids:
+        return {}
+    by_key = {tn.node.key: tn.node for tn in renstra.walk()}
+    rows = s.exec(select(PlanNode.id, PlanNode.key).where(PlanNode.id.in_(ids))).all()
+    return {nid: by_key[key] for nid, key in rows if key in by_key}
+
+
+def cascade(renstra: Tree, renja: Tree, served: dict[int, PlanNode] | None = None
+            ) -> tuple[list[CascadeRow], list[PlanNode]]:
     """Step 1 of drafting a Renja (module BAB III.A.4): which sasaran this year's programs serve.
 
     Returns a row per sasaran (a sasaran nothing serves is a gap to fix) and the Renja programs
-    that serve no sasaran at all."""
+    that serve no sasaran at all. ``served`` (``served_nodes``) maps links made to another version."""
     year = renja.plan.first_year
     serving: dict[int, list[PlanNode]] = defaultdict(list)
     for tn in renja.walk():
         if tn.node.serves_id:
-            serving[tn.node.serves_id].append(tn.node)
+            target = (served or {}).get(tn.node.serves_id)
+            serving[target.id if target is not None else tn.node.serves_id].append(tn.node)
     rows = [CascadeRow(sasaran=tn.node,
                        indicators=[(i, renstra.target_map(i.id).get((year, periods.ANNUAL))) for i in tn.indicators],
                        serving=serving.get(tn.node.id, []))

@@ -73,14 +73,15 @@ def create_revision(s: Session, p: Principal, plan: Plan, reason: str) -> Plan:
         raise Conflict(f"Revisi '{open_rev.name}' masih terbuka.", field="revision_of_id")
     number = s.exec(select(func.max(Plan.revision_number)).where(
         Plan.organization_id == plan.organization_id, Plan.kind == plan.kind, Plan.first_year == plan.first_year)).one()
-    rev = Plan(organization_id=plan.organization_id, kind=plan.kind, scheme_id=plan.scheme_id,
+    rev = Plan(key=plan.key, organization_id=plan.organization_id, kind=plan.kind, scheme_id=plan.scheme_id,
                first_year=plan.first_year, last_year=plan.last_year, renstra_id=plan.renstra_id,
                name=_revision_name(plan.name, (number or 0) + 1), vision=plan.vision, missions=plan.missions,
                revision_number=(number or 0) + 1, revision_of_id=plan.id, revision_reason=reason.strip())
     s.add(rev)
     s.flush()
     tree = plans.load_tree(s, plan)
-    plans.clone_nodes(s, tree.roots, rev, None, None, lambda ind: plans.targets_in(tree, ind), keep_pagu=True)
+    plans.clone_nodes(s, tree.roots, rev, None, None, lambda ind: plans.targets_in(tree, ind), keep_pagu=True,
+                      version_of=tree)
     audit.record(s, "revise", rev, changes={"revision_of_id": [None, plan.id]}, note=reason.strip())
     return rev
 
@@ -116,18 +117,25 @@ INDICATOR_FIELDS = ("code", "name", "level", "unit", "definition", "formula", "d
 
 
 def diff(s: Session, revision: Plan) -> PlanDiff:
-    """What the revision changed against the fixed plan it revises (matched by copy lineage)."""
+    """What the revision changed against the fixed plan it revises."""
     if revision.revision_of_id is None:
         raise NotFound("Rencana ini bukan revisi.")
-    base = plans.get_plan(s, revision.revision_of_id)
+    return compare(s, plans.get_plan(s, revision.revision_of_id), revision)
+
+
+def compare(s: Session, base: Plan, revision: Plan) -> PlanDiff:
+    """What changed from one version of a plan to another (any two, either order), matched by lineage key."""
+    if base.key != revision.key:
+        raise Invalid("Hanya versi dari rencana yang sama yang dapat dibandingkan.", field="base")
     old, new = plans.load_tree(s, base), plans.load_tree(s, revision)
+    old_by_key = {tn.node.key: tn for tn in old.walk()}
+    new_keys = {tn.node.key for tn in new.walk()}
     changes: list[Change] = []
-    matched_nodes = {tn.node.source_id: tn for tn in new.walk() if tn.node.source_id in old.by_id}
     for tn in old.walk():
-        if tn.node.id not in matched_nodes:
+        if tn.node.key not in new_keys:
             changes.append(Change("removed", "node", f"{tn.node.code} {tn.node.name}"))
     for tn in new.walk():
-        before = old.by_id.get(tn.node.source_id)
+        before = old_by_key.get(tn.node.key)
         if before is None:
             changes.append(Change("added", "node", f"{tn.node.code} {tn.node.name}"))
             continue
@@ -144,10 +152,10 @@ def _fields(a, b, names) -> dict[str, tuple]:
 
 def _indicator_changes(old, new, before, after) -> list[Change]:
     out = []
-    olds = {i.id: i for i in before.indicators}
+    olds = {i.key: i for i in before.indicators}
     seen = set()
     for ind in after.indicators:
-        prev = olds.get(ind.source_id)
+        prev = olds.get(ind.key)
         if prev is None:
             out.append(Change("added", "indicator", ind.name))
             continue

@@ -9,41 +9,41 @@ Entry points for the pages, the API, the seeds and the print/Excel builders:
 
 * ``get_or_create(s, node)``, ``save_step(s, node, key, data)`` — write (flush, never commit);
 * ``load(s, node, realisation_fn=None) -> WorksheetView`` — read, in a fixed number of statements;
-* ``as_dict(view)`` (the API shape), ``progress(view)``, ``plan_sheet(view, node, plan, org)``
-  (the printable "Rencana Kegiatan Pelayanan Publik", shared by the HTML print view and the workbook);
+* ``as_dict(view)`` (the API shape), ``progress(view)``; the printable "Rencana Kegiatan Pelayanan
+  Publik" is built from the view by ``planner.excel.worksheet_sheet.plan_sheet``;
 * ``load_worksheets(s, data)`` — ``seeds/worksheets.yaml``.
 """
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Optional
 
 from pydantic import ValidationError
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from planner import periods
-from planner.calc import TargetSpec, format_number, format_rupiah, gap
+from planner.calc import TargetSpec, format_rupiah, gap
 from planner.errors import Conflict, DomainError, Invalid, NotFound, from_pydantic
-from planner.models import Indicator, Organization, Plan, PlanNode, Target
+from planner.models import Indicator, Plan, PlanNode, Target
 from planner.models.base import utcnow
-from planner.models.plan import ACTIVITY_TYPE_LABELS
 from planner.models.worksheet import (
     CAPACITY_ASPECTS, COMPLAINT_ASPECTS, COMPLAINT_CHANNELS, COMPONENT_GROUPS, CONSTRAINT_ASPECTS, MEASURING_METHODS,
     STANDARD_COMPONENTS, STANDARD_STATES, STEP_INPUTS, STEP_KEYS, STEP_TITLES, SUCCESS_DIMENSIONS,
     WORKSHEET_NODE_KINDS, ControlIn, ControlRow, ControlRowBase, NeedRow, NeedRowBase, NeedsIn, Partner, PartnerBase,
     ResourceRow, ResourceRowBase, ResourcesIn, StandardRow, StandardRowBase, StandardsIn, StepIn, SuccessIn,
-    SuccessMeasure, SuccessMeasureBase, Worksheet,
+    SuccessMeasure, SuccessMeasureBase, Worksheet, Note, target_text,
 )
-from planner.services import orgs, plans
+from planner.permissions import Principal, can
+from planner.services import acting, orgs, plans
 
 __all__ = [
-    "RULES", "RealisationFn", "WorksheetView", "Progress", "PlanSheet",
+    "RULES", "RealisationFn", "WorksheetView", "Progress",
     "NeedsIn", "StandardsIn", "SuccessIn", "ResourcesIn", "ControlIn",
-    "get_or_create", "save_step", "load", "as_dict", "progress", "plan_sheet", "load_worksheets",
+    "get_or_create", "save_step", "load", "as_dict", "progress", "load_worksheets", "may_save", "require_save",
 ]
 
 # Monitoring's hook: the realisation of an indicator in (year, period), or None when not reported.
@@ -136,14 +136,15 @@ def check_node(node: PlanNode) -> None:
 
 
 def find(s: Session, node: PlanNode) -> Optional[Worksheet]:
-    return s.exec(select(Worksheet).where(Worksheet.node_id == node.id)).first()
+    """The node's worksheet, whichever version of the plan it was first saved on (one per node lineage)."""
+    return s.exec(select(Worksheet).where(Worksheet.node_key == node.key)).first()
 
 
 def get_or_create(s: Session, node: PlanNode) -> Worksheet:
     check_node(node)
     ws = find(s, node)
     if ws is None:
-        ws = Worksheet(node_id=node.id)
+        ws = Worksheet(node_id=node.id, node_key=node.key)
         s.add(ws)
         s.flush()
     return ws
@@ -158,10 +159,9 @@ def save_step(s: Session, node: PlanNode, key: str, data: StepIn | dict) -> Work
     if key not in STEP_INPUTS:
         raise Invalid(f"Langkah '{key}' tidak dikenal; pilih salah satu: {', '.join(STEP_KEYS)}.", field="step")
     check_node(node)
-    step = _parse(STEP_INPUTS[key], data)
     plan = plans.get_plan(s, node.plan_id)
-    if key != "control":
-        plans.ensure_editable(s, plan)  # status and the drafting window (jadwal), as for the plan itself
+    require_save(s, plan, key)
+    step = _parse(STEP_INPUTS[key], data)
     ws = find(s, node)
     if ws is not None and step.version is not None and step.version != ws.version:
         raise Conflict("Lembar kerja telah diubah orang lain sejak Anda membukanya; muat ulang lalu ulangi.",
@@ -177,6 +177,26 @@ def save_step(s: Session, node: PlanNode, key: str, data: StepIn | dict) -> Work
     s.add(ws)
     s.flush()
     return ws
+
+
+def may_save(p: Principal | None, plan: Plan, key: str) -> bool:
+    """Who may save a step, the one place it is decided: steps 1–4 follow the plan (draft or returned,
+    with plan.edit); the control step stays open after approval for whoever edits the plan or reports
+    its realisation. ``None`` is the system (seeds, CLI)."""
+    if p is None or p.is_admin:
+        return key == "control" or plan.status in plans.EDITABLE_STATUSES
+    if key == "control":
+        return can(p, "plan.edit", plan) or can(p, "realization.edit", plan)
+    return can(p, "plan.edit", plan) and plan.status in plans.EDITABLE_STATUSES
+
+
+def require_save(s: Session, plan: Plan, key: str) -> None:
+    """Refuse a save the acting principal may not make (scope, right, then the plan's state and jadwal)."""
+    if key == "control":
+        if not acting.allowed(s, "realization.edit", plan):
+            acting.require(s, "plan.edit", plan)
+        return
+    plans.check_edit(s, plan)  # right, status and the drafting window (jadwal), as for the plan itself
 
 
 def _parse(model: type[StepIn], data: StepIn | dict) -> StepIn:
@@ -313,15 +333,6 @@ def _apply_notes(ws: Worksheet, key: str, step: StepIn) -> None:
 
 # ---------------------------------------------------------------- the view
 
-@dataclass(frozen=True)
-class Note:
-    """A free-text note on one aspect (capacity, constraint, complaint plan)."""
-
-    key: str
-    label: str
-    text: str
-
-
 def _notes(ws: Worksheet, key: str) -> list[Note]:
     _, prefix, aspects = _NOTES[key]
     return [Note(k, label, getattr(ws, prefix + k)) for k, label in aspects.items()]
@@ -444,7 +455,7 @@ class Checkpoint:
 
     @property
     def target_text(self) -> str:
-        return _target_text(self.target, self.indicator)
+        return target_text(self.target, self.indicator)
 
 
 @dataclass
@@ -485,6 +496,10 @@ class WorksheetView:
     def complete(self) -> bool:
         return all(st.complete for st in self.steps)
 
+    @property
+    def progress(self) -> "Progress":
+        return progress(self)
+
 
 def load(s: Session, node: PlanNode, realisation_fn: Optional[RealisationFn] = None) -> WorksheetView:
     """The worksheet of a node with each step's rows and completeness; never writes.
@@ -493,13 +508,13 @@ def load(s: Session, node: PlanNode, realisation_fn: Optional[RealisationFn] = N
     indicators, the six row tables and the linked indicators' targets (``realisation_fn`` aside).
     """
     check_node(node)
-    ws = find(s, node) or Worksheet(node_id=node.id)
+    ws = find(s, node) or Worksheet(node_id=node.id, node_key=node.key)
     plan = plans.get_plan(s, node.plan_id)
     outline = _Outline(s, plan.id)
     indicators = _linkable(s, outline, node)
     rows = _load_rows(s, ws)
-    by_id = {i.id: i for i in indicators}
-    linked = {r.indicator_id for r in rows[SuccessMeasure] + rows[ControlRow] if r.indicator_id in by_id}
+    by_id = _with_aliases(s, rows[SuccessMeasure] + rows[ControlRow], {i.id: i for i in indicators})
+    linked = {by_id[r.indicator_id].id for r in rows[SuccessMeasure] + rows[ControlRow] if r.indicator_id in by_id}
     targets = _targets(s, linked)
     return WorksheetView(
         node=node, plan=plan, worksheet=ws, ancestors=outline.ancestors(node.id),
@@ -520,6 +535,20 @@ def _load_rows(s: Session, ws: Worksheet) -> dict[type, list]:
         return {t: [] for t in _ROW_TABLES}
     return {t: list(s.exec(select(t).where(t.worksheet_id == ws.id).order_by(t.position, t.id)))
             for t in _ROW_TABLES}
+
+
+def _with_aliases(s: Session, rows: list, by_id: dict[int, Indicator]) -> dict[int, Indicator]:
+    """Rows saved on another version of the plan name that version's indicator: resolve it to this
+    version's indicator of the same lineage (one statement, only when such rows exist)."""
+    foreign = {r.indicator_id for r in rows if r.indicator_id is not None and r.indicator_id not in by_id}
+    if not foreign:
+        return by_id
+    by_key = {i.key: i for i in by_id.values()}
+    out = dict(by_id)
+    for iid, key in s.exec(select(Indicator.id, Indicator.key).where(Indicator.id.in_(foreign))):
+        if key in by_key:
+            out[iid] = by_key[key]
+    return out
 
 
 def _targets(s: Session, indicator_ids: set[int]) -> dict[tuple[int, int, str], Target]:
@@ -561,8 +590,10 @@ def _standards_view(ws: Worksheet, rows: list[StandardRow]) -> StandardsView:
 
 def _success_view(rows: list[SuccessMeasure], by_id: dict[int, Indicator],
                   targets: dict, year: int) -> SuccessView:
-    lines = [SuccessLine(r, by_id.get(r.indicator_id), targets.get((r.indicator_id, year, periods.ANNUAL)))
-             for r in rows]
+    lines = []
+    for r in rows:
+        ind = by_id.get(r.indicator_id)
+        lines.append(SuccessLine(r, ind, targets.get((ind.id, year, periods.ANNUAL)) if ind else None))
     missing = []
     if not any(line.indicator for line in lines):
         missing.append("indikator kegiatan yang ditautkan sebagai ukuran keberhasilan")
@@ -635,10 +666,12 @@ def progress(view: WorksheetView) -> Progress:
 def progress_by_node(s: Session, plan: Plan) -> dict[int, Progress]:
     """Progress of every worksheet of a plan by node id, in a fixed number of statements
     (the step builders fed with all worksheets' rows at once)."""
-    sheets = s.exec(select(Worksheet).join(PlanNode, Worksheet.node_id == PlanNode.id)
-                    .where(PlanNode.plan_id == plan.id)).all()
-    if not sheets:
+    found = s.exec(select(Worksheet, PlanNode.id).join(PlanNode, Worksheet.node_key == PlanNode.key)
+                   .where(PlanNode.plan_id == plan.id)).all()
+    if not found:
         return {}
+    sheets = [ws for ws, _ in found]
+    node_of = {ws.id: node_id for ws, node_id in found}
     outline = _Outline(s, plan.id)
     indicators = s.exec(select(Indicator).where(Indicator.plan_id == plan.id)).all()
     ids = [ws.id for ws in sheets]
@@ -648,12 +681,12 @@ def progress_by_node(s: Session, plan: Plan) -> dict[int, Progress]:
         for r in s.exec(select(table).where(table.worksheet_id.in_(ids)).order_by(table.position, table.id)):
             rows[table][r.worksheet_id].append(r)
     out = {}
+    linked_rows = [r for table in (SuccessMeasure, ControlRow) for rs in rows[table].values() for r in rs]
+    aliases = _with_aliases(s, linked_rows, {i.id: i for i in indicators})
     for ws in sheets:
-        if ws.node_id not in outline.nodes:
-            continue
-        node = outline.nodes[ws.node_id]
+        node = outline.nodes[node_of[ws.id]]
         subtree = set(outline.subtree(node.id))
-        linkable = {i.id: i for i in indicators if i.node_id in subtree}
+        linkable = {i: ind for i, ind in aliases.items() if ind.node_id in subtree}
         steps = [
             _needs_view(ws, rows[NeedRow][ws.id]),
             _standards_view(ws, rows[StandardRow][ws.id]),
@@ -661,7 +694,7 @@ def progress_by_node(s: Session, plan: Plan) -> dict[int, Progress]:
             _resources_view(ws, rows[ResourceRow][ws.id], rows[Partner][ws.id], outline, node),
             _control_view(ws, rows[ControlRow][ws.id], linkable, {}, None),
         ]
-        out[ws.node_id] = Progress(done=sum(st.complete for st in steps), total=len(steps))
+        out[node.id] = Progress(done=sum(st.complete for st in steps), total=len(steps))
     return out
 
 
@@ -725,7 +758,7 @@ def _indicator_keys(ind: Optional[Indicator]) -> dict:
 
 def _success_dict(st: SuccessView) -> dict:
     rows = [_row_dict(line.row, SuccessMeasureBase, **_indicator_keys(line.indicator),
-                      target=_target_text(line.target) or None,
+                      target=target_text(line.target) or None,
                       dimension_label=SUCCESS_DIMENSIONS[line.row.dimension],
                       method_label=MEASURING_METHODS[line.row.method]) for line in st.rows]
     return _step_head(st) | {"rows": rows}
@@ -746,7 +779,7 @@ def _resources_dict(st: ResourcesView) -> dict:
 
 def _control_dict(st: ControlView) -> dict:
     rows = [_row_dict(c.row, ControlRowBase, **_indicator_keys(c.indicator), period_label=c.period_label,
-                      target=_target_text(c.target) or None, realisation=c.realisation, gap=c.gap)
+                      target=target_text(c.target) or None, realisation=c.realisation, gap=c.gap)
             for c in st.rows]
     complaint = {n.key: n.text for n in st.complaint} | {"channels": st.channels}
     return _step_head(st) | {"rows": rows, "complaint": complaint}
@@ -756,173 +789,6 @@ _STEP_DICTS: dict[str, Callable[[Any], dict]] = {
     "needs": _needs_dict, "standards": _standards_dict, "success": _success_dict,
     "resources": _resources_dict, "control": _control_dict,
 }
-
-
-# ---------------------------------------------------------------- the printable plan sheet
-
-@dataclass(frozen=True)
-class Column:
-    label: str
-    kind: str = "text"  # text | money | number | date: how the HTML view and the workbook format it
-    width: int = 20  # in characters (Excel); the print view may use it as a proportion
-
-
-@dataclass
-class SheetTable:
-    caption: str
-    columns: list[Column]
-    rows: list[list]
-    footer: list[list] = field(default_factory=list)  # totals, laid out on the same columns
-
-
-@dataclass
-class SheetSection:
-    number: int
-    title: str
-    complete: bool
-    rule: str
-    missing: list[str]
-    tables: list[SheetTable]
-    notes: list[str] = field(default_factory=list)  # warnings, e.g. over the pagu
-
-
-@dataclass
-class PlanSheet:
-    title: str
-    identity: list[tuple[str, str]]
-    progress: Progress
-    sections: list[SheetSection]
-
-
-SHEET_TITLE = "RENCANA KEGIATAN PELAYANAN PUBLIK"
-
-
-def plan_sheet(view: WorksheetView, node: PlanNode, plan: Plan, org: Organization) -> PlanSheet:
-    """The "Rencana Kegiatan Pelayanan Publik" as plain tables: one builder for print and Excel."""
-    sections = []
-    for st in view.steps:
-        tables, notes = _SECTION_BUILDERS[st.key](st)
-        sections.append(SheetSection(st.number, st.title, st.complete, st.rule, st.missing, tables, notes))
-    return PlanSheet(SHEET_TITLE, _identity(view, node, plan, org), progress(view), sections)
-
-
-def _identity(view: WorksheetView, node: PlanNode, plan: Plan, org: Organization) -> list[tuple[str, str]]:
-    levels = view.level_labels
-    lines = [("Unit kerja", org.name), ("Dokumen", f"{plan.name} ({plan.kind_label} {plan.period_label})")]
-    lines += [(levels.get(a.kind, a.kind), f"{a.code} {a.name}") for a in view.ancestors]
-    lines.append((levels.get(node.kind, node.kind), f"{node.code} {node.name}"))
-    extra = [("Jenis kegiatan", ACTIVITY_TYPE_LABELS.get(node.activity_type or "", "")),
-             ("Unit penanggung jawab", node.unit_in_charge), ("Lokasi", node.location),
-             ("Pagu", format_rupiah(view.resources.pagu) if view.resources.pagu is not None else ""),
-             ("Sumber dana", node.funding_source)]
-    return lines + [(k, v) for k, v in extra if v]
-
-
-# Every table puts its long text in the third column (C in the workbook), so columns line up down the sheet
-# and the printed page stays readable when fitted to its width.
-NO = Column("No", "number", 5)
-
-
-def _needs_tables(st: NeedsView) -> tuple[list[SheetTable], list[str]]:
-    needs = SheetTable("Kebutuhan pemangku kepentingan", [
-        NO, Column("Jenis layanan", width=20), Column("Kebutuhan", width=40), Column("Pemangku kepentingan", width=20),
-        Column("Cara mengetahui", width=16), Column("Kegiatan", width=24),
-    ], [[i, r.service, r.need, _join(r.stakeholder_group_label, r.stakeholder), r.method_label, r.activity]
-        for i, r in enumerate(st.rows, 1)])
-    return [needs, _notes_table("Kapasitas unit saat ini", st.capacity)], []
-
-
-def _standards_tables(st: StandardsView) -> tuple[list[SheetTable], list[str]]:
-    columns = [NO, Column("Komponen", width=20), Column("Isi standar", width=40), Column("Keadaan", width=16),
-               Column("Kegiatan", width=24), Column("Kelompok", width=16)]
-    tables = [SheetTable(f"Standar pelayanan: {sv.service}", columns,
-                         [[i, c.label, c.row.content if c.row else "", c.state_label,
-                           c.row.activity if c.row else "", _GROUP_SHORT[c.group]] for i, c in enumerate(sv.cells, 1)])
-              for sv in st.services]
-    return tables + [_notes_table("Kesepakatan kemampuan penyelenggara", st.constraints)], []
-
-
-_GROUP_SHORT = {"delivery": "Service delivery", "manufacturing": "Manufacturing"}
-
-
-def _success_tables(st: SuccessView) -> tuple[list[SheetTable], list[str]]:
-    table = SheetTable("Ukuran keberhasilan dan kegiatan pengukurannya", [
-        NO, Column("Ukuran keberhasilan", width=20), Column("Indikator", width=40), Column("Target", width=16),
-        Column("Kegiatan pengukuran", width=24), Column("Metode", width=18), Column("Dimensi", width=16),
-    ], [[i, line.name, _indicator_label(line.indicator), _target_text(line.target, line.indicator),
-         line.row.activity, MEASURING_METHODS[line.row.method], SUCCESS_DIMENSIONS[line.row.dimension]]
-        for i, line in enumerate(st.rows, 1)])
-    return [table], []
-
-
-def _resources_tables(st: ResourcesView) -> tuple[list[SheetTable], list[str]]:
-    rows = [[i, r.category_label, r.description, r.quantity, r.unit, r.unit_cost, r.total,
-             r.partner if r.source == "mitra" else r.source_label] for i, r in enumerate(st.rows, 1)]
-    pagu_label = "Pagu kegiatan" + (" (jumlah pagu di bawahnya)" if st.pagu_from_children else "")
-    totals = [["", "", label, "", "", "", value, ""] for label, value in (
-        ("Jumlah bersumber internal", st.total_internal), ("Jumlah dari mitra", st.total_partner),
-        ("Jumlah seluruhnya", st.total), (pagu_label, st.pagu))]
-    resources = SheetTable("Rincian sumber daya", [
-        NO, Column("Jenis", width=12), Column("Uraian", width=40), Column("Volume", "number", 10),
-        Column("Satuan", width=12), Column("Harga satuan", "money", 16), Column("Jumlah", "money", 18),
-        Column("Sumber", width=20),
-    ], rows, totals)
-    partners = SheetTable("Mitra kolaborasi (berbagi peran, sumber daya, dan risiko)", [
-        NO, Column("Mitra", width=20), Column("Peran", width=40), Column("Sumber daya", width=20),
-        Column("Risiko", width=24), Column("Jenis mitra", width=18),
-    ], [[i, p.name, p.role, p.resource, p.risk, p.kind_label] for i, p in enumerate(st.partners, 1)])
-    notes = [st.warning] if st.warning else []
-    if st.over_pagu_reason:
-        notes.append(f"Alasan: {st.over_pagu_reason}")
-    return [resources, partners], notes
-
-
-def _control_tables(st: ControlView) -> tuple[list[SheetTable], list[str]]:
-    """Two tables numbered alike: the risks with their control measures, and the checkpoints (the module's
-    "target yang akan dicapai, realisasi yang dicapai, gap/masalah yang dihadapi")."""
-    measures = SheetTable("Risiko/masalah dan pengendaliannya", [
-        NO, Column("Risiko/masalah", width=20), Column("Pengendalian (SOP)", width=40), Column("Penyebab", width=20),
-        Column("Tindak lanjut", width=24), Column("Penanggung jawab", width=18), Column("Tenggat", "date", 12),
-    ], [[i, c.row.risk, c.row.control, c.row.cause, c.row.follow_up, c.row.owner, c.row.due_date]
-        for i, c in enumerate(st.rows, 1)])
-    checkpoints = SheetTable("Titik kendali: target, realisasi, dan gap", [
-        NO, Column("Periode", width=16), Column("Indikator", width=40), Column("Target", width=16),
-        Column("Realisasi", "number", 12), Column("Gap (+ = tertinggal)", "number", 12),
-    ], [[i, c.period_label, _indicator_label(c.indicator), _target_text(c.target, c.indicator), c.realisation, c.gap]
-        for i, c in enumerate(st.rows, 1)])
-    complaint = _notes_table("Rencana penanganan pengaduan", st.complaint
-                             + [Note("channels", "Saluran pengaduan", ", ".join(st.channel_labels))])
-    return [measures, checkpoints, complaint], []
-
-
-_SECTION_BUILDERS = {
-    "needs": _needs_tables, "standards": _standards_tables, "success": _success_tables,
-    "resources": _resources_tables, "control": _control_tables,
-}
-
-
-def _notes_table(caption: str, notes: Iterable[Note]) -> SheetTable:
-    return SheetTable(caption, [NO, Column("Aspek", width=20), Column("Uraian", width=40)],
-                      [[i, n.label, n.text] for i, n in enumerate(notes, 1)])
-
-
-def _join(*parts: str) -> str:
-    return " — ".join(p for p in parts if p)
-
-
-def _indicator_label(ind: Optional[Indicator]) -> str:
-    return _join(ind.code or "", ind.name) if ind else ""
-
-
-def _target_text(target: Optional[Target], ind: Optional[Indicator] = None) -> str:
-    if target is None:
-        return ""
-    unit = f" {ind.unit}" if ind else ""
-    if target.lower is not None and target.upper is not None:
-        return f"{format_number(target.lower, None)}–{format_number(target.upper, None)}{unit}"
-    if target.value is not None:
-        return f"{format_number(target.value, None)}{unit}"
-    return target.text or ""
 
 
 # ---------------------------------------------------------------- seeds

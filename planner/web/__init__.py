@@ -90,10 +90,23 @@ def _set_actor():
     """Who is acting, for the audit trail (the API sets its token's user itself)."""
     from flask_login import current_user
 
-    from planner.services import audit
+    from planner.services import acting, audit
 
     if current_user.is_authenticated:
         audit.set_actor(db.session(), current_user.id, current_user.username)
+    acting.on_demand(db.session(), _acting_principal)
+
+
+def _acting_principal():
+    """The principal the services check: the API token's (``g.principal``) or the logged-in user's."""
+    from flask import g
+    from flask_login import current_user
+
+    from planner.web.helpers import principal
+
+    if "principal" in g:
+        return g.principal
+    return principal() if current_user.is_authenticated else None
 
 
 def _vary_on_htmx(response):

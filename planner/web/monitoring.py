@@ -15,13 +15,12 @@ from decimal import Decimal
 from flask import Blueprint, current_app, flash, redirect, request, send_file, session as flask_session, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
-from sqlmodel import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from planner import charts, db, periods
 from planner.calc.formatting import format_number
 from planner.errors import Conflict, Forbidden, Invalid, NotFound
-from planner.models import BudgetRealization, FollowUp, Indicator, NodeBudget, Organization, Plan, PlanNode
+from planner.models import FollowUp, Indicator, Organization, Plan, PlanNode
 from planner.models.monitoring import REALIZATION_STATUSES, FollowUpCreate, FollowUpUpdate
 from planner.models.plan import ACCUMULATION_LABELS, FREQUENCY_LABELS, LEVEL_LABELS, POLARITY_LABELS
 from planner.permissions import can, require
@@ -532,17 +531,8 @@ class OwnBudget:
 
 
 def _own_budgets(plan: Plan, year: int) -> dict[int, OwnBudget]:
-    s = db.session()
-    budgets = s.exec(select(NodeBudget).join(PlanNode, NodeBudget.node_id == PlanNode.id)
-                     .where(PlanNode.plan_id == plan.id, NodeBudget.year == year)).all()
-    amounts = s.exec(select(BudgetRealization).join(NodeBudget, BudgetRealization.node_budget_id == NodeBudget.id)
-                     .join(PlanNode, NodeBudget.node_id == PlanNode.id)
-                     .where(PlanNode.plan_id == plan.id, NodeBudget.year == year)).all()
-    out = {b.node_id: OwnBudget(b.pagu, {}) for b in budgets}
-    node_of = {b.id: b.node_id for b in budgets}
-    for a in amounts:
-        out[node_of[a.node_budget_id]].amounts[a.period] = a.amount
-    return out
+    return {node_id: OwnBudget(pagu, dict(amounts))
+            for node_id, (pagu, amounts) in mon.own_budgets(db.session(), plan, year).items()}
 
 
 def budget_context(plan: Plan, **extra) -> dict:

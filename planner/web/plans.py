@@ -8,7 +8,6 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, request, session as flask_session, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
-from sqlmodel import select
 
 from planner import db, periods
 from planner.errors import Invalid
@@ -18,7 +17,7 @@ from planner.models.plan import (
     TARGET_TYPE_LABELS, IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, PlanCreate, PlanUpdate, TargetIn,
 )
 from planner.permissions import can, require
-from planner.services import accounts, audit, orgs, plans, workflow
+from planner.services import accounts, audit, orgs, plans, versions, workflow
 from planner.calc.formatting import parse_number
 from planner.web.filters import t
 from planner.web.helpers import form_int, parse_form, principal, render, wants_fragment
@@ -132,16 +131,20 @@ def tree_context(plan: Plan, **extra) -> dict:
     query = request.args.get("q", "")
     visible = plans.filter_tree(tree, query) if query else None
     rows = [tn for tn in tree.walk() if visible is None or tn.node.id in visible]
-    serves_options, renstra, cascade = [], None, None
+    serves_options, renstra, cascade, served = [], None, None, {}
     if plan.kind == "renja" and plan.renstra_id:
-        renstra = s.get(Plan, plan.renstra_id)
+        renstra = versions.in_force_of(s, s.get(Plan, plan.renstra_id))  # the Renstra as it stands now
         renstra_tree = plans.load_tree(s, renstra)
-        cascade = plans.cascade(renstra_tree, tree)
+        served = plans.served_nodes(s, renstra_tree, tree)
+        cascade = plans.cascade(renstra_tree, tree, served)
         serves_options = [tn.node for tn in renstra_tree.walk() if tn.node.kind == "sasaran"]
     elif plan.kind == "renstra":
         serves_options = [tn.node for tn in tree.walk() if tn.node.kind == "sasaran"]
     p = principal()
     thread_rows = workflow.comments(s, plan.id)
+    version_rows = versions.version_list(s, plan)
+    read_only = request.args.get("view") == "read" or not can(p, "plan.edit", plan) \
+        or plan.status not in plans.EDITABLE_STATUSES
     ctx = dict(
         plan=plan, org=s.get(Organization, plan.organization_id), tree=tree, rows=rows, query=query,
         actions=workflow.available_actions(p, plan), action_labels=t(workflow.ACTION_LABELS),
@@ -149,8 +152,9 @@ def tree_context(plan: Plan, **extra) -> dict:
         can_comment=can(p, "comment.create", plan), threads=workflow.threads(thread_rows),
         open_comments=sum(1 for c in thread_rows if c.parent_id is None and c.resolved_at is None),
         authors=accounts.names(s, {c.author_id for c in thread_rows}), comment_error=None,
-        columns=grid_columns(plan), can_edit=can(principal(), "plan.edit", plan) and plan.status in plans.EDITABLE_STATUSES,
-        serves_options=serves_options, serves_names={n.id: n for n in serves_options}, renstra=renstra,
+        columns=grid_columns(plan), can_edit=not read_only, versions=version_rows,
+        in_force=next((v.plan for v in version_rows if v.in_force), plan),
+        serves_options=serves_options, serves_names={n.id: n for n in serves_options} | served, renstra=renstra,
         cascade=cascade,
         serves_choices=[(n.id, f"{n.code} — {n.name}") for n in serves_options], ncols=5 + len(grid_columns(plan)),
         child_levels=lambda node: plans.allowed_child_levels(tree.levels, plan, node),

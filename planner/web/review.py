@@ -9,7 +9,7 @@ from planner import db
 from planner.errors import Forbidden, Invalid
 from planner.excel.history import history_workbook
 from planner.permissions import require
-from planner.services import audit, plans, workflow
+from planner.services import audit, plans, versions, workflow
 from planner.web.filters import t
 from planner.web.helpers import form_int, principal, render, wants_fragment
 from planner.web.plans import PLAN_TPL, tree_context
@@ -61,9 +61,14 @@ def revise(plan_id: int):
 
 @bp.get("/plans/<int:plan_id>/diff")
 def diff(plan_id: int):
+    """Against the version it revises, or against any other version (``?base=<plan id>``)."""
     plan = _plan(plan_id)
-    d = workflow.diff(db.session(), plan)
-    return render("review/diff.html", plan=plan, diff=d)
+    base_id = form_int("base")
+    if base_id is None:
+        d = workflow.diff(db.session(), plan)
+    else:
+        d = workflow.compare(db.session(), _plan(base_id), plan)
+    return render("review/diff.html", plan=plan, diff=d, labels=versions.version_label)
 
 
 @bp.get("/plans/<int:plan_id>/history")

@@ -24,10 +24,11 @@ from jinja2_fragments.flask import render_block
 from planner import db, periods
 from planner.calc.formatting import format_number
 from planner.errors import Conflict, DomainError, Invalid, NotFound
+from planner.excel.worksheet_sheet import plan_sheet
 from planner.excel.worksheet_xlsx import build_workbook, filename
 from planner.models import Indicator, Organization, Plan, PlanNode
 from planner.models import worksheet as wm
-from planner.permissions import can, require
+from planner.permissions import require
 from planner.services import monitoring, plans
 from planner.services import worksheet as svc
 from planner.web.filters import t
@@ -111,19 +112,7 @@ def _node_for(node_id: int, action: str = "plan.read") -> tuple[PlanNode, Plan]:
 
 
 def may_save(plan: Plan, key: str) -> bool:
-    """Steps 1–4 follow the plan (draft or returned, with plan.edit); the control step stays open
-    after approval for whoever edits the plan or reports its realisation."""
-    p = principal()
-    if key == "control":
-        return can(p, "plan.edit", plan) or can(p, "realization.edit", plan)
-    return can(p, "plan.edit", plan) and plan.status in plans.EDITABLE_STATUSES
-
-
-def _require_save(plan: Plan, key: str) -> None:
-    p = principal()
-    if key == "control" and can(p, "realization.edit", plan):
-        return
-    require(p, "plan.edit", plan)
+    return svc.may_save(principal(), plan, key)
 
 
 def _load(node: PlanNode, plan: Plan) -> svc.WorksheetView:
@@ -162,7 +151,6 @@ def save_step(node_id: int, step: str):
     if step not in wm.STEP_KEYS:
         raise NotFound(f"Langkah '{step}' tidak dikenal.", field="step")
     node, plan = _node_for(node_id)
-    _require_save(plan, step)
     s = db.session()
     raw, data, locate = _PARSERS[step](request.form)
     data["version"] = _int(request.form.get("version"))
@@ -188,7 +176,7 @@ def print_view(node_id: int):
     node, plan = _node_for(node_id)
     view = _load(node, plan)
     org = db.session().get(Organization, plan.organization_id)
-    return render(PRINT_TPL, sheet=svc.plan_sheet(view, node, plan, org), node=node, plan=plan, org=org,
+    return render(PRINT_TPL, sheet=plan_sheet(view, node, plan, org), node=node, plan=plan, org=org,
                   today=date.today())
 
 
@@ -196,7 +184,7 @@ def print_view(node_id: int):
 def xlsx(node_id: int):
     node, plan = _node_for(node_id)
     org = db.session().get(Organization, plan.organization_id)
-    data = build_workbook(_load(node, plan), node, plan, org)
+    data = build_workbook(plan_sheet(_load(node, plan), node, plan, org))
     return Response(data, mimetype=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{filename(node, plan)}"'})
 

@@ -280,10 +280,10 @@ def test_closed_period_is_read_only_until_a_reviewer_reopens_it(client, s, renja
     assert client.post(cell_url(ind, "TW2"), headers=HX, data={"value": "5", "upto": "TW2"}).status_code == 200
     login_as(client, "rev")
     client.post(f"/plans/{renja.id}/realisasi/{YEAR}/TW1/reopen", data={"note": ""})
-    assert any(lk.closed for lk in mon._closed_locks(s, renja.id, YEAR))  # a reason is required
+    assert any(lk.closed for lk in mon.closed_locks(s, renja, YEAR))  # a reason is required
     client.post(f"/plans/{renja.id}/realisasi/{YEAR}/TW1/reopen", data={"note": "Koreksi data Samsat"})
     s.expire_all()
-    assert not mon._closed_locks(s, renja.id, YEAR)
+    assert not mon.closed_locks(s, renja, YEAR)
     login_as(client, "ani")
     assert client.post(cell_url(ind), headers=HX, data={"value": "25", "upto": "TW1"}).status_code == 200
     trail = s.exec(select(AuditEntry).where(AuditEntry.object_type == "period")).all()

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from planner import db
 from planner.errors import DomainError, Invalid, from_pydantic
 from planner.permissions import principal_for
-from planner.services import accounts, audit
+from planner.services import accounts, acting, audit
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 PUBLIC = {"api.token", "api.openapi"}
@@ -38,6 +38,7 @@ def _authenticate():
         raise Unauthorized("Token tidak ada, salah, kedaluwarsa, atau dicabut.")
     g.api_user = user
     g.principal = principal_for(db.session(), user)
+    acting.act_as(db.session(), g.principal)
     audit.set_actor(db.session(), user.id, user.username)
 
 

@@ -18,11 +18,12 @@ from sqlmodel import Session, SQLModel
 from planner.db import make_engine
 from planner.errors import Conflict, Invalid
 from planner.excel.cells import safe, write
+from planner.excel.worksheet_sheet import plan_sheet
 from planner.excel.worksheet_xlsx import build_workbook, filename
 from planner.models import Scheme, SchemeLevel  # importing planner.models registers every table
 from planner.models import worksheet as wm
 from planner.models.plan import IndicatorCreate, NodeCreate, PlanCreate, TargetIn
-from planner.services import orgs, plans
+from planner.services import acting, orgs, plans
 from planner.services import worksheet as svc
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,7 +68,7 @@ def engine():
 
 @pytest.fixture
 def s(engine):
-    with Session(engine, expire_on_commit=False) as session:
+    with acting.act_as(Session(engine, expire_on_commit=False), acting.SYSTEM) as session:
         add_scheme(session, "daerah")
         yield session
 
@@ -515,7 +516,7 @@ FORMULA = '=HYPERLINK("http://contoh.invalid","klik")'
 
 def test_plan_sheet_has_identity_and_five_sections(s, world):
     save_all(s, world.kegiatan)
-    sheet = svc.plan_sheet(svc.load(s, world.kegiatan), world.kegiatan, world.plan, world.org)
+    sheet = plan_sheet(svc.load(s, world.kegiatan), world.kegiatan, world.plan, world.org)
     assert sheet.title == "RENCANA KEGIATAN PELAYANAN PUBLIK"
     assert ("Program", "5.02.01 Program Pengelolaan Pendapatan Daerah") in sheet.identity
     assert ("Kegiatan", "5.02.01.1.01 Pengelolaan Pajak Daerah") in sheet.identity
@@ -530,7 +531,7 @@ def test_workbook(s, world):
     data["rows"][0]["stakeholder"] = "-"
     svc.save_step(s, world.kegiatan, "needs", data)
     view = svc.load(s, world.kegiatan)
-    wb = load_workbook(BytesIO(build_workbook(view, world.kegiatan, world.plan, world.org)))
+    wb = load_workbook(BytesIO(build_workbook(plan_sheet(view, world.kegiatan, world.plan, world.org))))
     ws = wb["Rencana Kegiatan"]
     assert ws["A1"].value == "RENCANA KEGIATAN PELAYANAN PUBLIK"
     cells = {c.coordinate: c for row in ws.iter_rows() for c in row if c.value is not None}
@@ -552,7 +553,7 @@ def test_workbook(s, world):
 
 def test_workbook_of_an_empty_worksheet(s, world):
     view = svc.load(s, world.sub)
-    wb = load_workbook(BytesIO(build_workbook(view, world.sub, world.plan, world.org)))
+    wb = load_workbook(BytesIO(build_workbook(plan_sheet(view, world.sub, world.plan, world.org))))
     texts = [c.value for row in wb.active.iter_rows() for c in row if isinstance(c.value, str)]
     assert "1. ANALISA KEBUTUHAN USER/STAKEHOLDER (belum lengkap)" in texts
     assert "(belum diisi)" in texts
@@ -629,7 +630,7 @@ def test_seed_worksheets_are_complete_against_the_seed_plans(engine):
         pytest.skip("seed plans not there yet")
     from planner.services import seeds
 
-    with Session(engine, expire_on_commit=False) as s:
+    with acting.act_as(Session(engine, expire_on_commit=False), acting.SYSTEM) as s:
         for key in SCHEMES:
             add_scheme(s, key)
         counts = seeds.load_demo(s, ROOT / "seeds")  # organisations, Renstra, Renja, then the worksheets

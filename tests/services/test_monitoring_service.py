@@ -16,7 +16,7 @@ from planner.errors import Conflict, Invalid, NotFound
 from planner.models import Evidence, Realization
 from planner.models.monitoring import FollowUpCreate, FollowUpUpdate
 from planner.models.plan import IndicatorCreate, NodeCreate, PlanCreate, TargetIn
-from planner.services import monitoring as mon
+from planner.services import acting, monitoring as mon
 from planner.services import orgs, plans
 
 YEAR = 2026
@@ -34,7 +34,7 @@ def engine():
 
 @pytest.fixture
 def s(engine):
-    with Session(engine, expire_on_commit=False) as session:
+    with acting.act_as(Session(engine, expire_on_commit=False), acting.SYSTEM) as session:
         yield session
 
 

@@ -1,0 +1,355 @@
+"""A plan evaluated as a tree at one period: indicator rows, node roll-ups, budgets, early warnings.
+
+Pure, like the rest of ``planner.calc``: it takes rows already read (any objects with the attributes
+named below) and never touches a database, so the whole evaluation is unit-tested in memory.
+``planner.services.monitoring`` gathers the rows and calls :func:`evaluate`.
+
+What the objects must carry (duck-typed):
+
+* a tree node: ``.node`` (``.id``, ``.pagu``, ``.unit_in_charge``), ``.depth``, ``.level`` (``.strategic``,
+  ``.depth`` or None), ``.indicators``, ``.children``;
+* an indicator: ``.id``, ``.frequency``, ``.accumulation``, ``.polarity``, ``.ratio_factor``, ``.weight``,
+  ``.level``, ``.responsible``;
+* a target: ``.value``, ``.lower``, ``.upper``, ``.text``; a realisation: ``.status``, ``.value``,
+  ``.numerator``, ``.denominator``, ``.achieved``.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Callable, Iterator
+
+from planner import periods
+
+from .achievement import (
+    HIGHER_IS_BETTER, STATUS_LABELS, IndicatorProgress, Result, RollupResult, Settings, TargetSpec, absorption,
+    achievement, period_and_annual, rollup, status,
+)
+from .bands import predikat
+
+NOT_DUE = "belum_jatuh_tempo"
+MONITORING_STATUS_LABELS = {**STATUS_LABELS, NOT_DUE: "Belum jatuh tempo"}
+# Only these count in achievement: a draft is not reported yet, a returned value awaits correction.
+COUNTED_STATUSES = ("submitted", "verified")
+
+
+# ---------------------------------------------------------------- one indicator
+
+@dataclass
+class Cell:
+    """One (indicator, period) cell of the entry grid."""
+
+    period: str
+    target: TargetSpec
+    realization: Any = None
+    evidence: int = 0  # how many pieces of bukti dukung
+    closed: bool = False
+    # The plan version whose target this closed period was judged against, when it is not the
+    # version being shown (a Perubahan changed the target after the period was closed).
+    target_from: Any = None
+
+    @property
+    def counted(self):
+        """The realisation when it counts in the figures (submitted or verified)."""
+        r = self.realization
+        return r if r is not None and r.status in COUNTED_STATUSES else None
+
+
+@dataclass
+class IndicatorRow:
+    """An indicator at ``upto``: its cells, how many periods are due, and its progress."""
+
+    indicator: Any
+    node: Any
+    annual_target: TargetSpec
+    cells: list[Cell]
+    due: int  # periods of the indicator that have ended by ``upto``
+    progress: IndicatorProgress | None  # None while no period is due
+
+    @property
+    def status(self) -> str:
+        return NOT_DUE if self.progress is None else self.progress.status
+
+    @property
+    def responsible(self) -> str:
+        return self.indicator.responsible or self.node.unit_in_charge
+
+    @property
+    def missing(self) -> list[Cell]:
+        """Due cells without a counted value (not entered, a draft, or returned)."""
+        return [c for c in self.cells[:self.due] if c.counted is None]
+
+    def summary(self) -> dict:
+        """The API's achievement answer; numbers are None when they cannot be computed."""
+        p = self.progress
+        if p is None:
+            return {"achievement": None, "annual_achievement": None, "status": NOT_DUE, "gap": None,
+                    "forecast": None, "required_pace": None, "formula": None, "predikat": None}
+        return {"achievement": p.achievement.value, "annual_achievement": p.annual_achievement.value,
+                "status": p.status, "gap": p.gap, "forecast": p.forecast, "required_pace": p.required_pace,
+                "formula": p.achievement.formula, "predikat": p.predikat}
+
+
+def spec(t) -> TargetSpec:
+    return TargetSpec() if t is None else TargetSpec(value=t.value, lower=t.lower, upper=t.upper, text=t.text)
+
+
+def _last_achieved(cells: list[Cell]) -> bool | None:
+    """Qualitative: the latest counted verdict holds until a later period changes it."""
+    verdicts = [c.counted.achieved for c in cells if c.counted is not None and c.counted.achieved is not None]
+    return verdicts[-1] if verdicts else None
+
+
+def series(rows: list) -> dict[str, list[float | None]]:
+    """The value, numerator and denominator columns calc accumulates (None = not reported)."""
+    return {"values": [r.value if r else None for r in rows],
+            "numerators": [r.numerator if r else None for r in rows],
+            "denominators": [r.denominator if r else None for r in rows]}
+
+
+def _progress(ind, annual: TargetSpec, cells: list[Cell], due: int, settings: Settings) -> IndicatorProgress | None:
+    if due == 0:
+        return None
+    return period_and_annual(
+        targets_by_period=[c.target for c in cells], annual_target=annual, accumulation=ind.accumulation,
+        polarity=ind.polarity, upto=due, settings=settings, factor=ind.ratio_factor,
+        achieved=_last_achieved(cells[:due]), **series([c.counted for c in cells]))
+
+
+# (period) -> (target row, the version it comes from); None when the cell uses the shown version's target
+JudgedFn = Callable[[str], "tuple[Any, Any] | None"]
+
+
+def indicator_row(ind, node, upto: str, targets: dict[str, Any], realizations: dict[str, Any],
+                  evidence: dict[str, int], closed: list[str], settings: Settings,
+                  judged: JudgedFn | None = None) -> IndicatorRow:
+    """An indicator's row at ``upto`` from its targets, realisations and evidence counts by period code.
+
+    ``closed`` lists the closed periods; ``judged`` gives, for a closed period, the target it was
+    judged against when that came from another version of the plan."""
+    codes = periods.reporting(ind.frequency)
+    cells = []
+    for p in codes:
+        is_closed = any(periods.contains(c, p) for c in closed)
+        target, source = targets.get(p), None
+        if is_closed and judged is not None:
+            found = judged(p)
+            if found is not None:
+                target, source = found
+        cells.append(Cell(p, spec(target), realizations.get(p), evidence.get(p, 0), is_closed, source))
+    annual = spec(targets.get(periods.ANNUAL))
+    due = periods.periods_due(codes, upto)
+    return IndicatorRow(ind, node, annual, cells, due, _progress(ind, annual, cells, due, settings))
+
+
+# ---------------------------------------------------------------- the tree
+
+@dataclass
+class BudgetProgress:
+    pagu: Decimal | None
+    realised: Decimal | None  # None when nothing is reported
+    absorption: Result  # serapan (%), calc.absorption
+
+
+@dataclass
+class NodeProgress:
+    """A node at ``upto``. ``basis`` names what was averaged (methodology §2): the indicators of
+    a level ("output", "outcome", "impact"), all its indicators ("all"), or its children ("children")."""
+
+    node: Any
+    depth: int
+    level: Any
+    basis: str
+    achievement: RollupResult  # of the period achievements: drives the status colour
+    annual_achievement: RollupResult  # of the annual achievements: drives the predikat (Permendagri 86)
+    status: str
+    predikat: str | None
+    status_counts: dict[str, int]  # every indicator of the subtree, by status
+    budget: BudgetProgress
+    indicators: list[IndicatorRow]
+    children: list["NodeProgress"] = field(default_factory=list)
+
+    def walk(self) -> Iterator["NodeProgress"]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def rows(self) -> list[IndicatorRow]:
+        """The indicator rows of the subtree (the entry grid of one activity)."""
+        return [r for n in self.walk() for r in n.indicators]
+
+    def as_dict(self) -> dict:
+        """The API's roll-up tree."""
+        return {"id": self.node.id, "code": self.node.code, "name": self.node.name, "kind": self.node.kind,
+                "achievement": self.achievement.value, "annual_achievement": self.annual_achievement.value,
+                "predikat": self.predikat, "status": self.status, "status_counts": self.status_counts,
+                "basis": self.basis, "formula": self.achievement.formula,
+                "budget": {"pagu": self.budget.pagu, "realized": self.budget.realised,
+                           "absorption": self.budget.absorption.value},
+                "children": [c.as_dict() for c in self.children]}
+
+
+@dataclass
+class EarlyWarning:
+    """An indicator that misses its annual target at the current pace."""
+
+    row: IndicatorRow
+    forecast: float
+    forecast_achievement: Result  # the forecast against the annual target
+    required_pace: float | None  # per remaining period (calc gives it for ``sum`` indicators)
+
+
+@dataclass
+class MissingReport:
+    row: IndicatorRow
+    period: str
+    reason: str  # "belum_dilaporkan" | "draft" | "returned"
+
+    @property
+    def responsible(self) -> str:
+        return self.row.responsible
+
+
+def basis_level(level, levels: list) -> str:
+    """Methodology §2: programs and strategic targets average outcome indicators, activities and
+    below output ones. Read from the scheme's order so both schemes share it: the first strategic
+    level (tujuan) measures impact, the first operational level (program) outcome."""
+    if level is None:
+        return "output"
+    same_kind = [lv for lv in levels if lv.strategic == level.strategic]
+    first = level.depth == same_kind[0].depth
+    if level.strategic:
+        return "impact" if first else "outcome"
+    return "outcome" if first else "output"
+
+
+def _reported_any(result: RollupResult) -> bool:
+    return result.reported + result.unreported > 0
+
+
+def roll(rows: list[IndicatorRow], children: list[NodeProgress],
+         settings: Settings) -> tuple[RollupResult, RollupResult]:
+    """Period and annual roll-up of due indicator rows, or else of children that have something due."""
+    due = [r for r in rows if r.progress is not None]
+    if rows:
+        period = [(r.progress.achievement.value, r.indicator.weight) for r in due]
+        annual = [(r.progress.annual_achievement.value, r.indicator.weight) for r in due]
+    else:
+        live = [c for c in children if _reported_any(c.achievement)]
+        period = [(c.achievement.value, None) for c in live]
+        annual = [(c.annual_achievement.value, None) for c in live]
+    return rollup(period, settings), rollup(annual, settings)
+
+
+def status_of(result: RollupResult, settings: Settings) -> str:
+    return status(result.value, settings) if _reported_any(result) else NOT_DUE
+
+
+def predikat_name(result: RollupResult) -> str | None:
+    found = predikat(result.value)
+    return None if found is None else found.name
+
+
+def count_statuses(rows: list[IndicatorRow], children: list[NodeProgress]) -> dict[str, int]:
+    counts = Counter({key: 0 for key in MONITORING_STATUS_LABELS})
+    counts.update(r.status for r in rows)
+    for child in children:
+        counts.update(child.status_counts)
+    return dict(counts)
+
+
+Figures = tuple[Decimal | None, list[Decimal]]  # pagu and the rupiah realised so far
+
+
+@dataclass
+class Budgets:
+    """Execution budgets by node id: the pagu and the rupiah realised per period code."""
+
+    pagu: dict[int, Decimal]
+    amounts: dict[int, dict[str, Decimal]]
+    plan_year: bool  # the plan's own pagu column speaks of this year
+
+    def figures(self, node, upto: str, children: list[NodeProgress]) -> Figures:
+        """A node's own execution budget; else its children's total (methodology §2: a parent keeps no
+        copy of its children's numbers); else the pagu written in the plan, with nothing realised."""
+        if node.id in self.pagu:
+            spent = self.amounts.get(node.id, {})
+            return self.pagu[node.id], [a for p, a in spent.items() if periods.ended_by(p, upto)]
+        budgeted = [c.budget for c in children if c.budget.pagu is not None]
+        if budgeted:
+            return combine(budgeted)
+        return (node.pagu if self.plan_year else None), []
+
+
+def combine(parts: list[BudgetProgress]) -> Figures:
+    pagus = [b.pagu for b in parts if b.pagu is not None]
+    realised = [b.realised for b in parts if b.realised is not None]
+    return (sum(pagus, Decimal(0)) if pagus else None), realised
+
+
+def budget_progress(figures: Figures) -> BudgetProgress:
+    pagu, amounts = figures
+    realised = sum(amounts, Decimal(0)) if amounts else None
+    return BudgetProgress(pagu, realised, absorption(amounts, pagu))
+
+
+@dataclass
+class Evaluation:
+    roots: list[NodeProgress]
+    rows: list[IndicatorRow]
+    achievement: RollupResult
+    annual_achievement: RollupResult
+    budget: BudgetProgress
+
+
+RowFn = Callable[[Any, Any, str], IndicatorRow]  # (indicator, node, upto) -> its row
+
+
+def evaluate(roots: list, levels: list, row_of: RowFn, budgets: Budgets, upto: str,
+             settings: Settings) -> Evaluation:
+    """The whole plan at ``upto``: rows, node roll-ups, plan figures."""
+    rows: list[IndicatorRow] = []
+
+    def visit(tn) -> NodeProgress:
+        own = [row_of(ind, tn.node, upto) for ind in tn.indicators]
+        rows.extend(own)
+        children = [visit(c) for c in tn.children]
+        basis = basis_level(tn.level, levels)
+        members = [r for r in own if r.indicator.level == basis]
+        if not members:  # no indicator of that level: all of its own, else its children
+            basis, members = ("all", own) if own else ("children", [])
+        period_c, annual_c = roll(members, children, settings)
+        return NodeProgress(tn.node, tn.depth, tn.level, basis, period_c, annual_c, status_of(period_c, settings),
+                            predikat_name(annual_c), count_statuses(own, children),
+                            budget_progress(budgets.figures(tn.node, upto, children)), own, children)
+
+    top = [visit(tn) for tn in roots]
+    period_c, annual_c = roll([], top, settings)
+    return Evaluation(top, rows, period_c, annual_c, budget_progress(combine([r.budget for r in top])))
+
+
+def early_warnings(rows: list[IndicatorRow], settings: Settings) -> list[EarlyWarning]:
+    """Indicators with periods still to come whose forecast falls short of the annual target, read
+    through ``achievement`` and ``status`` so every polarity is handled alike."""
+    out = []
+    for r in rows:
+        p = r.progress
+        if p is None or p.forecast is None or r.due >= len(r.cells):
+            continue
+        at_year_end = achievement(r.annual_target, p.forecast, r.indicator.polarity, settings)
+        if at_year_end.value is not None and status(at_year_end.value, settings) != "tercapai":
+            out.append(EarlyWarning(r, p.forecast, at_year_end, p.required_pace))
+    return sorted(out, key=lambda w: w.forecast_achievement.value)
+
+
+def missing_reports(rows: list[IndicatorRow]) -> list[MissingReport]:
+    return [MissingReport(r, c.period, c.realization.status if c.realization else "belum_dilaporkan")
+            for r in rows for c in r.missing]
+
+
+def completeness(rows: list[IndicatorRow]) -> tuple[int, int, Result]:
+    expected = sum(r.due for r in rows)
+    reported = expected - sum(len(r.missing) for r in rows)
+    # Reported against expected is "R / T × 100" (methodology §1.1).
+    return reported, expected, achievement(TargetSpec(value=expected), reported, HIGHER_IS_BETTER)

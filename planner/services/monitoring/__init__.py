@@ -1,0 +1,48 @@
+"""Monitoring (pemantauan), one module per job:
+
+* ``checks``      what every write checks first (the cell, its period, open or closed, the actor's right);
+* ``cells``       realisation entry, clearing and verification;
+* ``evidence``    bukti dukung: files checked by content and stored outside ``static/``, and links;
+* ``narratives``  faktor pendorong/penghambat and follow-ups (tindak lanjut);
+* ``budget``      the execution pagu of a node and the rupiah realised per period;
+* ``locks``       closing and reopening periods;
+* ``read``        the read model: progress of a plan or an indicator, the ranking (figures from ``calc.tree``).
+
+Everything public is re-exported here: ``from planner.services import monitoring as mon`` is how callers
+use it. Rows are stored by lineage key (``Indicator.key``, ``PlanNode.key``, ``Plan.key``), so every
+version of a plan shows what was reported against any of them.
+"""
+from __future__ import annotations
+
+from planner import periods  # noqa: F401
+from planner.calc import Settings  # noqa: F401
+from planner.periods import contains, periods_due, trend_periods  # noqa: F401
+from planner.services import monitoring_audit  # noqa: F401  (puts these tables under the audit trail)
+
+from .budget import set_budget
+from .cells import PERCENT_LIMIT, clear_realization, get_realization, record_realization, verify
+from .checks import closed_locks, reporting_periods
+from .evidence import (
+    EVIDENCE_TYPES, MAX_URL, add_evidence_link, delete_evidence, evidence_path, get_evidence, store_evidence_file,
+)
+from .locks import close_period, reopen_period
+from .narratives import add_follow_up, delete_follow_up, get_follow_up, save_narrative, update_follow_up
+from .read import (
+    MONITORING_STATUS_LABELS, NOT_DUE, BudgetProgress, Cell, EarlyWarning, IndicatorRow, MissingReport,
+    NodeProgress, OrgRank, PeriodDetail, PlanProgress, Ranking, TrendPoint, achievement_for_indicator, org_ranking,
+    own_budgets, period_detail, progress_for_plan, realisation_lookup, settings_from_config,
+)
+
+__all__ = [
+    "periods", "Settings", "contains", "periods_due", "trend_periods", "reporting_periods", "closed_locks",
+    "set_budget", "own_budgets",
+    "PERCENT_LIMIT", "clear_realization", "get_realization", "record_realization", "verify",
+    "EVIDENCE_TYPES", "MAX_URL", "add_evidence_link", "delete_evidence", "evidence_path", "get_evidence",
+    "store_evidence_file",
+    "close_period", "reopen_period",
+    "add_follow_up", "delete_follow_up", "get_follow_up", "save_narrative", "update_follow_up",
+    "MONITORING_STATUS_LABELS", "NOT_DUE", "BudgetProgress", "Cell", "EarlyWarning", "IndicatorRow",
+    "MissingReport", "NodeProgress", "OrgRank", "PeriodDetail", "PlanProgress", "Ranking", "TrendPoint",
+    "achievement_for_indicator", "org_ranking", "period_detail", "progress_for_plan", "realisation_lookup",
+    "settings_from_config",
+]

@@ -1,0 +1,94 @@
+"""The execution budget of a node (pagu DPA/DIPA) per year and the rupiah realised per period."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Mapping
+
+from sqlmodel import Session, select
+
+from planner import periods
+from planner.calc import format_rupiah, to_decimal
+from planner.errors import Invalid
+from planner.models import BudgetRealization, NodeBudget, PlanNode
+from planner.models.base import utcnow
+from planner.services import acting
+from planner.services.plans import get_plan
+
+from .checks import FIELD_NAMES, check_period_code, ensure_open, number
+
+
+def _rupiah(raw: Any, fld: str) -> Decimal | None:
+    if isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):
+        amount = Decimal(raw)  # exact: rupiah of a large pagu must not pass through a float
+    else:
+        typed = number(raw, fld)
+        if typed is None:
+            return None
+        amount = to_decimal(typed)
+    if not amount.is_finite() or amount < 0:
+        raise Invalid(f"{FIELD_NAMES[fld]} tidak boleh negatif.", field=fld)
+    return amount.quantize(Decimal("0.01"))
+
+
+def _budget_amounts(realized: Mapping[str, Any]) -> dict[str, Decimal]:
+    """Per-period rupiah of one granularity (months, quarters, semesters or the year): mixing
+    them would count the same money twice."""
+    amounts: dict[str, Decimal] = {}
+    for code, raw in realized.items():
+        check_period_code(code)
+        amount = _rupiah(raw, "realized")
+        if amount is not None:
+            amounts[code] = amount
+    if len({periods.family(code)[0] for code in amounts}) > 1:
+        raise Invalid("Realisasi anggaran diisi per bulan, per triwulan, per semester atau per tahun; "
+                      "jangan dicampur.", field="realized")
+    return amounts
+
+
+def _budget_rows(s: Session, budget: NodeBudget) -> dict[str, BudgetRealization]:
+    if budget.id is None:
+        return {}
+    rows = s.exec(select(BudgetRealization).where(BudgetRealization.node_budget_id == budget.id)).all()
+    return {r.period: r for r in rows}
+
+
+def set_budget(s: Session, node: PlanNode, year: int, pagu: Any, realized: Mapping[str, Any] | None = None,
+               user_id: int | None = None) -> NodeBudget:
+    """Set a node's pagu for a year and its realised rupiah per period (the map replaces the old one).
+
+    Amounts of closed periods cannot change; realised money cannot exceed the pagu."""
+    plan = get_plan(s, node.plan_id)
+    acting.require(s, "realization.edit", plan)
+    if year not in plan.years:
+        raise Invalid(f"Tahun {year} di luar periode rencana {plan.period_label}.", field="year")
+    pagu_d = _rupiah(pagu, "pagu")
+    if pagu_d is None:
+        raise Invalid("Pagu wajib diisi.", field="pagu")
+    amounts = _budget_amounts(realized or {})
+    total = sum(amounts.values(), Decimal(0))
+    if total > pagu_d:
+        raise Invalid(f"Realisasi anggaran {format_rupiah(total)} melebihi pagu {format_rupiah(pagu_d)}.",
+                      field="realized")
+    budget = s.exec(select(NodeBudget).where(NodeBudget.node_key == node.key, NodeBudget.year == year)).first()
+    budget = budget or NodeBudget(node_id=node.id, node_key=node.key, year=year, pagu=pagu_d)
+    old = _budget_rows(s, budget)
+    for code in set(old) | set(amounts):
+        if (old[code].amount if code in old else None) != amounts.get(code):
+            ensure_open(s, plan, year, code)
+    budget.pagu, budget.updated_by_id, budget.updated_at = pagu_d, user_id, utcnow()
+    s.add(budget)
+    s.flush()
+    _replace_amounts(s, budget, old, amounts)
+    return budget
+
+
+def _replace_amounts(s: Session, budget: NodeBudget, old: dict[str, BudgetRealization],
+                     amounts: dict[str, Decimal]) -> None:
+    for code, row in old.items():
+        if code not in amounts:
+            s.delete(row)
+    for code, amount in amounts.items():
+        row = old.get(code) or BudgetRealization(node_budget_id=budget.id, period=code, amount=amount)
+        row.amount = amount
+        s.add(row)
+    s.flush()

@@ -1,0 +1,131 @@
+"""Realisation cells: enter, clear and verify the value of one (indicator, year, period)."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import or_
+from sqlmodel import Session, select
+
+from planner.calc import accumulate, format_number
+from planner.errors import Conflict, Invalid, NotFound
+from planner.models import Indicator, Realization, Target
+from planner.models.base import utcnow
+from planner.services.plans import PERCENT_UNITS
+
+from .checks import FIELD_NAMES, cell_query, number, open_cell
+from .evidence import add_link, check_url
+
+PERCENT_LIMIT = 1000  # a percentage above this is a typing error, not a result
+
+
+def _negatives_planned(s: Session, ind: Indicator) -> bool:
+    """Growth rates and the like may be negative: allowed when the plan itself has a negative figure."""
+    if ind.baseline_value is not None and ind.baseline_value < 0:
+        return True
+    found = s.exec(select(Target.id).where(Target.indicator_id == ind.id,
+                                           or_(Target.value < 0, Target.lower < 0))).first()
+    return found is not None
+
+
+def _check_bounds(s: Session, ind: Indicator, value: float, fld: str, what: str | None = None) -> None:
+    what = what or FIELD_NAMES[fld]
+    if value < 0 and not _negatives_planned(s, ind):
+        raise Invalid(f"{what} tidak boleh negatif untuk indikator ini.", field=fld)
+    if ind.unit.strip().lower() in PERCENT_UNITS and value > PERCENT_LIMIT:
+        raise Invalid(f"{what} {format_number(value)}% tidak wajar (lebih dari "
+                      f"{format_number(PERCENT_LIMIT, 0)}%); periksa kembali.", field=fld)
+
+
+def _ratio(s: Session, ind: Indicator, numerator: Any, denominator: Any) -> dict:
+    n, d = number(numerator, "numerator"), number(denominator, "denominator")
+    if n is None:
+        raise Invalid("Indikator rasio diisi pembilang dan penyebut: pembilang wajib diisi.", field="numerator")
+    if d is None:
+        raise Invalid("Indikator rasio diisi pembilang dan penyebut: penyebut wajib diisi.", field="denominator")
+    if n < 0:
+        raise Invalid("Pembilang tidak boleh negatif.", field="numerator")
+    if d <= 0:
+        raise Invalid("Penyebut harus lebih dari 0.", field="denominator")
+    # Methodology §1.2 ratio, through calc: the bound applies to the value the pair stands for.
+    _check_bounds(s, ind, accumulate([None], "ratio", 1, [n], [d], ind.ratio_factor), "numerator", "Nilai rasio")
+    return {"value": None, "numerator": n, "denominator": d, "achieved": None}
+
+
+def _measurement(s: Session, ind: Indicator, value: Any, numerator: Any, denominator: Any,
+                 achieved: Any) -> dict:
+    """The columns to store, by the kind of indicator: qualitative, ratio, or a plain number."""
+    if ind.target_type == "qualitative":
+        if not isinstance(achieved, bool):
+            raise Invalid("Indikator kualitatif diisi 'tercapai' atau 'tidak tercapai'.", field="achieved")
+        return {"value": None, "numerator": None, "denominator": None, "achieved": achieved}
+    if ind.accumulation == "ratio":
+        return _ratio(s, ind, numerator, denominator)
+    v = number(value, "value")
+    if v is None:
+        raise Invalid("Realisasi wajib diisi dengan angka.", field="value")
+    _check_bounds(s, ind, v, "value")
+    return {"value": v, "numerator": None, "denominator": None, "achieved": None}
+
+
+def get_realization(s: Session, ind: Indicator, year: int, period: str) -> Realization | None:
+    return s.exec(cell_query(Realization, ind, year, period)).first()
+
+
+def record_realization(s: Session, ind: Indicator, year: int, period: str, *, value: Any = None,
+                       numerator: Any = None, denominator: Any = None, achieved: bool | None = None,
+                       note: str | None = None, evidence_url: str | None = None, user_id: int | None = None,
+                       draft: bool = False) -> Realization:
+    """Enter or replace the realisation of a cell. Numbers may come typed ("88,67").
+
+    A new entry is ``submitted`` (``draft`` keeps it out of the figures); any change clears an
+    earlier verification, so a reviewer sees it again."""
+    open_cell(s, ind, year, period)
+    columns = _measurement(s, ind, value, numerator, denominator, achieved)
+    url = check_url(evidence_url) if evidence_url else None
+    row = get_realization(s, ind, year, period) or Realization(indicator_id=ind.id, indicator_key=ind.key,
+                                                               year=year, period=period)
+    for key, val in columns.items():
+        setattr(row, key, val)
+    if note is not None:
+        row.note = note.strip()
+    row.status = "draft" if draft else "submitted"
+    row.entered_by_id, row.entered_at = user_id, utcnow()
+    row.verified_by_id = row.verified_at = None
+    s.add(row)
+    s.flush()
+    if url:
+        add_link(s, ind, year, period, url, user_id)
+    return row
+
+
+def clear_realization(s: Session, ind: Indicator, year: int, period: str) -> bool:
+    """Remove a cell's value (evidence and narrative stay); False when there was none."""
+    open_cell(s, ind, year, period)
+    row = get_realization(s, ind, year, period)
+    if row is None:
+        return False
+    s.delete(row)
+    s.flush()
+    return True
+
+
+def verify(s: Session, ind: Indicator, year: int, period: str, *, verified: bool, note: str = "",
+           user_id: int | None = None) -> Realization:
+    """A reviewer accepts a value (``verified``) or sends it back (``returned``, a note required).
+
+    ``verified_by_id``/``verified_at`` record the last review either way."""
+    open_cell(s, ind, year, period, "realization.verify")
+    row = get_realization(s, ind, year, period)
+    if row is None:
+        raise NotFound("Realisasi periode ini belum diisi.")
+    if row.status == "draft":
+        raise Conflict("Realisasi masih draf dan belum diajukan; belum dapat diperiksa.", field="status")
+    note = (note or "").strip()
+    if not verified and not note:
+        raise Invalid("Tuliskan alasan pengembalian agar pengisi tahu apa yang harus diperbaiki.", field="note")
+    row.status = "verified" if verified else "returned"
+    row.review_note = note
+    row.verified_by_id, row.verified_at = user_id, utcnow()
+    s.add(row)
+    s.flush()
+    return row

@@ -1,0 +1,312 @@
+"""The read model: a plan's (or one indicator's) progress at a period, for dashboards, grids and the API.
+
+Rows are gathered here in a fixed number of statements whatever the plan's size; every figure is
+computed by ``planner.calc`` (``calc.tree`` evaluates the tree). Realisations, evidence, closed
+periods and budgets are read by lineage key, so every version of a plan shows the same reports.
+
+``upto_period`` may be any period code: an indicator counts the periods of its own frequency that
+end by then. At ``TW2`` a monthly indicator counts ``M01``–``M06``, a semester one ``S1``, a
+quarterly one ``TW1``–``TW2``, and an annual one nothing yet: it is "belum jatuh tempo" (not due)
+until year end (``TW4``, ``S2``, ``M12`` or ``Y``). At ``M05`` a quarterly indicator counts ``TW1``.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable, Iterable, Mapping
+
+from sqlalchemy import and_, func
+from sqlmodel import Session, select
+
+from planner import periods
+from planner.calc import ROLLUP_CAPS, Result, RollupResult, Settings, accumulate
+from planner.calc import tree as ct
+from planner.calc.tree import (  # noqa: F401  (the read model's vocabulary, re-exported)
+    MONITORING_STATUS_LABELS, NOT_DUE, BudgetProgress, Cell, EarlyWarning, IndicatorRow, MissingReport,
+    NodeProgress,
+)
+from planner.models import (
+    BudgetRealization, Evidence, FollowUp, Indicator, Narrative, NodeBudget, PeriodLock, Plan, PlanNode,
+    Realization, Target,
+)
+from planner.models.monitoring import COUNTED_STATUSES
+from planner.services.plans import get_plan, load_tree
+
+from .checks import check_cell, check_period_code, closed_locks, closing_lock, renja_year, reporting_periods
+
+
+def settings_from_config(config: Mapping) -> Settings:
+    """``Settings`` from the app config (LOWER_IS_BETTER_FORMULA, TOLERANCE, ROLLUP_CAP).
+
+    A wrong value is an operator's mistake at start-up, so it raises ``ValueError``."""
+    cap_text = str(config.get("ROLLUP_CAP", "none")).strip().lower()
+    cap = None if cap_text in ("", "none") else float(cap_text)
+    if cap not in ROLLUP_CAPS:
+        raise ValueError(f"ROLLUP_CAP must be none, 100, 110 or 120, not {cap_text!r}")
+    return Settings(lower_is_better_formula=str(config.get("LOWER_IS_BETTER_FORMULA", "2T-R")),
+                    tolerance=float(config.get("TOLERANCE", 15)), rollup_cap=cap)
+
+
+# ---------------------------------------------------------------- cells of a plan year
+
+@dataclass
+class _CellData:
+    """Rows of one plan year that belong to cells, keyed for lookups without further queries."""
+
+    plan: Plan
+    year: int
+    targets: dict[int, dict[tuple[int, str], Target]]  # by indicator id
+    realizations: dict[str, dict[str, Realization]]  # by indicator key, then period
+    evidence: dict[str, dict[str, int]]
+    locks: list[PeriodLock]
+    # Targets of the versions closed periods were judged against: version id -> indicator key -> period
+    judged: dict[int, dict[str, dict[str, Target | None]]] = field(default_factory=dict)
+    judged_versions: dict[int, Plan] = field(default_factory=dict)
+
+    @property
+    def closed(self) -> list[str]:
+        return [lk.period for lk in self.locks]
+
+    def _judged(self, ind: Indicator) -> Callable[[str], tuple | None] | None:
+        if not self.judged:
+            return None
+
+        def find(period: str):
+            lock = next((lk for lk in self.locks if periods.contains(lk.period, period)), None)
+            version = self.judged.get(lock.plan_id) if lock is not None else None
+            if version is None or ind.key not in version:
+                return None
+            return version[ind.key].get(period), self.judged_versions[lock.plan_id]
+        return find
+
+    def row(self, ind: Indicator, node: PlanNode, upto: str, settings: Settings) -> IndicatorRow:
+        targets = {p: t for (y, p), t in self.targets.get(ind.id, {}).items() if y == self.year}
+        return ct.indicator_row(ind, node, upto, targets, self.realizations.get(ind.key, {}),
+                                self.evidence.get(ind.key, {}), self.closed, settings, self._judged(ind))
+
+
+def _load_cells(s: Session, plan: Plan, year: int, targets: dict[int, dict], indicator: Indicator | None = None
+                ) -> _CellData:
+    """Realisations, evidence counts and closed periods: three statements for a plan or one indicator
+    (two more when a closed period was judged against another version of the plan)."""
+    scope = (Indicator.id == indicator.id) if indicator is not None else (Indicator.plan_id == plan.id)
+    reals = s.exec(select(Realization).join(Indicator, Realization.indicator_key == Indicator.key)
+                   .where(scope, Realization.year == year)).all()
+    counts = s.exec(select(Evidence.indicator_key, Evidence.period, func.count())
+                    .join(Indicator, Evidence.indicator_key == Indicator.key)
+                    .where(scope, Evidence.year == year).group_by(Evidence.indicator_key, Evidence.period)).all()
+    by_key: dict[str, dict[str, Realization]] = defaultdict(dict)
+    for r in reals:
+        by_key[r.indicator_key][r.period] = r
+    evidence: dict[str, dict[str, int]] = defaultdict(dict)
+    for key, period, n in counts:
+        evidence[key][period] = n
+    data = _CellData(plan, year, targets, dict(by_key), dict(evidence), closed_locks(s, plan, year))
+    _load_judged(s, data)
+    return data
+
+
+def _load_judged(s: Session, data: _CellData) -> None:
+    """Targets of the other versions that closed periods were judged against (a Perubahan keeps them)."""
+    ids = {lk.plan_id for lk in data.locks if lk.plan_id != data.plan.id}
+    if not ids:
+        return
+    rows = s.exec(select(Indicator.plan_id, Indicator.key, Target)
+                  .outerjoin(Target, and_(Target.indicator_id == Indicator.id, Target.year == data.year))
+                  .where(Indicator.plan_id.in_(ids))).all()
+    for plan_id, key, target in rows:
+        cells = data.judged.setdefault(plan_id, {}).setdefault(key, {})
+        if target is not None:
+            cells[target.period] = target
+    data.judged_versions = {p.id: p for p in s.exec(select(Plan).where(Plan.id.in_(ids)))}
+
+
+def _check_read(plan: Plan, year: int, upto: str) -> None:
+    renja_year(plan, year)
+    check_period_code(upto)
+
+
+def achievement_for_indicator(s: Session, ind: Indicator, year: int, period: str,
+                              settings: Settings) -> IndicatorRow:
+    """One indicator at ``period`` (any period code, see the module doc); ``.summary()`` for the API."""
+    plan = get_plan(s, ind.plan_id)
+    _check_read(plan, year, period)
+    targets = s.exec(select(Target).where(Target.indicator_id == ind.id)).all()
+    data = _load_cells(s, plan, year, {ind.id: {(t.year, t.period): t for t in targets}}, ind)
+    return data.row(ind, s.get(PlanNode, ind.node_id), period, settings)
+
+
+def realisation_lookup(s: Session, plan: Plan) -> Callable[[int, int, str], float | None]:
+    """The worksheet's hook (``services.worksheet.RealisationFn``) over a plan's counted values, in two
+    statements. A period the indicator reports on gives that period's own value (the worksheet sets it
+    beside that period's target); ``Y`` for a sub-annual indicator gives the year's accumulated value."""
+    indicators = {i.id: i for i in s.exec(select(Indicator).where(Indicator.plan_id == plan.id))}
+    rows = s.exec(select(Realization).join(Indicator, Realization.indicator_key == Indicator.key)
+                  .where(Indicator.plan_id == plan.id, Realization.status.in_(COUNTED_STATUSES))).all()
+    by_cell = {(r.indicator_key, r.year, r.period): r for r in rows}
+
+    def lookup(indicator_id: int, year: int, period: str) -> float | None:
+        ind = indicators.get(indicator_id)
+        codes = reporting_periods(ind) if ind else []
+        picked = [period] if period in codes else codes if period == periods.ANNUAL else []
+        if not picked:
+            return None
+        series = ct.series([by_cell.get((ind.key, year, p)) for p in picked])
+        return accumulate(accumulation=ind.accumulation, upto=len(picked), factor=ind.ratio_factor, **series)
+
+    return lookup
+
+
+@dataclass
+class PeriodDetail:
+    """Everything about one cell, for its detail page."""
+
+    realization: Realization | None
+    evidence: list[Evidence]
+    narrative: Narrative | None
+    follow_ups: list[FollowUp]
+    closed: bool
+
+
+def _cell_rows(model, ind: Indicator, year: int, period: str):
+    return select(model).where(model.indicator_key == ind.key, model.year == year, model.period == period)
+
+
+def period_detail(s: Session, ind: Indicator, year: int, period: str) -> PeriodDetail:
+    plan = check_cell(s, ind, year, period)
+    return PeriodDetail(
+        realization=s.exec(_cell_rows(Realization, ind, year, period)).first(),
+        evidence=list(s.exec(_cell_rows(Evidence, ind, year, period).order_by(Evidence.uploaded_at, Evidence.id))),
+        narrative=s.exec(_cell_rows(Narrative, ind, year, period)).first(),
+        follow_ups=list(s.exec(_cell_rows(FollowUp, ind, year, period).order_by(FollowUp.created_at, FollowUp.id))),
+        closed=closing_lock(s, plan, year, period) is not None,
+    )
+
+
+# ---------------------------------------------------------------- the plan
+
+@dataclass
+class TrendPoint:
+    period: str
+    achievement: RollupResult
+    annual_achievement: RollupResult
+    absorption: Result
+
+
+@dataclass
+class PlanProgress:
+    plan: Plan
+    year: int
+    upto: str
+    achievement: RollupResult  # the plan: the mean of its top nodes (methodology §2)
+    annual_achievement: RollupResult
+    status: str
+    predikat: str | None
+    status_counts: dict[str, int]
+    budget: BudgetProgress
+    roots: list[NodeProgress]
+    rows: list[IndicatorRow]  # every indicator, in tree order
+    early_warnings: list[EarlyWarning]
+    missing_reports: list[MissingReport]
+    trend: list[TrendPoint]
+    reported: int  # due cells with a counted value
+    expected: int  # due cells
+    completeness: Result  # reported / expected × 100
+    closed_periods: list[str]
+    by_id: dict[int, NodeProgress] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.by_id = {n.node.id: n for root in self.roots for n in root.walk()}
+
+    def node(self, node_id: int) -> NodeProgress | None:
+        return self.by_id.get(node_id)
+
+
+def _load_budgets(s: Session, plan: Plan, year: int) -> ct.Budgets:
+    """Node budgets (by node lineage) and their per-period amounts: two statements."""
+    budgets = s.exec(select(NodeBudget, PlanNode.id).join(PlanNode, NodeBudget.node_key == PlanNode.key)
+                     .where(PlanNode.plan_id == plan.id, NodeBudget.year == year)).all()
+    node_of = {b.id: node_id for b, node_id in budgets}
+    amounts = s.exec(select(BudgetRealization).join(NodeBudget, BudgetRealization.node_budget_id == NodeBudget.id)
+                     .join(PlanNode, NodeBudget.node_key == PlanNode.key)
+                     .where(PlanNode.plan_id == plan.id, NodeBudget.year == year)).all()
+    by_node: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for a in amounts:
+        by_node[node_of[a.node_budget_id]][a.period] = a.amount
+    return ct.Budgets({node_id: b.pagu for b, node_id in budgets}, dict(by_node),
+                      plan.kind == "renja" and year == plan.first_year)
+
+
+def progress_for_plan(s: Session, plan: Plan, year: int, upto_period: str, settings: Settings, *,
+                      with_trend: bool = True) -> PlanProgress:
+    """A Renja's progress at ``upto_period``: the tree (load_tree) plus realisations, evidence counts,
+    closed periods and budgets, in a fixed number of statements; every figure through calc.
+
+    The trend evaluates the plan once per earlier period (12 times at ``M12``): pages that do not
+    show it (the entry grid, the API roll-up, rankings) pass ``with_trend=False``."""
+    _check_read(plan, year, upto_period)
+    tree = load_tree(s, plan)
+    targets = {iid: {(t.year, t.period): t for t in ts} for iid, ts in tree.targets.items()}
+    cells, budgets = _load_cells(s, plan, year, targets), _load_budgets(s, plan, year)
+
+    def at(upto: str) -> ct.Evaluation:
+        return ct.evaluate(tree.roots, tree.levels, lambda ind, node, u: cells.row(ind, node, u, settings),
+                           budgets, upto, settings)
+
+    now = at(upto_period)
+    trend = []
+    for point in periods.trend_periods(upto_period) if with_trend else []:
+        ev = now if point == upto_period else at(point)
+        trend.append(TrendPoint(point, ev.achievement, ev.annual_achievement, ev.budget.absorption))
+    reported, expected, completeness = ct.completeness(now.rows)
+    return PlanProgress(
+        plan=plan, year=year, upto=upto_period, achievement=now.achievement,
+        annual_achievement=now.annual_achievement, status=ct.status_of(now.achievement, settings),
+        predikat=ct.predikat_name(now.annual_achievement), status_counts=ct.count_statuses([], now.roots),
+        budget=now.budget, roots=now.roots, rows=now.rows, early_warnings=ct.early_warnings(now.rows, settings),
+        missing_reports=ct.missing_reports(now.rows), trend=trend, reported=reported, expected=expected,
+        completeness=completeness, closed_periods=cells.closed)
+
+
+# ---------------------------------------------------------------- reviewer dashboard
+
+@dataclass
+class OrgRank:
+    plan: Plan
+    achievement: RollupResult  # the plan's period achievement (fair mid-year: against period targets)
+    annual_achievement: RollupResult
+    predikat: str | None
+    reported: int
+    expected: int
+    completeness: Result
+
+
+@dataclass
+class Ranking:
+    by_achievement: list[OrgRank]  # highest first; plans with nothing computable last
+    by_completeness: list[OrgRank]
+
+
+def _ranked(items: Iterable[OrgRank], value: Callable[[OrgRank], float | None]) -> list[OrgRank]:
+    return sorted(items, key=lambda r: (value(r) is None, -(value(r) or 0), r.plan.id))
+
+
+def org_ranking(s: Session, plans: Iterable[Plan], year: int, period: str, settings: Settings) -> Ranking:
+    """Renja of the organisations in scope ranked by achievement and by reporting completeness.
+
+    Each plan costs the fixed statements of ``progress_for_plan``."""
+    ranks = []
+    for plan in plans:
+        p = progress_for_plan(s, plan, year, period, settings, with_trend=False)
+        ranks.append(OrgRank(plan, p.achievement, p.annual_achievement, p.predikat, p.reported, p.expected,
+                             p.completeness))
+    return Ranking(by_achievement=_ranked(ranks, lambda r: r.achievement.value),
+                   by_completeness=_ranked(ranks, lambda r: r.completeness.value))
+
+
+def own_budgets(s: Session, plan: Plan, year: int) -> dict[int, tuple[Decimal, dict[str, Decimal]]]:
+    """Each node's own execution budget for ``year`` and its rupiah per period, by node id (two statements)."""
+    budgets = _load_budgets(s, plan, year)
+    return {node_id: (pagu, budgets.amounts.get(node_id, {})) for node_id, pagu in budgets.pagu.items()}
+
