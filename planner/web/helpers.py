@@ -1,10 +1,10 @@
-"""What every blueprint shares: page-or-fragment rendering, the current principal, form parsing."""
+"""What every blueprint shares: the answer (page, fragment or redirect), the current principal, form parsing."""
 from __future__ import annotations
 
 import typing
-from typing import TypeVar
+from typing import Callable, TypeVar
 
-from flask import g, render_template, request
+from flask import flash, g, redirect, render_template, request
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from pydantic import ValidationError
@@ -29,6 +29,24 @@ def render(template: str, block: str | None = None, status: int = 200, **ctx):
     if block and wants_fragment():
         return render_block(template, block, **ctx), status
     return render_template(template, **ctx), status
+
+
+def respond(template: str, block: str | None = None, *, context: Callable[[], dict] | dict,
+            redirect_to: str | None = None, message: str | None = None, status: int = 200, **extra):
+    """How a handler answers, decided here once:
+
+    * an htmx request gets the named ``block`` of the page;
+    * a plain request that succeeded (``status`` < 400) and has ``redirect_to`` is redirected there
+      (post/redirect/get), ``message`` flashed for the next page;
+    * anything else gets the full page (a plain form with an error shows it in place).
+
+    ``context`` may be a function, so a redirect builds no page context."""
+    if redirect_to is not None and status < 400 and not (block and wants_fragment()):
+        if message:
+            flash(message, "ok")
+        return redirect(redirect_to)
+    ctx = (context() if callable(context) else context) | extra
+    return render(template, block=block, status=status, **ctx)
 
 
 def render_error(status: int, message: str):

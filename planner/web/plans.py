@@ -20,7 +20,7 @@ from planner.permissions import can, require
 from planner.services import accounts, audit, orgs, plans, versions, workflow
 from planner.calc.formatting import parse_number
 from planner.web.filters import t
-from planner.web.helpers import form_int, parse_form, principal, render, wants_fragment
+from planner.web.helpers import form_int, parse_form, principal, render, respond, wants_fragment
 
 bp = Blueprint("plans", __name__)
 PLAN_TPL = "plans/plan.html"
@@ -185,7 +185,6 @@ def show(plan_id: int):
 @bp.post("/plans/<int:plan_id>/edit")
 def edit_plan(plan_id: int):
     plan = _plan_for(plan_id, "plan.edit")
-    plans.ensure_editable(db.session(), plan)
     try:
         plans.update_plan(db.session(), plan, parse_form(PlanUpdate, request.form, numbers=("renstra_id",)))
     except Invalid as exc:
@@ -197,15 +196,13 @@ def edit_plan(plan_id: int):
 
 def _after_change(plan: Plan, block: str, anchor: str = "", **extra):
     """htmx gets the refreshed block; a plain form post is redirected back to the page (PRG)."""
-    if wants_fragment():
-        return render(PLAN_TPL, block=block, **tree_context(plan, **extra))
-    return redirect(url_for("plans.show", plan_id=plan.id) + anchor)
+    return respond(PLAN_TPL, block, context=lambda: tree_context(plan, **extra),
+                   redirect_to=url_for("plans.show", plan_id=plan.id) + anchor)
 
 
 @bp.post("/plans/<int:plan_id>/nodes")
 def add_node(plan_id: int):
     plan = _plan_for(plan_id, "plan.edit")
-    plans.ensure_editable(db.session(), plan)
     parent_id = form_int("parent_id")
     try:
         data = parse_form(NodeCreate, request.form, numbers=("pagu", "parent_id", "serves_id"),
@@ -237,14 +234,18 @@ def edit_node(node_id: int):
     return _node_response(plan, node, editing_id=node.id)
 
 
-def _node_response(plan: Plan, node: PlanNode, status: int = 200, **extra):
-    if not wants_fragment():
-        query = {"edit": extra["editing_id"]} if extra.get("editing_id") else {}
-        if extra.get("adding_to"):
-            query = {"add": extra["adding_to"]}
-        return redirect(url_for("plans.show", plan_id=plan.id, **query) + f"#node-{node.id}")
+def _node_context(plan: Plan, node: PlanNode, **extra) -> dict:
     ctx = tree_context(plan, **extra)
-    return render(PLAN_TPL, block="node", status=status, tn=ctx["tree"].by_id[node.id], **ctx)
+    return dict(ctx, tn=ctx["tree"].by_id[node.id])
+
+
+def _node_response(plan: Plan, node: PlanNode, status: int = 200, redirect_to: str | None = None, **extra):
+    """The node's row for htmx; a plain request goes to the plan page at the node, in the same state."""
+    query = {"edit": extra["editing_id"]} if extra.get("editing_id") else {}
+    if extra.get("adding_to"):
+        query = {"add": extra["adding_to"]}
+    return respond(PLAN_TPL, "node", context=lambda: _node_context(plan, node, **extra), status=status,
+                   redirect_to=redirect_to or url_for("plans.show", plan_id=plan.id, **query) + f"#node-{node.id}")
 
 
 @bp.get("/nodes/<int:node_id>/children/new")
@@ -256,39 +257,32 @@ def new_child(node_id: int):
 @bp.get("/plans/<int:plan_id>/nodes/new")
 def new_root(plan_id: int):
     plan = _plan_for(plan_id, "plan.edit")
-    if not wants_fragment():
-        return redirect(url_for("plans.show", plan_id=plan.id, add="root") + "#tree")
-    return render(PLAN_TPL, block="tree", **tree_context(plan, adding_to="root"))
+    return respond(PLAN_TPL, "tree", context=lambda: tree_context(plan, adding_to="root"),
+                   redirect_to=url_for("plans.show", plan_id=plan.id, add="root") + "#tree")
 
 
 @bp.get("/nodes/<int:node_id>/indicators/quick")
 def quick_indicator(node_id: int):
     node, plan = _node_for(node_id, "plan.edit")
-    if not wants_fragment():
-        return redirect(url_for("plans.new_indicator", node_id=node.id))
-    return _node_response(plan, node, adding_indicator_to=node.id)
+    return _node_response(plan, node, redirect_to=url_for("plans.new_indicator", node_id=node.id),
+                          adding_indicator_to=node.id)
 
 
 @bp.post("/nodes/<int:node_id>")
 def update_node(node_id: int):
     node, plan = _node_for(node_id, "plan.edit")
-    plans.ensure_editable(db.session(), plan)
     try:
         data = parse_form(NodeUpdate, request.form, numbers=("pagu", "serves_id"), lists=("objectives",))
         plans.update_node(db.session(), node, data)
     except Invalid as exc:
-        if not wants_fragment():
-            return render(PLAN_TPL, status=422, **tree_context(plan, error=exc, form=request.form,
-                                                                 editing_id=node.id))
-        ctx = tree_context(plan, error=exc, form=request.form, editing_id=node.id)
-        return render(PLAN_TPL, block="node", status=422, tn=ctx["tree"].by_id[node.id], **ctx)
+        return respond(PLAN_TPL, "node", status=422, context=lambda: _node_context(
+            plan, node, error=exc, form=request.form, editing_id=node.id))
     return _node_response(plan, node)
 
 
 @bp.post("/nodes/<int:node_id>/move")
 def move_node(node_id: int):
     node, plan = _node_for(node_id, "plan.edit")
-    plans.ensure_editable(db.session(), plan)
     plans.move_node(db.session(), node, request.form.get("direction", "up"))
     return _after_change(plan, "tree", f"#node-{node.id}")
 
@@ -297,13 +291,10 @@ def move_node(node_id: int):
 def delete_node(node_id: int):
     s = db.session()
     node, plan = _node_for(node_id, "plan.edit")
-    plans.ensure_editable(db.session(), plan)
+    plans.check_edit(db.session(), plan)  # before asking to confirm
     count = plans.count_subtree(s, node)
     if count.has_dependents and request.form.get("confirm") != "1":
-        ctx = tree_context(plan, confirm_delete=(node.id, count))
-        if wants_fragment():
-            return render(PLAN_TPL, block="node", tn=ctx["tree"].by_id[node.id], **ctx)
-        return render(PLAN_TPL, **ctx)
+        return respond(PLAN_TPL, "node", context=lambda: _node_context(plan, node, confirm_delete=(node.id, count)))
     plans.delete_node(s, node)
     what = t(node.kind.replace("_", " ").title())  # "Sub Kegiatan": the scheme's label, translated
     if count.has_dependents:
@@ -320,7 +311,6 @@ def delete_node(node_id: int):
 def add_indicator(node_id: int):
     """Quick add from the tree: name, level, unit, polarity, accumulation and the annual target."""
     node, plan = _node_for(node_id, "plan.edit")
-    plans.ensure_editable(db.session(), plan)
     try:
         data = parse_form(IndicatorCreate, request.form, numbers=INDICATOR_NUMBERS + ("target_y",))
         data.targets = _quick_targets(plan, request.form)
@@ -347,10 +337,8 @@ def _quick_targets(plan: Plan, form) -> list[TargetIn]:
 
 
 def _node_response_after(plan: Plan, node: PlanNode):
-    if wants_fragment():
-        ctx = tree_context(plan)
-        return render(PLAN_TPL, block="node", tn=ctx["tree"].by_id[node.id], **ctx)
-    return redirect(url_for("plans.show", plan_id=plan.id) + f"#node-{node.id}")
+    return respond(PLAN_TPL, "node", context=lambda: _node_context(plan, node),
+                   redirect_to=url_for("plans.show", plan_id=plan.id) + f"#node-{node.id}")
 
 
 def _indicator_for(indicator_id: int, action: str = "plan.read") -> tuple[Indicator, PlanNode, Plan]:
@@ -385,7 +373,6 @@ def new_indicator(node_id: int):
 @bp.post("/nodes/<int:node_id>/indicators/new")
 def create_indicator(node_id: int):
     node, plan = _node_for(node_id, "plan.edit")
-    plans.ensure_editable(db.session(), plan)
     try:
         data = parse_form(IndicatorCreate, request.form, numbers=INDICATOR_NUMBERS + ("objective_id",))
         ind = plans.create_indicator(db.session(), node, data)
@@ -404,7 +391,6 @@ def indicator(indicator_id: int):
 @bp.post("/indicators/<int:indicator_id>")
 def save_indicator(indicator_id: int):
     ind, node, plan = _indicator_for(indicator_id, "plan.edit")
-    plans.ensure_editable(db.session(), plan)
     try:
         data = parse_form(IndicatorUpdate, request.form, numbers=INDICATOR_NUMBERS + ("version", "objective_id"))
         for nullable in ("baseline_value", "baseline_year", "baseline_text", "objective_id"):
@@ -420,7 +406,6 @@ def save_indicator(indicator_id: int):
 @bp.post("/indicators/<int:indicator_id>/targets")
 def save_targets(indicator_id: int):
     ind, node, plan = _indicator_for(indicator_id, "plan.edit")
-    plans.ensure_editable(db.session(), plan)
     try:
         plans.set_targets(db.session(), ind, plan, _grid_targets(plan, ind, request.form))
         ind.version += 1
@@ -453,7 +438,6 @@ def _grid_targets(plan: Plan, ind: Indicator, form) -> list[TargetIn]:
 @bp.post("/indicators/<int:indicator_id>/move")
 def move_indicator(indicator_id: int):
     ind, node, plan = _indicator_for(indicator_id, "plan.edit")
-    plans.ensure_editable(db.session(), plan)
     plans.move_indicator(db.session(), ind, request.form.get("direction", "up"))
     return _node_response_after(plan, node)
 
@@ -461,7 +445,6 @@ def move_indicator(indicator_id: int):
 @bp.post("/indicators/<int:indicator_id>/delete")
 def delete_indicator(indicator_id: int):
     ind, node, plan = _indicator_for(indicator_id, "plan.edit")
-    plans.ensure_editable(db.session(), plan)
     plans.delete_indicator(db.session(), ind)
     flash(gettext("Indikator '%(name)s' dihapus.", name=ind.name), "ok")
     return _node_response_after(plan, node)

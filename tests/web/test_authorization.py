@@ -286,6 +286,8 @@ TABLE: dict[str, Case] = {
     "api.put_worksheet": Case("PUT", url("/api/v1/nodes/{}/worksheet", "node"), EDIT, api=True,
                               data={"steps": [{"key": "needs"}]}),
     "api.put_worksheet_step": Case("PUT", url("/api/v1/nodes/{}/worksheet/control", "node"), EDIT, api=True, data={}),
+    # issue 8: plan versions
+    "api.plan_versions": Case("GET", url("/api/v1/plans/{}/versions", "revision"), ALL, api=True),
 }
 SKIPPED = {"static"}
 

@@ -26,7 +26,8 @@ PATHS: dict[str, dict] = {
     "/auth/token": {"post": {**operation("Tukar nama pengguna dan kata sandi dengan token", "TokenRequest", 201), "security": []},
                     "delete": operation("Cabut token yang dikirim", ok=204)},
     "/organizations": {"get": operation("Organisasi dalam cakupan pengguna")},
-    "/plans": {"get": operation("Daftar rencana", params=("organization_id", "kind", "year")),
+    "/plans": {"get": operation("Daftar rencana (in_force=true: hanya versi yang berlaku)",
+                                params=("organization_id", "kind", "year", "in_force")),
                "post": operation("Buat Renstra atau Renja", "PlanCreate", 201)},
     "/plans/{plan_id}": {"get": operation("Satu rencana dengan status")},
     "/plans/{plan_id}/tree": {"get": operation("Pohon rencana: simpul, indikator, target")},
@@ -43,6 +44,10 @@ PATHS: dict[str, dict] = {
     "/plans/{plan_id}/comments": {"get": operation("Komentar reviu"), "post": operation("Tambah komentar", "CommentCreate", 201)},
     "/comments/{comment_id}/resolve": {"post": operation("Tandai komentar selesai")},
 }
+# issue 8: plan versions
+PATHS["/plans/{plan_id}/versions"] = {"get": operation("Semua versi rencana: murni, Perubahan 1, 2, …; yang berlaku")}
+PATHS["/plans/{plan_id}/diff"] = {"get": operation("Perubahan terhadap versi yang ditetapkan, atau terhadap versi "
+                                                   "mana pun (?base=<id rencana>)", params=("base",))}
 
 _str, _int, _num = {"type": "string"}, {"type": "integer"}, {"type": "number"}
 SCHEMAS = {

@@ -10,7 +10,7 @@ from planner.errors import Conflict, Invalid, from_pydantic
 from planner.models import Indicator, Plan, PlanNode, Scheme, Target
 from planner.models.plan import IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, PlanCreate, TargetIn
 from planner.permissions import require
-from planner.services import orgs, plans
+from planner.services import orgs, plans, versions
 from planner.web.api import body, bp, num, validate
 
 
@@ -84,7 +84,20 @@ def list_plans():
     if org_id is not None and scope is not None and org_id not in scope:
         ids = []
     rows = plans.list_plans(db.session(), ids, kind=request.args.get("kind"), year=request.args.get("year", type=int))
+    if request.args.get("in_force", "").lower() in ("1", "true", "yes"):
+        rows = versions.in_force_among(rows)  # one version per plan: the one in force
     return jsonify(plans=[plan_json(pl) for pl in rows])
+
+
+@bp.get("/plans/<int:plan_id>/versions")
+def plan_versions(plan_id: int):
+    """Every version of the plan (murni, Perubahan 1, 2, …) with which one is in force and which is being edited."""
+    rows = versions.version_list(db.session(), _plan(plan_id))
+    return jsonify(versions=[plan_json(v.plan) | {"label": v.label, "in_force": v.in_force,
+                                                  "being_edited": v.being_edited, "reason": v.plan.revision_reason,
+                                                  "opened_by": v.opened_by, "fixed_by": v.fixed_by,
+                                                  "fixed_at": v.fixed_at.isoformat() if v.fixed_at else None}
+                             for v in rows])
 
 
 @bp.post("/plans")

@@ -1,7 +1,7 @@
 """API routes of the review area: transitions, revisions, history, comments."""
 from __future__ import annotations
 
-from flask import g, jsonify
+from flask import g, jsonify, request
 
 from planner import db
 from planner.models import Comment
@@ -34,7 +34,8 @@ def revision(plan_id: int):
 
 @bp.get("/plans/<int:plan_id>/diff")
 def diff(plan_id: int):
-    d = workflow.diff(db.session(), _plan(plan_id))
+    plan, base_id = _plan(plan_id), request.args.get("base", type=int)
+    d = workflow.diff(db.session(), plan) if base_id is None else workflow.compare(db.session(), _plan(base_id), plan)
     return jsonify(base_id=d.base.id, revision_id=d.revision.id, reason=d.revision.revision_reason,
                    changes=[{"kind": c.kind, "object": c.what, "label": c.label,
                              "fields": {k: [audit.jsonable(a), audit.jsonable(b)] for k, (a, b) in c.fields.items()}}
