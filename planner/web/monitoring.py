@@ -24,7 +24,7 @@ from planner.models import FollowUp, Indicator, Organization, Plan, PlanNode
 from planner.models.monitoring import REALIZATION_STATUSES, FollowUpCreate, FollowUpUpdate
 from planner.models.plan import ACCUMULATION_LABELS, FREQUENCY_LABELS, LEVEL_LABELS, POLARITY_LABELS
 from planner.permissions import can, require
-from planner.services import accounts, orgs, plans
+from planner.services import accounts, orgs, plans, versions
 from planner.services import monitoring as mon
 from planner.web.filters import compact, period as period_label, t
 from planner.web.helpers import parse_form, principal, render, wants_fragment
@@ -587,7 +587,8 @@ def dashboard_context(plan: Plan) -> dict:
     nodes = [n for r in progress.roots for n in r.walk()]
     spending = [n for n in nodes if n.achievement.value is not None and n.budget.absorption.value is not None]
     return dict(plan=plan, org=s.get(Organization, plan.organization_id), year=year, upto=upto, progress=progress,
-                nodes=nodes, spending=spending, gap_flag=GAP_FLAG,
+                nodes=nodes, spending=spending, gap_flag=GAP_FLAG, in_force=versions.in_force_of(s, plan),
+                version_label=versions.version_label,
                 flagged=[n for n in spending if n.budget.absorption.value - n.achievement.value >= GAP_FLAG],
                 missing=sorted(progress.missing_reports, key=lambda m: (m.responsible or "~", m.row.node.code)),
                 can_edit=can(principal(), "realization.edit", plan))
@@ -600,7 +601,7 @@ def dashboard(plan_id: int):
 
 
 def _ranking_plans(year: int) -> list[Plan]:
-    """The latest Renja of the year of every organisation where the user reviews (or all, for admin)."""
+    """The Renja in force for the year of every organisation where the user reviews (or all, for admin)."""
     p = principal()
     if p.is_admin:
         scope = None
@@ -608,12 +609,8 @@ def _ranking_plans(year: int) -> list[Plan]:
         scope = set().union(*(p.scopes.get(role, set()) for role in ("reviewer", "pimpinan")))
         if not scope:
             raise Forbidden("Dasbor pemantauan lintas unit untuk reviewer dan pimpinan.")
-    latest: dict[int, Plan] = {}
-    for plan in plans.list_plans(db.session(), scope, kind="renja", year=year):
-        if plan.first_year == year and (plan.organization_id not in latest
-                                        or plan.revision_number > latest[plan.organization_id].revision_number):
-            latest[plan.organization_id] = plan
-    return [pl for pl in latest.values() if can(p, "realization.verify", pl)]
+    found = versions.plans_in_force(db.session(), scope, "renja", year)
+    return [pl for pl in found if can(p, "realization.verify", pl)]
 
 
 @bp.get("/monitoring")
