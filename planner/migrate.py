@@ -18,11 +18,21 @@ def _config(url: str | None = None) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine) -> None:
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply the migrations up to ``revision``, in one transaction.
+
+    On SQLite, foreign keys are switched off first: Alembic's batch mode rebuilds a table by
+    dropping it, and with foreign keys on, SQLite would cascade that drop into the child tables."""
     cfg = _config()
-    with engine.begin() as conn:
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # a no-op inside a transaction: before anything else
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, revision)
+        conn.commit()
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 def head() -> str:
