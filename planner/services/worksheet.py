@@ -38,7 +38,7 @@ from planner.models.worksheet import (
     SuccessMeasure, SuccessMeasureBase, Worksheet, Note, target_text,
 )
 from planner.permissions import Principal, can
-from planner.services import acting, orgs, plans
+from planner.services import acting, orgs, plans, versions
 
 __all__ = [
     "RULES", "RealisationFn", "WorksheetView", "Progress",
@@ -814,17 +814,19 @@ def load_worksheets(s: Session, data: dict) -> int:
 
 
 def _seed_node(s: Session, item: dict) -> PlanNode:
-    """The node with that code in the organisation's plans: the latest Renja first (a worksheet plans a
-    year's work), a Renstra only when no Renja holds it."""
+    """The node with that code in the organisation's plans in force: the Renja of ``year`` (or the
+    latest Renja) first, since a worksheet plans a year's work; a Renstra only when no Renja holds it."""
     org = orgs.by_code(s, str(item.get("organization", "")))
     if org is None:
         raise NotFound(f"organisasi '{item.get('organization')}' tidak ditemukan.", field="organization")
-    q = (select(PlanNode).join(Plan, PlanNode.plan_id == Plan.id)
+    q = (select(PlanNode, Plan).join(Plan, PlanNode.plan_id == Plan.id)
          .where(Plan.organization_id == org.id, PlanNode.code == str(item.get("node", ""))))
     if item.get("year"):
         q = q.where(Plan.kind == "renja", Plan.first_year == int(item["year"]))
-    node = s.exec(q.order_by((Plan.kind == "renja").desc(), Plan.first_year.desc(),
-                             Plan.revision_number.desc())).first()
-    if node is None:
+    found = s.exec(q).all()
+    in_force = {p.id for p in versions.in_force_among([p for _, p in found])}
+    candidates = sorted(((n, p) for n, p in found if p.id in in_force),
+                        key=lambda np: (np[1].kind != "renja", -np[1].first_year))
+    if not candidates:
         raise NotFound(f"simpul '{item.get('node')}' tidak ada di rencana {org.code}.", field="node")
-    return node
+    return candidates[0][0]

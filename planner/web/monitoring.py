@@ -27,7 +27,7 @@ from planner.permissions import can, require
 from planner.services import accounts, orgs, plans, versions
 from planner.services import monitoring as mon
 from planner.web.filters import compact, period as period_label, t
-from planner.web.helpers import parse_form, principal, render, wants_fragment
+from planner.web.helpers import parse_form, principal, render, respond, wants_fragment
 
 bp = Blueprint("monitoring", __name__)
 GRID_TPL = "monitoring/grid.html"
@@ -381,16 +381,11 @@ def detail(indicator_id: int, year: int, period: str):
 
 def _section_response(plan, ind, year, period, block: str, error=None, saved: str | None = None, message=""):
     """The refreshed section for htmx; a redirect back to the detail page (with a message) otherwise."""
-    if wants_fragment():
-        ctx = detail_context(plan, ind, year, period, error=error, section=block if error else None,
-                             form=request.form if error else {}, saved=saved if error is None else None)
-        return render(DETAIL_TPL, block=block, status=_status(error), **ctx)
-    if error is not None:
-        ctx = detail_context(plan, ind, year, period, error=error, section=block, form=request.form)
-        return render(DETAIL_TPL, status=error.status, **ctx)
-    if message:
-        flash(message, "ok")
-    return redirect(url_for("monitoring.detail", indicator_id=ind.id, year=year, period=period) + f"#{block}")
+    return respond(DETAIL_TPL, block, status=_status(error), message=message or None,
+                   redirect_to=url_for("monitoring.detail", indicator_id=ind.id, year=year, period=period) + f"#{block}",
+                   context=lambda: detail_context(plan, ind, year, period, error=error,
+                                                  section=block if error else None, form=request.form if error else {},
+                                                  saved=saved if error is None else None))
 
 
 def _too_large() -> Invalid:
@@ -566,15 +561,14 @@ def save_budget(node_id: int, year: int):
         mon.set_budget(db.session(), node, year, form.get("pagu"), realized, user_id=_user_id())
     except (Invalid, Conflict) as exc:
         error = exc
-    if not wants_fragment():
-        if error is None:
-            flash(gettext("Anggaran %(code)s tersimpan.", code=node.code), "ok")
-            return redirect(_back(url_for("monitoring.budget", plan_id=plan.id, year=year)) + f"#budget-{node.id}")
-        return render(BUDGET_TPL, status=error.status, **budget_context(plan, error=error, error_node=node.id,
-                                                                          form=form))
-    ctx = budget_context(plan, error=error, error_node=node.id if error else None, form=form if error else {},
-                         oob=error is None, saved_node=node.id if error is None else None)
-    return render(BUDGET_TPL, block="budget_row", status=_status(error), np=ctx["progress"].node(node.id), **ctx)
+    def context() -> dict:
+        ctx = budget_context(plan, error=error, error_node=node.id if error else None, form=form if error else {},
+                             oob=error is None and wants_fragment(), saved_node=node.id if error is None else None)
+        return dict(ctx, np=ctx["progress"].node(node.id))
+
+    return respond(BUDGET_TPL, "budget_row", status=_status(error), context=context,
+                   message=gettext("Anggaran %(code)s tersimpan.", code=node.code),
+                   redirect_to=_back(url_for("monitoring.budget", plan_id=plan.id, year=year)) + f"#budget-{node.id}")
 
 
 # ---------------------------------------------------------------- dashboards

@@ -14,7 +14,7 @@ from planner.errors import Conflict, Forbidden, NotFound
 from planner.models.monitoring import FollowUpCreate
 from planner.models.plan import NodeCreate, TargetIn
 from planner.permissions import principal_for
-from planner.services import acting, plans, versions, workflow
+from planner.services import acting, audit, plans, versions, workflow
 from planner.services import monitoring as mon
 from planner.services import worksheet as ws_svc
 
@@ -164,6 +164,10 @@ def test_an_indicator_removed_in_a_perubahan_keeps_its_history(s, reported, peru
     old = mon.progress_for_plan(s, reported, YEAR, "TW2", SETTINGS)
     kept = next(r for r in old.rows if r.indicator.key == removed.key)
     assert [c.realization.value for c in kept.cells[:2]] == [25, 25]  # still on the old version
+    old_ind = _kegiatan(s, reported)[1][1]
+    trail = audit.history(s, plan_id=reported.id)  # what the old version's history export lists
+    assert {e.label for e in trail if e.object_type == "realization" and e.indicator_id == old_ind.id} >= {
+        "Realisasi TW I 2026 (Dilaporkan)", "Realisasi TW II 2026 (Dilaporkan)"}
 
 
 def test_every_page_and_api_shows_the_plan_in_force_while_a_revision_is_open(

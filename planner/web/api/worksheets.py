@@ -15,7 +15,7 @@ from planner import db
 from planner.errors import DomainError, Invalid
 from planner.models import PlanNode
 from planner.models.worksheet import STEP_KEYS, STEP_TITLES
-from planner.permissions import can, require
+from planner.permissions import require
 from planner.services import monitoring, plans
 from planner.services import worksheet as svc
 from planner.web.api import body, bp
@@ -33,12 +33,9 @@ def _node(node_id: int, action: str = "plan.read") -> PlanNode:
 
 
 def _require_save(node: PlanNode, key: str) -> None:
-    """Steps 1–4 need plan.edit (the service also checks the plan is editable); the control step, which
-    stays open after approval, plan.edit or realization.edit."""
-    plan = plans.get_plan(db.session(), node.plan_id)
-    if key == "control" and can(g.principal, "realization.edit", plan):
-        return
-    require(g.principal, "plan.edit", plan)
+    """Who may save a step is the service's rule (``worksheet.require_save``): asked before anything is written."""
+    s = db.session()
+    svc.require_save(s, plans.get_plan(s, node.plan_id), key)
 
 
 def _answer(node: PlanNode):
