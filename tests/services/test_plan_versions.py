@@ -242,3 +242,25 @@ def test_services_refuse_changes_to_a_fixed_plan_even_for_its_editor(s, org, ren
 def _other_org(s):
     from planner.services import orgs
     return orgs.create(s, "LAIN", "Dinas Lain", "perangkat_daerah", None)
+
+
+def test_the_renja_follows_its_renstra_in_force(s, org, make_renstra, admin, make_user, client, login):
+    """A Renja linked to the murni Renstra shows the Renstra Perubahan once it is fixed, with its
+    programs still serving the (renamed) sasaran through the lineage key."""
+    renstra = make_renstra(org)
+    _lock(s, renstra)
+    renja = plans.renja_from_renstra(s, renstra, YEAR)
+    rev = workflow.create_revision(s, admin, renstra, "Sasaran dirumuskan ulang")
+    sasaran = next(tn.node for tn in plans.load_tree(s, rev).walk() if tn.node.kind == "sasaran")
+    plans.update_node(s, sasaran, plans.NodeUpdate(name="Meningkatnya kemandirian fiskal daerah (revisi)"))
+    _lock(s, rev)
+    s.commit()
+    make_user("ani", "penyusun", org)
+    login("ani")
+    page = client.get(f"/plans/{renja.id}").get_data(as_text=True)
+    assert f'href="/plans/{rev.id}"' in page  # "mengacu Renstra …" links the version in force
+    assert "(revisi)" in page
+    cascade = page[page.index('class="panel cascade"'):page.index("</details>", page.index('class="panel cascade"'))]
+    assert "Belum ada program/kegiatan yang melayani sasaran ini." not in cascade
+    program = next(tn.node for tn in plans.load_tree(s, renja).walk() if tn.node.kind == "program")
+    assert f"#node-{program.id}" in cascade
