@@ -62,7 +62,8 @@ def home():
     scope = None if p.is_admin else p.readable_orgs
     plan_list = plans.list_plans(s, [org.id] if org else scope, year=year)
     org_names = {o.id: o.name for o in orgs.all_orgs(s)}
-    return render("plans/home.html", org=org, year=year, plans=plan_list, org_names=org_names)
+    return render("plans/home.html", org=org, year=year, plans=plan_list, org_names=org_names,
+                  in_force_ids={pl.id for pl in versions.in_force_among(plan_list)})
 
 
 @bp.get("/switch")

@@ -188,6 +188,10 @@ def test_every_page_and_api_shows_the_plan_in_force_while_a_revision_is_open(
     assert f"/plans/{reported.id}/dashboard" in dash  # the draft's dashboard points at the version in force
     page = client.get(f"/plans/{perubahan.id}").get_data(as_text=True)
     assert "Perubahan 1" in page and "Refocusing anggaran" in page and f'/plans/{reported.id}?view=read' in page
+    home = client.get("/").get_data(as_text=True)
+    assert home.count('badge in-force') == 1 and f'/plans/{perubahan.id}"' in home
+    row = home[home.index(f'/plans/{reported.id}"'):]
+    assert row.index("badge in-force") < row.index("</tr>")  # the murni's row carries it
     diff = client.get(f"/plans/{reported.id}/diff?base={perubahan.id}")
     assert diff.status_code == 200 and "Perbandingan" in diff.get_data(as_text=True)
 
