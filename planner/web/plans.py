@@ -276,8 +276,8 @@ def update_node(node_id: int):
         data = parse_form(NodeUpdate, request.form, numbers=("pagu", "serves_id"), lists=("objectives",))
         plans.update_node(db.session(), node, data)
     except Invalid as exc:
-        return respond(PLAN_TPL, "node", status=422, context=lambda: _node_context(
-            plan, node, error=exc, form=request.form, editing_id=node.id))
+        return respond(PLAN_TPL, "node", status=422,
+                       context=_node_context(plan, node, error=exc, form=request.form, editing_id=node.id))
     return _node_response(plan, node)
 
 
