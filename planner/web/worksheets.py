@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Optional
 
 from flask import Blueprint, Response, flash, g, redirect, request, url_for
@@ -125,8 +126,7 @@ def _load(node: PlanNode, plan: Plan) -> svc.WorksheetView:
 def _context(node: PlanNode, plan: Plan, view: svc.WorksheetView | None = None, **extra) -> dict:
     s = db.session()
     view = view or _load(node, plan)
-    steps = {st["key"]: st for st in svc.as_dict(view)["steps"]}
-    forms = {key: _form_from_view(steps[key]) for key in wm.STEP_KEYS}
+    forms = {st.key: _form_from_view(st) for st in view.steps}
     forms.update(extra.pop("forms", {}))
     ctx = dict(
         node=node, plan=plan, org=s.get(Organization, plan.organization_id), view=view, forms=forms,
@@ -212,33 +212,51 @@ def worksheet_badges(plan: Plan) -> dict[int, svc.Progress]:
 # ---------------------------------------------------------------- the view as form values
 
 def _text(v) -> str:
+    """A saved value as an input shows it: numbers in Indonesian format, dates as ISO, None as empty."""
     if v is None:
         return ""
-    if isinstance(v, float):
-        return format_number(v, None)
+    if isinstance(v, (float, Decimal)):
+        return format_number(float(v), None)
+    if isinstance(v, date):
+        return v.isoformat()
     return str(v)
 
 
-def _form_from_view(st: dict) -> dict:
-    """What a step's inputs show, from its API dict: the saved rows as strings, with the row's dict
-    (labels, targets, realisation, totals) kept under ``_view`` for the read-only cells."""
-    key = st["key"]
+# (step, part) -> how a saved row is reached from the step's view, and what its read-only cells show
+_VIEW_ROWS = {
+    ("needs", "rows"): (lambda st: st.rows, lambda r: r, lambda r: {}),
+    ("success", "rows"): (lambda st: st.rows, lambda line: line.row, lambda line: {
+        "target": wm.target_text(line.target) or None, "unit": line.indicator.unit if line.indicator else None}),
+    ("resources", "rows"): (lambda st: st.rows, lambda r: r, lambda r: {"total": r.total}),
+    ("resources", "partners"): (lambda st: st.partners, lambda p: p, lambda p: {}),
+    ("control", "rows"): (lambda st: st.rows, lambda c: c.row, lambda c: {
+        "target": wm.target_text(c.target) or None, "unit": c.indicator.unit if c.indicator else None,
+        "realisation": c.realisation, "gap": c.gap}),
+}
+
+
+def _form_from_view(st: svc.StepView) -> dict:
+    """What a step's inputs show, built from the step's view: the saved rows as strings, with what the
+    read-only cells show (target, unit, row total, realisation, gap) under ``_view``."""
+    key = st.key
     if key == "standards":
-        services = [{"name": sv["service"], "cells": {c["key"]: {f: c[f] or "" for f in CELL_FIELDS}
-                                                      for c in sv["components"]}} for sv in st["services"]]
-        return {"services": services, "constraints": dict(st["constraints"])}
+        services = [{"name": sv.service, "cells": {
+            c.key: {"content": c.row.content if c.row else "", "state": c.state or "",
+                    "activity": c.row.activity if c.row else ""} for c in sv.cells}} for sv in st.services]
+        return {"services": services, "constraints": {n.key: n.text for n in st.constraints}}
     form: dict = {}
     for (step, part), fields in ROW_FIELDS.items():
         if step == key:
-            form[part] = [{f: _text(r.get(f)) for f in fields} | {"_view": r} for r in st[part]]
+            items, saved, shown = _VIEW_ROWS[(step, part)]
+            form[part] = [{f: _text(getattr(saved(item), f)) for f in fields} | {"_view": shown(item)}
+                          for item in items(st)]
     if key == "needs":
-        form["capacity"] = dict(st["capacity"])
+        form["capacity"] = {n.key: n.text for n in st.capacity}
     elif key == "resources":
-        form["over_pagu_reason"] = st["over_pagu_reason"]
+        form["over_pagu_reason"] = st.over_pagu_reason
     elif key == "control":
-        complaint = dict(st["complaint"])
-        form["channels"] = complaint.pop("channels")
-        form["complaint"] = complaint
+        form["channels"] = list(st.channels)
+        form["complaint"] = {n.key: n.text for n in st.complaint}
     return form
 
 
