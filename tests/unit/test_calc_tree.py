@@ -1,0 +1,117 @@
+"""The plan tree evaluated in memory (``planner.calc.tree``) and period arithmetic (``planner.periods``):
+no database, plain objects standing in for the rows the services read."""
+from __future__ import annotations
+
+from decimal import Decimal
+from types import SimpleNamespace as NS
+
+import pytest
+
+from planner import periods
+from planner.calc import Settings
+from planner.calc import tree as ct
+
+SETTINGS = Settings()
+PROGRAM = NS(strategic=False, depth=2)
+KEGIATAN = NS(strategic=False, depth=3)
+LEVELS = [NS(strategic=True, depth=0), NS(strategic=True, depth=1), PROGRAM, KEGIATAN]
+
+
+def indicator(iid, level="output", frequency="quarterly", accumulation="sum", weight=1.0, polarity="higher_is_better"):
+    return NS(id=iid, level=level, frequency=frequency, accumulation=accumulation, weight=weight, polarity=polarity,
+              ratio_factor=100.0, responsible="")
+
+
+def target(value):
+    return NS(value=value, lower=None, upper=None, text=None)
+
+
+def real(value, status="submitted"):
+    return NS(value=value, numerator=None, denominator=None, achieved=None, status=status)
+
+
+def node(nid, level, indicators=(), children=(), pagu=None):
+    return NS(node=NS(id=nid, code=f"N{nid}", name=f"Simpul {nid}", kind="x", pagu=pagu, unit_in_charge="Bidang"),
+              depth=0, level=level, indicators=list(indicators), children=list(children))
+
+
+QUARTERLY_TARGETS = {"Y": target(100), **{q: target(25) for q in periods.QUARTERS}}
+
+
+def row_fn(reported: dict, closed=(), judged=None):
+    def row(ind, n, upto):
+        return ct.indicator_row(ind, n, upto, QUARTERLY_TARGETS, reported.get(ind.id, {}), {}, list(closed),
+                                SETTINGS, judged)
+    return row
+
+
+# ---------------------------------------------------------------- periods
+
+@pytest.mark.parametrize("frequency, upto, due", [
+    ("monthly", "TW2", 6), ("semester", "TW2", 1), ("semester", "TW1", 0), ("quarterly", "M05", 1),
+    ("quarterly", "S1", 2), ("annual", "TW3", 0), ("annual", "TW4", 1), ("annual", "M12", 1), ("quarterly", "Y", 4),
+])
+def test_periods_due_by_frequency(frequency, upto, due):
+    assert periods.periods_due(periods.reporting(frequency), upto) == due
+
+
+def test_period_containment_and_families():
+    assert periods.contains("TW1", "M03") and not periods.contains("TW1", "M04")
+    assert periods.contains("Y", "S2") and periods.contains("S1", "TW2") and not periods.contains("M01", "TW1")
+    assert periods.family("M07") == periods.MONTH_CODES and periods.family("Y") == ["Y"]
+    assert periods.trend_periods("Y") == periods.QUARTERS and periods.trend_periods("M02") == ["M01", "M02"]
+
+
+# ---------------------------------------------------------------- the tree
+
+def test_an_activity_rolls_up_its_output_indicators_and_the_plan_its_top_nodes():
+    a, b, c = indicator(1), indicator(2), indicator(3, level="input")
+    keg = node(2, KEGIATAN, [a, b, c])
+    prog = node(1, PROGRAM, [], [keg])
+    reported = {1: {"TW1": real(25), "TW2": real(25)}, 2: {"TW1": real(10)}, 3: {"TW1": real(1)}}
+    ev = ct.evaluate([prog], LEVELS, row_fn(reported), ct.Budgets({}, {}, True), "TW2", SETTINGS)
+    top = ev.roots[0]
+    kegiatan = top.children[0]
+    assert kegiatan.basis == "output" and top.basis == "children"
+    assert kegiatan.achievement.value == pytest.approx((100 + 20) / 2)  # input indicator left out
+    assert ev.achievement.value == top.achievement.value == kegiatan.achievement.value
+    assert kegiatan.status_counts["kritis"] == 2 and kegiatan.status_counts["tercapai"] == 1  # every indicator
+    missing = ct.missing_reports(ev.rows)
+    assert [(m.row.indicator.id, m.period) for m in missing] == [(2, "TW2"), (3, "TW2")]
+    assert ct.completeness(ev.rows)[:2] == (4, 6)
+
+
+def test_a_draft_does_not_count():
+    ind = indicator(1)
+    row = row_fn({1: {"TW1": real(25, status="draft")}})(ind, node(1, KEGIATAN).node, "TW1")
+    assert row.missing[0].period == "TW1" and row.progress.realisation is None
+
+
+def test_budgets_come_from_the_node_or_its_children():
+    keg1, keg2 = node(2, KEGIATAN, pagu=Decimal(500)), node(3, KEGIATAN, pagu=Decimal(700))
+    prog = node(1, PROGRAM, [], [keg1, keg2])
+    budgets = ct.Budgets({2: Decimal(1000)}, {2: {"TW1": Decimal(100), "TW3": Decimal(300)}}, plan_year=True)
+    ev = ct.evaluate([prog], LEVELS, row_fn({}), budgets, "TW2", SETTINGS)
+    top = ev.roots[0]
+    assert top.children[0].budget.realised == 100  # TW3 has not ended by TW2
+    assert top.children[1].budget.pagu == 700 and top.children[1].budget.realised is None
+    assert top.budget.pagu == 1700 and top.budget.absorption.value == pytest.approx(100 / 1700 * 100)
+
+
+def test_early_warning_when_the_pace_misses_the_annual_target():
+    ind = indicator(1)
+    ev = ct.evaluate([node(1, KEGIATAN, [ind])], LEVELS, row_fn({1: {"TW1": real(10), "TW2": real(10)}}),
+                     ct.Budgets({}, {}, True), "TW2", SETTINGS)
+    warnings = ct.early_warnings(ev.rows, SETTINGS)
+    assert [w.row.indicator.id for w in warnings] == [1] and warnings[0].forecast == pytest.approx(40)
+
+
+def test_a_closed_period_uses_the_target_it_was_judged_against():
+    murni = NS(id=7, revision_number=0)
+    judged = {"TW1": (target(10), murni)}
+    row = row_fn({1: {"TW1": real(10)}}, closed=["TW1"], judged=judged.get)(indicator(1), node(1, KEGIATAN).node,
+                                                                            "TW2")
+    tw1, tw2 = row.cells[:2]
+    assert tw1.closed and tw1.target.value == 10 and tw1.target_from is murni
+    assert not tw2.closed and tw2.target.value == 25 and tw2.target_from is None
+    assert row.progress.achievement.value == pytest.approx(10 / 35 * 100)  # judged TW1 target + new TW2 target
