@@ -11,7 +11,7 @@ from planner.excel.history import history_workbook
 from planner.permissions import require
 from planner.services import audit, plans, versions, workflow
 from planner.web.filters import t
-from planner.web.helpers import form_int, principal, render, wants_fragment
+from planner.web.helpers import form_int, principal, render, respond
 from planner.web.plans import PLAN_TPL, tree_context
 
 bp = Blueprint("review", __name__)
@@ -115,9 +115,7 @@ def resolve(comment_id: int):
 
 
 def _comments_response(plan, error):
-    if wants_fragment():
-        return render(PLAN_TPL, block="comments", status=422 if error else 200,
-                      **tree_context(plan, comment_error=error))
-    if error:
-        flash(error.message, "error")
-    return redirect(url_for("plans.show", plan_id=plan.id) + "#comments")
+    """The comments section for htmx; the plan page (the error in place, else a redirect) otherwise."""
+    return respond(PLAN_TPL, "comments", status=422 if error else 200,
+                   context=lambda: tree_context(plan, comment_error=error),
+                   redirect_to=url_for("plans.show", plan_id=plan.id) + "#comments")
