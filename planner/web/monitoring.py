@@ -20,7 +20,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from planner import charts, db, periods
 from planner.calc.formatting import format_number
-from planner.errors import Conflict, Forbidden, Invalid, NotFound
+from planner.errors import Conflict, Invalid, NotFound
 from planner.models import BudgetRealization, FollowUp, Indicator, NodeBudget, Organization, Plan, PlanNode
 from planner.models.monitoring import REALIZATION_STATUSES, FollowUpCreate, FollowUpUpdate
 from planner.models.plan import ACCUMULATION_LABELS, FREQUENCY_LABELS, LEVEL_LABELS, POLARITY_LABELS
@@ -610,20 +610,16 @@ def dashboard(plan_id: int):
 
 
 def _ranking_plans(year: int) -> list[Plan]:
-    """The latest Renja of the year of every organisation where the user reviews (or all, for admin)."""
+    """The latest Renja of the year of every organisation the user may read (or all, for admin): a penyusun
+    sees their own units, a reviewer the units they review."""
     p = principal()
-    if p.is_admin:
-        scope = None
-    else:
-        scope = set().union(*(p.scopes.get(role, set()) for role in ("reviewer", "pimpinan")))
-        if not scope:
-            raise Forbidden("Dasbor pemantauan lintas unit untuk reviewer dan pimpinan.")
+    scope = None if p.is_admin else p.readable_orgs
     latest: dict[int, Plan] = {}
     for plan in plans.list_plans(db.session(), scope, kind="renja", year=year):
         if plan.first_year == year and (plan.organization_id not in latest
                                         or plan.revision_number > latest[plan.organization_id].revision_number):
             latest[plan.organization_id] = plan
-    return [pl for pl in latest.values() if can(p, "realization.verify", pl)]
+    return [pl for pl in latest.values() if can(p, "plan.read", pl)]
 
 
 @bp.get("/monitoring")
