@@ -48,6 +48,10 @@ class Principal:
     def roles_at(self, org_id: int) -> set[str]:
         return {role for role, ids in self.scopes.items() if org_id in ids}
 
+    def holds(self, action: str) -> bool:
+        """May do ``action`` somewhere: menus show only what the user can use."""
+        return self.is_admin or any(ids and role in RIGHTS.get(action, set()) for role, ids in self.scopes.items())
+
 
 def principal_for(s: Session, user: User) -> Principal:
     """Memberships and the organisation tree in two statements."""

@@ -52,6 +52,7 @@ LABEL_DICTIONARIES = [
                                   "SUCCESS_DIMENSIONS", "MEASURING_METHODS", "RESOURCE_CATEGORIES",
                                   "RESOURCE_SOURCES", "PARTNER_KINDS", "COMPLAINT_ASPECTS", "COMPLAINT_CHANNELS"]),
     ("planner.calc.achievement", ["STATUS_LABELS"]),
+    ("planner.services.audit_view", ["ACTIONS", "OBJECTS", "FIELDS"]),
     ("planner.services.workflow", ["ACTION_LABELS"]),
     ("planner.services.monitoring", ["MONITORING_STATUS_LABELS"]),
     ("planner.services.worksheet", ["RULES"]),

@@ -34,7 +34,7 @@ QUALITATIVE_UNSET = "qualitative_unset"
 
 STATUS_LABELS = {
     "tercapai": "Tercapai",
-    "on_track": "On track",
+    "on_track": "Sesuai rencana",
     "perlu_perhatian": "Perlu perhatian",
     "kritis": "Kritis",
     "belum_dilaporkan": "Belum dilaporkan",

@@ -1,4 +1,4 @@
-"""A plan's audit trail as a workbook (pure: entries in, bytes out)."""
+"""A plan's audit trail as a workbook (pure: readable rows in, bytes out; see services/audit_view.py)."""
 from __future__ import annotations
 
 from io import BytesIO
@@ -8,32 +8,32 @@ from openpyxl.styles import Alignment, Font
 
 from planner.excel.cells import safe
 
-HEADERS = ["Waktu (UTC)", "Pengguna", "Tindakan", "Objek", "Uraian", "Perubahan (lama → baru)", "Catatan"]
-WIDTHS = [20, 14, 14, 12, 40, 60, 40]
+HEADERS = ["Waktu", "Pengguna", "Tindakan", "Objek", "Uraian", "Perubahan (lama → baru)", "Catatan"]
+WIDTHS = [20, 14, 14, 14, 40, 60, 40]
 
 
-def _changes(changes: dict) -> str:
-    return "\n".join(f"{field}: {old if old is not None else '—'} → {new if new is not None else '—'}"
-                     for field, (old, new) in changes.items())
+def _changes(changes) -> str:
+    return "\n".join(f"{c.label}: {c.old} → {c.new}" for c in changes)
 
 
-def history_workbook(plan, entries) -> bytes:
+def history_workbook(title: str, rows) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Riwayat"
-    ws.append([safe(f"Riwayat perubahan: {plan.name}")])
+    ws.append([safe(f"Riwayat perubahan: {title}")])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append(HEADERS)
     for cell in ws[2]:
         cell.font = Font(bold=True)
-    for e in entries:
-        ws.append([e.at.strftime("%Y-%m-%d %H:%M:%S"), safe(e.username), e.action, e.object_type, safe(e.label),
-                   safe(_changes(e.changes)), safe(e.note)])
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for r in rows:
+        ws.append([r.at, safe(r.username), r.action, r.object_label, safe(r.subject), safe(_changes(r.changes)),
+                   safe(r.note)])
     for i, width in enumerate(WIDTHS):
         ws.column_dimensions[chr(65 + i)].width = width
     for row in ws.iter_rows(min_row=3):
         for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = wrap
     ws.freeze_panes = "A3"
     out = BytesIO()
     wb.save(out)

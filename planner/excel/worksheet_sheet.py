@@ -96,7 +96,7 @@ def _standards_tables(st) -> tuple[list[SheetTable], list[str]]:
     return tables + [_notes_table("Kesepakatan kemampuan penyelenggara", st.constraints)], []
 
 
-_GROUP_SHORT = {"delivery": "Service delivery", "manufacturing": "Manufacturing"}
+_GROUP_SHORT = {"delivery": "Penyampaian", "manufacturing": "Pengelolaan"}
 
 
 def _success_tables(st) -> tuple[list[SheetTable], list[str]]:

@@ -25,6 +25,8 @@ class Organization(SQLModel, table=True):
     name: str = Field(max_length=300)
     kind: str = Field(max_length=30)
     parent_id: Optional[int] = Field(default=None, foreign_key="organization.id", index=True, ondelete="RESTRICT")
+    # WIB, WITA or WIT: times in the audit trail and reports are shown in the unit's own local time.
+    timezone: str = Field(default="WIB", max_length=4, sa_column_kwargs={"server_default": "WIB"})
 
     @property
     def kind_label(self) -> str:

@@ -28,7 +28,7 @@ from planner.models.base import utcnow
 STEP_KEYS = ("needs", "standards", "success", "resources", "control")
 STEP_TITLES = {
     "needs": "Analisa Kebutuhan User/Stakeholder",
-    "standards": "Penetapan Standard",
+    "standards": "Penetapan Standar",
     "success": "Ukuran Keberhasilan",
     "resources": "Sumber Daya",
     "control": "Rencana Pengendalian",
@@ -70,8 +70,8 @@ ComponentKey = Literal[
     "jaminan_pelayanan", "jaminan_keamanan", "evaluasi_kinerja",
 ]
 COMPONENT_GROUPS = {
-    "delivery": "Penyampaian pelayanan (service delivery)",
-    "manufacturing": "Pengelolaan pelayanan (manufacturing)",
+    "delivery": "Penyampaian pelayanan",
+    "manufacturing": "Pengelolaan pelayanan",
 }
 # The 14 components of a service standard (UU 25/2009 Pasal 21, Permenpan RB 15/2014), in the order
 # of the regulation: (key, label, group).

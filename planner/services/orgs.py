@@ -21,17 +21,26 @@ def by_code(s: Session, code: str) -> Organization | None:
     return s.exec(select(Organization).where(Organization.code == code)).first()
 
 
-def create(s: Session, code: str, name: str, kind: str, parent_id: int | None = None) -> Organization:
+def create(s: Session, code: str, name: str, kind: str, parent_id: int | None = None,
+           timezone: str | None = None) -> Organization:
+    _check_timezone(timezone)
     if kind not in ORG_KINDS:
         raise Invalid(f"Jenis organisasi '{kind}' tidak dikenal.", field="kind")
     if not code.strip():
         raise Invalid("Kode organisasi wajib diisi.", field="code")
     if by_code(s, code):
         raise Invalid(f"Kode organisasi '{code}' sudah dipakai.", field="code")
-    org = Organization(code=code.strip(), name=name.strip(), kind=kind, parent_id=parent_id)
+    org = Organization(code=code.strip(), name=name.strip(), kind=kind, parent_id=parent_id,
+                       timezone=timezone or _parent_zone(s, parent_id))
     s.add(org)
     s.flush()
     return org
+
+
+def _parent_zone(s: Session, parent_id: int | None) -> str:
+    """A new unit lives where its parent does, unless told otherwise."""
+    parent = s.get(Organization, parent_id) if parent_id else None
+    return parent.timezone if parent else "WIB"
 
 
 def all_orgs(s: Session) -> list[Organization]:
@@ -82,7 +91,17 @@ def scheme_levels(s: Session, scheme_id: int) -> list[SchemeLevel]:
     return list(s.exec(select(SchemeLevel).where(SchemeLevel.scheme_id == scheme_id).order_by(SchemeLevel.depth)))
 
 
-def update(s: Session, org: Organization, name: str, kind: str, parent_id: int | None) -> Organization:
+TIMEZONES = {"WIB": "WIB (UTC+7)", "WITA": "WITA (UTC+8)", "WIT": "WIT (UTC+9)"}
+
+
+def _check_timezone(zone: str | None) -> None:
+    if zone is not None and zone not in TIMEZONES:
+        raise Invalid(f"Zona waktu '{zone}' tidak dikenal: pilih WIB, WITA, atau WIT.", field="timezone")
+
+
+def update(s: Session, org: Organization, name: str, kind: str, parent_id: int | None,
+           timezone: str | None = None) -> Organization:
+    _check_timezone(timezone)
     if kind not in ORG_KINDS:
         raise Invalid(f"Jenis organisasi '{kind}' tidak dikenal.", field="kind")
     if parent_id is not None and parent_id in descendants(all_orgs(s), {org.id}):
@@ -90,6 +109,8 @@ def update(s: Session, org: Organization, name: str, kind: str, parent_id: int |
     if not name.strip():
         raise Invalid("Nama organisasi wajib diisi.", field="name")
     org.name, org.kind, org.parent_id = name.strip(), kind, parent_id
+    if timezone:
+        org.timezone = timezone
     s.add(org)
     s.flush()
     return org

@@ -99,14 +99,14 @@ def organizations():
             org_id = form_int("id")
             if org_id:
                 orgs.update(s, orgs.get(s, org_id), request.form.get("name", ""), request.form.get("kind", ""),
-                            form_int("parent_id"))
+                            form_int("parent_id"), request.form.get("timezone") or None)
             else:
                 orgs.create(s, request.form.get("code", ""), request.form.get("name", ""),
-                            request.form.get("kind", ""), form_int("parent_id"))
+                            request.form.get("kind", ""), form_int("parent_id"), request.form.get("timezone") or None)
             return _done(gettext("Organisasi disimpan."), "admin.organizations")
         except Invalid as exc:
             error = exc
-    return render("admin/orgs.html", tree=orgs.tree_order(orgs.all_orgs(s)), kinds=t(ORG_KINDS),
+    return render("admin/orgs.html", tree=orgs.tree_order(orgs.all_orgs(s)), kinds=t(ORG_KINDS), zones=orgs.TIMEZONES,
                   org_choices=_org_choices(), error=error, form=request.form, status=422 if error else 200)
 
 

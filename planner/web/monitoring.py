@@ -19,7 +19,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from planner import charts, db, periods
 from planner.calc.formatting import format_number
-from planner.errors import Conflict, Forbidden, Invalid, NotFound
+from planner.errors import Conflict, Invalid, NotFound
 from planner.models import FollowUp, Indicator, Organization, Plan, PlanNode
 from planner.models.monitoring import REALIZATION_STATUSES, FollowUpCreate, FollowUpUpdate
 from planner.models.plan import ACCUMULATION_LABELS, FREQUENCY_LABELS, LEVEL_LABELS, POLARITY_LABELS
@@ -595,16 +595,12 @@ def dashboard(plan_id: int):
 
 
 def _ranking_plans(year: int) -> list[Plan]:
-    """The Renja in force for the year of every organisation where the user reviews (or all, for admin)."""
+    """The Renja in force for the year of every organisation the user may read (or all, for admin): a penyusun
+    sees their own units, a reviewer the units they review."""
     p = principal()
-    if p.is_admin:
-        scope = None
-    else:
-        scope = set().union(*(p.scopes.get(role, set()) for role in ("reviewer", "pimpinan")))
-        if not scope:
-            raise Forbidden("Dasbor pemantauan lintas unit untuk reviewer dan pimpinan.")
+    scope = None if p.is_admin else p.readable_orgs
     found = versions.plans_in_force(db.session(), scope, "renja", year)
-    return [pl for pl in found if can(p, "realization.verify", pl)]
+    return [pl for pl in found if can(p, "plan.read", pl)]
 
 
 @bp.get("/monitoring")

@@ -5,7 +5,7 @@ named block an htmx request asks for.
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, session as flask_session, url_for
+from flask import Blueprint, flash, g, redirect, request, session as flask_session, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
@@ -17,7 +17,7 @@ from planner.models.plan import (
     TARGET_TYPE_LABELS, IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, PlanCreate, PlanUpdate, TargetIn,
 )
 from planner.permissions import can, require
-from planner.services import accounts, audit, orgs, plans, versions, workflow
+from planner.services import accounts, audit, orgs, plans, tasks, versions, workflow
 from planner.calc.formatting import parse_number
 from planner.web.filters import t
 from planner.web.helpers import form_int, parse_form, principal, render, respond, wants_fragment
@@ -45,7 +45,15 @@ def _switchers():
     all_orgs = orgs.all_orgs(db.session())
     readable = [(o, d) for o, d in orgs.tree_order(all_orgs) if p.is_admin or o.id in p.readable_orgs]
     return {"switch_orgs": readable, "current_org_id": flask_session.get("org_id"),
-            "current_year": flask_session.get("year", 2026), "labels": t(LABELS), "principal": p}
+            "current_year": flask_session.get("year", 2026), "labels": t(LABELS), "principal": p,
+            "my_tasks": _my_tasks}
+
+
+def _my_tasks():
+    """Computed once per request, when a template first asks (the top bar's count, the home page)."""
+    if "my_tasks" not in g:
+        g.my_tasks = tasks.for_user(db.session(), principal(), flask_session.get("year", 2026))
+    return g.my_tasks
 
 
 # ---------------------------------------------------------------- home and plan list
@@ -63,7 +71,7 @@ def home():
     plan_list = plans.list_plans(s, [org.id] if org else scope, year=year)
     org_names = {o.id: o.name for o in orgs.all_orgs(s)}
     return render("plans/home.html", org=org, year=year, plans=plan_list, org_names=org_names,
-                  in_force_ids={pl.id for pl in versions.in_force_among(plan_list)})
+                  in_force_ids={pl.id for pl in versions.in_force_among(plan_list)}, tasks=_my_tasks())
 
 
 @bp.get("/switch")

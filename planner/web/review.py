@@ -9,7 +9,7 @@ from planner import db
 from planner.errors import Forbidden, Invalid
 from planner.excel.history import history_workbook
 from planner.permissions import require
-from planner.services import audit, plans, versions, workflow
+from planner.services import audit, audit_view, orgs, plans, versions, workflow
 from planner.web.filters import t
 from planner.web.helpers import form_int, principal, render, respond
 from planner.web.plans import PLAN_TPL, tree_context
@@ -79,6 +79,7 @@ def history(plan_id: int):
                             node_id=node_id, indicator_id=indicator_id)
     if indicator_id or node_id:  # a node's or indicator's panel must not leak another plan's entries
         entries = [e for e in entries if e.plan_id in (None, plan.id)]
+    entries = audit_view.rows(db.session(), entries, orgs.get(db.session(), plan.organization_id))
     return render("review/history.html", block="entries", plan=plan, entries=entries, node_id=node_id,
                   indicator_id=indicator_id)
 
@@ -86,7 +87,9 @@ def history(plan_id: int):
 @bp.get("/plans/<int:plan_id>/history.xlsx")
 def history_export(plan_id: int):
     plan = _plan(plan_id)
-    data = history_workbook(plan, audit.history(db.session(), plan_id=plan.id))
+    s = db.session()
+    rows = audit_view.rows(s, audit.history(s, plan_id=plan.id), orgs.get(s, plan.organization_id))
+    data = history_workbook(plan.name, rows)
     name = f"riwayat-{plan.kind}-{plan.period_label}-{plan.id}.xlsx".replace("–", "-")
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -518,8 +518,9 @@ def test_reviewer_dashboard_ranks_the_plans_in_scope(client, s, make_org, make_r
     assert "2 / 2" in by_comp and "1 / 2" in by_comp
 
 
-def test_reviewer_dashboard_is_for_reviewers(editor):
-    assert editor.get("/monitoring").status_code == 403
+def test_a_penyusun_reaches_the_cross_unit_dashboard_of_their_own_units(editor, renja):
+    html = editor.get("/monitoring").get_data(as_text=True)
+    assert "Badan Pendapatan Daerah" in html
 
 
 def test_plan_page_links_to_realisation_and_dashboard(editor, renja):

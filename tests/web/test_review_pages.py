@@ -89,7 +89,7 @@ def test_history_page_fragment_and_export(app, s, users, renja):
     resp = penyusun.get(f"/plans/{renja.id}/history.xlsx")
     wb = load_workbook(io.BytesIO(resp.data))
     rows = list(wb.active.iter_rows(values_only=True))
-    assert rows[1][0] == "Waktu (UTC)" and any("Pelayanan Pajak Keliling" in (r[5] or "") for r in rows[2:])
+    assert rows[1][0] == "Waktu" and any("Pelayanan Pajak Keliling" in (r[5] or "") for r in rows[2:])
 
 
 def test_revision_from_the_page_and_diff(app, s, users, renja):

@@ -1,0 +1,117 @@
+""""Tugas saya": what waits for the signed-in user today — plans returned to them, plans waiting for their
+review or approval, and realisation reports due or overdue for the indicators of their units.
+
+A report for a period is due from the day the period ends for ``REPORTING_DAYS`` days (the reporting window),
+overdue after that. A fixed number of statements, whatever the size of the plans: the top bar shows the counts
+on every page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlmodel import Session, select
+
+from planner import periods
+from planner.models import Indicator, Plan
+from planner.models.monitoring import Realization
+from planner.permissions import RIGHTS, Principal
+
+REPORTING_DAYS = 15
+MONITORED = ("approved", "locked")  # plans whose realisation is reported
+
+
+@dataclass(frozen=True)
+class DueReport:
+    plan: Plan
+    indicator: Indicator
+    period: str
+    due_on: date  # the last day of the reporting window
+
+    @property
+    def overdue_on(self) -> date:
+        return self.due_on + timedelta(days=1)
+
+
+@dataclass
+class Tasks:
+    returned: list[Plan] = field(default_factory=list)
+    to_review: list[Plan] = field(default_factory=list)
+    to_fix: list[Plan] = field(default_factory=list)  # approved, waiting for the head's penetapan
+    due: list[DueReport] = field(default_factory=list)
+    overdue: list[DueReport] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.returned) + len(self.to_review) + len(self.to_fix) + len(self.due) + len(self.overdue)
+
+
+def _orgs_with(p: Principal, action: str) -> set[int] | None:
+    """Organisations where the user may do ``action``; None means every one (admin)."""
+    if p.is_admin:
+        return None
+    roles = RIGHTS.get(action, set())
+    return set().union(*(ids for role, ids in p.scopes.items() if role in roles))
+
+
+def _period_end(year: int, code: str) -> date:
+    if code == periods.ANNUAL:
+        month = 12
+    elif code in periods.MONTH_CODES:
+        month = periods.index(code)
+    else:
+        month = periods.index(code) * (3 if code in periods.QUARTERS else 6)
+    first_of_next = date(year + month // 12, month % 12 + 1, 1)
+    return first_of_next - timedelta(days=1)
+
+
+def _plans(s: Session, org_ids: set[int] | None, year: int) -> list[Plan]:
+    if org_ids is not None and not org_ids:
+        return []
+    q = select(Plan).where(Plan.first_year <= year, Plan.last_year >= year)
+    if org_ids is not None:
+        q = q.where(Plan.organization_id.in_(org_ids))
+    return list(s.exec(q.order_by(Plan.organization_id, Plan.kind, Plan.revision_number.desc())))
+
+
+def _reports(s: Session, renjas: list[Plan], year: int, today: date, tasks: Tasks) -> None:
+    if not renjas:
+        return
+    by_id = {pl.id: pl for pl in renjas}
+    indicators = s.exec(select(Indicator).where(Indicator.plan_id.in_(by_id))).all()
+    reported = set(s.exec(select(Realization.indicator_id, Realization.period).where(
+        Realization.indicator_id.in_([i.id for i in indicators]), Realization.year == year)).all())
+    for ind in indicators:
+        for code in periods.for_frequency(ind.frequency) or [periods.ANNUAL]:
+            ended = _period_end(year, code)
+            if ended >= today or (ind.id, code) in reported:
+                continue
+            report = DueReport(by_id[ind.plan_id], ind, code, ended + timedelta(days=REPORTING_DAYS))
+            (tasks.due if today <= report.due_on else tasks.overdue).append(report)
+
+
+def for_user(s: Session, p: Principal, year: int, today: date | None = None, with_reports: bool = True) -> Tasks:
+    today = today or date.today()
+    tasks = Tasks()
+    editable = _orgs_with(p, "plan.edit")
+    reviewing = _orgs_with(p, "plan.approve")
+    fixing = _orgs_with(p, "plan.lock")
+    reporting = _orgs_with(p, "realization.edit")
+    wanted = None if p.is_admin else set().union(editable, reviewing, fixing, reporting)
+    latest: dict[tuple[int, str], Plan] = {}
+    for pl in _plans(s, wanted, year):
+        latest.setdefault((pl.organization_id, pl.kind), pl)  # the newest version of each plan
+    for pl in latest.values():
+        org = pl.organization_id
+        if pl.status == "returned" and (editable is None or org in editable) and not p.is_admin:
+            tasks.returned.append(pl)
+        if pl.status == "submitted" and (reviewing is None or org in reviewing):
+            tasks.to_review.append(pl)
+        if pl.status == "approved" and (fixing is None or org in fixing):
+            tasks.to_fix.append(pl)
+    if with_reports and not p.is_admin:
+        _reports(s, [pl for pl in latest.values() if pl.kind == "renja" and pl.first_year == year
+                     and pl.status in MONITORED and pl.organization_id in reporting], year, today, tasks)
+    tasks.due.sort(key=lambda r: r.due_on)
+    tasks.overdue.sort(key=lambda r: r.due_on)
+    return tasks
