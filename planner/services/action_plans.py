@@ -73,12 +73,10 @@ def node_steps(s: Session, node_id: int) -> list[ActionStep]:
 
 def links_of(s: Session, step_ids: Iterable[int]) -> dict[int, list[int]]:
     """``step -> prerequisites`` for the given steps, in one statement."""
-    ids = list(step_ids)
     out: dict[int, list[int]] = defaultdict(list)
-    if ids:
-        for link in s.exec(select(ActionStepLink).where(ActionStepLink.step_id.in_(ids))
-                           .order_by(ActionStepLink.id)):
-            out[link.step_id].append(link.prerequisite_id)
+    for link in s.exec(select(ActionStepLink).where(ActionStepLink.step_id.in_(list(step_ids)))
+                       .order_by(ActionStepLink.id)):
+        out[link.step_id].append(link.prerequisite_id)
     return dict(out)
 
 
@@ -379,9 +377,12 @@ def _owner_label(step: ActionStep, users: dict[int, User]) -> tuple[str, Optiona
 
 
 def timeline(s: Session, plan_list: list[Plan], today: date | None = None, node_id: int | None = None,
-             owner: str | None = None, year: int | None = None) -> Timeline:
-    """The steps of some plans (one activity when ``node_id`` is given) in six statements, grouped by activity
-    in tree order; ``owner`` keeps the steps of one person (a username or the owner's text)."""
+             owner: str | None = None, year: int | None = None, nodes: dict[int, PlanNode] | None = None,
+             with_indicators: bool = True) -> Timeline:
+    """The steps of some plans (one activity when ``node_id`` is given), grouped by activity in tree order;
+    ``owner`` keeps the steps of one person (a username or the owner's text). Five statements whatever the
+    size (steps, nodes, owners, indicators, dependencies); a caller that holds the plan's nodes already (the
+    dashboard) passes them, and one that shows no indicator skips them."""
     today = today or date.today()
     year = year or (plan_list[0].first_year if plan_list else today.year)
     plan_ids = [pl.id for pl in plan_list]
@@ -389,13 +390,14 @@ def timeline(s: Session, plan_list: list[Plan], today: date | None = None, node_
     q = select(ActionStep).where(ActionStep.plan_id.in_(plan_ids))
     if node_id is not None:
         q = q.where(ActionStep.node_id == node_id)
-    steps = list(s.exec(q.order_by(ActionStep.position, ActionStep.id))) if plan_ids else []
-    nodes = {n.id: n for n in s.exec(select(PlanNode).where(PlanNode.plan_id.in_(plan_ids))
-                                     .order_by(PlanNode.position, PlanNode.id))} if plan_ids else {}
+    steps = list(s.exec(q.order_by(ActionStep.position, ActionStep.id)))
+    if nodes is None:
+        nodes = {n.id: n for n in s.exec(select(PlanNode).where(PlanNode.plan_id.in_(plan_ids))
+                                         .order_by(PlanNode.position, PlanNode.id))}
     user_ids = {st.owner_user_id for st in steps if st.owner_user_id}
-    users = {u.id: u for u in s.exec(select(User).where(User.id.in_(user_ids)))} if user_ids else {}
+    users = {u.id: u for u in s.exec(select(User).where(User.id.in_(user_ids)))}
     ind_ids = {st.indicator_id for st in steps if st.indicator_id}
-    inds = {i.id: i for i in s.exec(select(Indicator).where(Indicator.id.in_(ind_ids)))} if ind_ids else {}
+    inds = {i.id: i for i in s.exec(select(Indicator).where(Indicator.id.in_(ind_ids)))} if with_indicators else {}
     links = links_of(s, [st.id for st in steps])
     rows_by_id: dict[int, StepRow] = {}
     groups: dict[int, Group] = {}

@@ -306,9 +306,10 @@ def schedule_panel(progress) -> dict:
     """The dashboard's schedule panel: each activity's step completion at the end of the dashboard's period
     beside the activity's achievement status there, and every step behind (for the early warnings)."""
     plan, year, upto = progress.plan, progress.year, progress.upto
-    tl = svc.timeline(db.session(), [plan])
-    statuses = {n.node.id: n.status for root in progress.roots for n in root.walk()}
     achievements = {n.node.id: n for root in progress.roots for n in root.walk()}
+    tl = svc.timeline(db.session(), [plan], nodes={nid: n.node for nid, n in achievements.items()},
+                      with_indicators=False)
+    statuses = {nid: n.status for nid, n in achievements.items()}
     nodes = svc.schedule_by_node(tl, svc.period_end(year, upto), statuses)
     return {"nodes": nodes, "achievements": achievements, "behind": [r for r in tl.rows if r.behind],
             "groups": {g.node.id: g for g in tl.groups}, "day": svc.period_end(year, upto), "today": tl.today,
