@@ -185,3 +185,11 @@ def test_activity_page_reads_in_a_bounded_number_of_statements(s, app, editor, a
     few = statements()
     add_steps(s, admin, keg.node, *[{"name": f"Langkah {i}", "months": [i], "owner": "ani"} for i in range(1, 13)])
     assert statements() == few
+
+
+def test_activity_page_in_english(s, editor, admin, keg):
+    add_steps(s, admin, keg.node, {"name": "Rapat persiapan", "months": [1]})
+    editor.post("/lang/en", data={"next": "/"})
+    html = text(editor.get(f"/nodes/{keg.node.id}/rencana-aksi"))
+    assert "Save action plan" in html and "Monitoring the steps" in html and "Rapat persiapan" in html
+    assert "Simpan rencana aksi" not in html and "Pemantauan langkah" not in html
