@@ -88,7 +88,8 @@ def _node_context(node: PlanNode, plan: Plan, **extra) -> dict:
         can_mark=can(principal(), "realization.edit", plan), form_rows=extra.pop("form_rows", None),
         indicators=indicators, period_codes=periods.ALL,
         plan_steps=(choices := _plan_step_choices(s, plan)), step_names=dict(choices), owners=svc.owner_choices(s, plan), blank_rows=BLANK_ROWS,
-        completion=tl.completion(tl.today), paper=_paper(), error=None, status_error=None, today=tl.today,
+        completion=tl.completion(tl.today), paper=_paper(), error=None, status_error=None,
+        mark_day=min(tl.today, date(plan.first_year, 12, 31)),  # a mark's default date lies in the plan's year
     )
     ctx.update(extra)
     if ctx["form_rows"] is None:
