@@ -276,7 +276,7 @@ def set_status(s: Session, p: Principal, step: ActionStep, data: StatusIn, today
     if closed is not None:
         raise Conflict(f"Periode {periods.label(closed)} {on.year} sudah ditutup; minta reviewer membukanya kembali "
                        "untuk mengubah status langkah.", field="on")
-    note = data.note
+    note, old = data.note, step.status
     if data.status in MARK_NEEDS_NOTE and not note:
         raise Invalid("Catatan wajib diisi: sebutkan penyebab keterlambatan atau alasan pembatalan.", field="note")
     if data.status == "planned":
@@ -288,6 +288,8 @@ def set_status(s: Session, p: Principal, step: ActionStep, data: StatusIn, today
     step.version += 1
     s.add(step)
     s.flush()
+    # The trail leaves status columns to explicit entries (as for plan transitions): say what was marked.
+    audit.record(s, "mark", step, changes={"status": [old, step.status]}, note=note)
     return step
 
 

@@ -13,7 +13,7 @@ from planner.models.action_plan import ActionStep, StatusIn, StepIn
 from planner.permissions import principal_for
 from planner.services import action_plans as ap
 from planner.services import monitoring as mon
-from planner.services import plans, workflow
+from planner.services import audit, plans, workflow
 
 YEAR = 2026
 TODAY = date(2026, 5, 15)
@@ -117,7 +117,7 @@ def test_a_stale_version_is_a_conflict(s, people, renja):
                             steps_in({"id": a.id, "version": 1, "name": "Langkah A3", "months": [1]}), today=TODAY)
 
 
-def test_steps_follow_the_plan_editability_and_rights(s, people, renja, make_renstra, org):
+def test_steps_follow_the_plan_editability_and_rights(s, people, renja):
     keg = activity(s, renja)
     with pytest.raises(Forbidden):
         ap.save_action_plan(s, people["reviewer"], keg.node, steps_in({"name": "Langkah", "months": [1]}))
@@ -154,6 +154,11 @@ def test_marks_carry_date_note_and_evidence(s, people, step):
     assert step.status == "done" and step.evidence_url == "https://contoh.go.id/notulen"
     mark(s, people["penyusun"], step, status="planned")
     assert (step.status, step.status_on, step.evidence_url) == ("planned", None, None)
+    trail = [e for e in audit.history(s, plan_id=step.plan_id) if e.object_type == "action_step"]
+    assert {e.action for e in trail} == {"create", "update", "mark"} and trail[0].node_id == step.node_id
+    assert [e.changes["status"] for e in trail if e.action == "mark"] == [["done", "planned"], ["late", "done"],
+                                                                          ["planned", "late"]]
+    assert any(e.changes.get("status_note") == ["", "Narasumber berhalangan"] for e in trail)
 
 
 @pytest.mark.parametrize("data, error, words", [
