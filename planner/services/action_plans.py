@@ -29,7 +29,7 @@ from sqlmodel import Session, select
 from planner import periods
 from planner.calc import schedule
 from planner.calc.formatting import format_rupiah
-from planner.errors import Conflict, DomainError, Invalid, NotFound
+from planner.errors import Conflict, Invalid, NotFound
 from planner.models import Indicator, Membership, Organization, PeriodLock, Plan, PlanNode, User
 from planner.models.action_plan import ACTION_NODE_KINDS, ActionStep, ActionStepLink, StatusIn, StepIn
 from planner.models.base import utcnow
@@ -78,6 +78,13 @@ def links_of(s: Session, step_ids: Iterable[int]) -> dict[int, list[int]]:
                        .order_by(ActionStepLink.id)):
         out[link.step_id].append(link.prerequisite_id)
     return dict(out)
+
+
+def step_choices(s: Session, plan: Plan) -> list[tuple[int, str]]:
+    """Every step of the plan as "code · name", for choosing prerequisites."""
+    rows = s.exec(select(ActionStep.id, ActionStep.name, PlanNode.code).join(PlanNode, ActionStep.node_id == PlanNode.id)
+                  .where(ActionStep.plan_id == plan.id).order_by(PlanNode.code, ActionStep.position)).all()
+    return [(sid, f"{code} · {name}") for sid, name, code in rows]
 
 
 def owner_choices(s: Session, plan: Plan) -> list[User]:
@@ -548,53 +555,3 @@ def step_json(row: StepRow) -> dict:
             "period": st.period, "depends_on": row.depends_on, "status": st.status, "state": row.state,
             "status_on": st.status_on.isoformat() if st.status_on else None, "status_note": st.status_note,
             "evidence_url": st.evidence_url, "version": st.version}
-
-
-# ---------------------------------------------------------------- seeds
-
-def load_action_plans(s: Session, data: dict, p: Principal, today: date | None = None) -> int:
-    """``seeds/action_plans.yaml``: per entry an organisation, a node code and its steps (``StepIn`` fields,
-    ``depends_on`` as 1-based step numbers, an optional ``mark: {status, on, note, evidence_url}``). A node
-    that already has steps is left alone; returns how many action plans were created."""
-    created = 0
-    for i, item in enumerate(data.get("action_plans") or []):
-        where = f"action_plans[{i}] {item.get('organization')}/{item.get('node')}"
-        try:
-            created += _seed_one(s, item, p, today)
-        except DomainError as exc:
-            raise type(exc)(f"{where}: {exc.message}", field=exc.field) from exc
-    return created
-
-
-def _seed_one(s: Session, item: dict, p: Principal, today: date | None) -> int:
-    org = orgs.by_code(s, str(item.get("organization", "")))
-    if org is None:
-        raise NotFound(f"organisasi '{item.get('organization')}' tidak ditemukan.", field="organization")
-    node = s.exec(select(PlanNode).join(Plan, PlanNode.plan_id == Plan.id)
-                  .where(Plan.organization_id == org.id, Plan.kind == "renja",
-                         PlanNode.code == str(item.get("node", "")))
-                  .order_by(Plan.first_year.desc(), Plan.revision_number.desc())).first()
-    if node is None:
-        raise NotFound(f"simpul '{item.get('node')}' tidak ada di Renja {org.code}.", field="node")
-    if node_steps(s, node.id):
-        return 0
-    codes = {i.code: i.id for i in s.exec(select(Indicator).where(Indicator.plan_id == node.plan_id)) if i.code}
-    raw = item.get("steps") or []
-    items = []
-    for entry in raw:
-        entry = {k: v for k, v in entry.items() if k not in ("mark", "depends_on", "indicator_code")}
-        entry["indicator_id"] = codes.get(raw[len(items)].get("indicator_code"))
-        items.append(StepIn.model_validate(entry))
-    steps = save_action_plan(s, p, node, items, today)
-    if any(e.get("depends_on") for e in raw):
-        for entry, step, it in zip(raw, steps, items):
-            it.id, it.depends_on = step.id, [steps[n - 1].id for n in entry.get("depends_on") or []]
-        save_action_plan(s, p, node, items, today)
-    for entry, step in zip(raw, steps):
-        if entry.get("mark"):
-            mark = StatusIn.model_validate(entry["mark"])
-            # Demo marks carry their own dates: a clock earlier than the mark must not refuse the demo.
-            day = max(today or date.today(), mark.on) if mark.on else today
-            set_status(s, p, step, mark, today=day)
-    return 1
-

@@ -58,13 +58,13 @@ def load_demo(s: Session, seeds_dir: Path) -> dict[str, int]:
 def _load_action_plans(s: Session, path: Path) -> int:
     """``seeds/action_plans.yaml`` (issue #17), through the same service as the pages, as the system."""
     from planner.permissions import Principal
-    from planner.services import action_plans
+    from planner.services import action_plan_seeds
 
     if not path.exists():
         return 0
     system = Principal(user=accounts.by_username(s, "admin"), is_admin=True)
     try:
-        return action_plans.load_action_plans(s, yaml.safe_load(path.read_text("utf-8")), system)
+        return action_plan_seeds.load_action_plans(s, yaml.safe_load(path.read_text("utf-8")), system)
     except DomainError as exc:
         raise SeedError(f"{path.name}: {exc.message}", field=exc.field) from exc
 

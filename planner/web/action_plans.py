@@ -16,14 +16,13 @@ from flask import Blueprint, Response, flash, g, redirect, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from pydantic import ValidationError
-from sqlmodel import select
 
 from planner import db, periods
 from planner.calc import schedule
 from planner.calc.formatting import format_number, parse_number
 from planner.errors import Conflict, DomainError, Invalid, from_pydantic
 from planner.excel import action_plan as xlsx
-from planner.models import Indicator, Organization, Plan, PlanNode
+from planner.models import Organization, Plan, PlanNode
 from planner.models.action_plan import ACTION_NODE_KINDS, STEP_STATUSES, StatusIn, StepIn
 from planner.permissions import can, require
 from planner.services import action_plans as svc
@@ -87,7 +86,7 @@ def _node_context(node: PlanNode, plan: Plan, **extra) -> dict:
         ancestors=tree.ancestors(node.id), can_edit=_may_edit(plan),
         can_mark=can(principal(), "realization.edit", plan), form_rows=extra.pop("form_rows", None),
         indicators=indicators, period_codes=periods.ALL,
-        plan_steps=(choices := _plan_step_choices(s, plan)), step_names=dict(choices), owners=svc.owner_choices(s, plan), blank_rows=BLANK_ROWS,
+        plan_steps=(choices := svc.step_choices(s, plan)), step_names=dict(choices), owners=svc.owner_choices(s, plan), blank_rows=BLANK_ROWS,
         completion=tl.completion(tl.today), paper=_paper(), error=None, status_error=None,
         mark_day=min(tl.today, date(plan.first_year, 12, 31)),  # a mark's default date lies in the plan's year
     )
@@ -95,14 +94,6 @@ def _node_context(node: PlanNode, plan: Plan, **extra) -> dict:
     if ctx["form_rows"] is None:
         ctx["form_rows"] = [_form_row(r) for r in rows]
     return ctx
-
-
-def _plan_step_choices(s, plan: Plan) -> list[tuple[int, str]]:
-    from planner.models.action_plan import ActionStep
-
-    rows = s.exec(select(ActionStep.id, ActionStep.name, PlanNode.code).join(PlanNode, ActionStep.node_id == PlanNode.id)
-                  .where(ActionStep.plan_id == plan.id).order_by(PlanNode.code, ActionStep.position)).all()
-    return [(sid, f"{code} · {name}") for sid, name, code in rows]
 
 
 def _form_row(r: svc.StepRow) -> dict:
@@ -242,13 +233,14 @@ def unit_timeline(org_id: int):
 
 def _xlsx_rows(tl: svc.Timeline) -> list[xlsx.Row]:
     out = []
-    for g in tl.groups:
-        sub = g.node if g.node.kind in ("sub_kegiatan", "ro", "kro") else None
-        for r in g.rows:
+    for group in tl.groups:
+        node = group.node
+        sub = node if node.kind in ("sub_kegiatan", "ro", "kro") else None
+        for r in group.rows:
             st = r.step
-            out.append(xlsx.Row(name=st.name, months=r.months, code=g.node.code,
-                                program=g.program.name if g.program else "", kegiatan=g.kegiatan.name if g.kegiatan
-                                else "", sub=sub.name if sub else "", owner=r.owner, output=st.output,
+            out.append(xlsx.Row(name=st.name, months=r.months, code=node.code,
+                                program=group.program.name if group.program else "",
+                                kegiatan=group.kegiatan.name if group.kegiatan else "", sub=sub.name if sub else "", owner=r.owner, output=st.output,
                                 volume=st.volume, unit=st.unit, budget=st.budget,
                                 status=schedule.STATE_LABELS[r.state]))
     return out
@@ -313,6 +305,6 @@ def schedule_panel(progress) -> dict:
     statuses = {nid: n.status for nid, n in achievements.items()}
     nodes = svc.schedule_by_node(tl, svc.period_end(year, upto), statuses)
     return {"nodes": nodes, "achievements": achievements, "behind": [r for r in tl.rows if r.behind],
-            "groups": {g.node.id: g for g in tl.groups}, "day": svc.period_end(year, upto), "today": tl.today,
+            "groups": {grp.node.id: grp for grp in tl.groups}, "day": svc.period_end(year, upto), "today": tl.today,
             "plan": plan}
 
