@@ -1,13 +1,13 @@
 """Organisation time zone (WIB, WITA, WIT) for local times in the audit trail.
 
 Revision ID: 0012
-Revises: 0004
+Revises: 0011
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0004"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

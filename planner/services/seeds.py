@@ -51,7 +51,22 @@ def load_demo(s: Session, seeds_dir: Path) -> dict[str, int]:
             counts["worksheets"] = worksheet.load_worksheets(s, yaml.safe_load(sheets.read_text("utf-8")))
         except DomainError as exc:
             raise SeedError(f"{sheets.name}: {exc.message}", field=exc.field) from exc
+    counts["action_plans"] = _load_action_plans(s, seeds_dir / "action_plans.yaml")
     return counts
+
+
+def _load_action_plans(s: Session, path: Path) -> int:
+    """``seeds/action_plans.yaml`` (issue #17), through the same service as the pages, as the system."""
+    from planner.permissions import Principal
+    from planner.services import action_plan_seeds
+
+    if not path.exists():
+        return 0
+    system = Principal(user=accounts.by_username(s, "admin"), is_admin=True)
+    try:
+        return action_plan_seeds.load_action_plans(s, yaml.safe_load(path.read_text("utf-8")), system)
+    except DomainError as exc:
+        raise SeedError(f"{path.name}: {exc.message}", field=exc.field) from exc
 
 
 def _load_orgs(s: Session, data: dict) -> int:

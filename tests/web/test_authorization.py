@@ -159,6 +159,28 @@ def follow_up(suffix: str = ""):
         return f"/follow-ups/{row.id}{suffix}"
     return build
 
+def action_step(suffix: str = "", api: bool = False):
+    """A fresh step in a fresh plan's kegiatan; ``w.step_year`` is that plan's year (a mark's date)."""
+    def build(w, where):
+        from planner.models.action_plan import StepIn
+        from planner.services import action_plans
+
+        node = w.node(where)
+        admin = accounts.by_username(w.s, "root") or _admin(w.s)
+        (row,) = action_plans.save_action_plan(w.s, principal_for(w.s, admin), node,
+                                               [StepIn(name="Rapat koordinasi", months=[1])])
+        # A mark's date lies in the plan's year and not in the future: move the plan to a past year of its own.
+        plan = w.s.get(Plan, node.plan_id)
+        plan.first_year = plan.last_year = w.step_year = next(_PAST_YEARS)
+        w.s.commit()
+        return (f"/api/v1/action-steps/{row.id}" if api else f"/langkah/{row.id}") + suffix
+    return build
+
+
+_PAST_YEARS = itertools.count(1900)
+MARK = lambda w, where: {"status": "done", "on": f"{w.step_year}-01-15"}  # noqa: E731
+
+
 TABLE: dict[str, Case] = {
     # auth
     "auth.login": Case("GET", fixed("/login"), PUBLIC, scoped=False),
@@ -288,6 +310,19 @@ TABLE: dict[str, Case] = {
     "api.put_worksheet_step": Case("PUT", url("/api/v1/nodes/{}/worksheet/control", "node"), EDIT, api=True, data={}),
     # issue 8: plan versions
     "api.plan_versions": Case("GET", url("/api/v1/plans/{}/versions", "revision"), ALL, api=True),
+    # action plans (rencana aksi, issue #17): steps follow plan.edit, marks realization.edit
+    "action_plans.node_page": Case("GET", url("/nodes/{}/rencana-aksi", "node"), ALL),
+    "action_plans.save": Case("POST", url("/nodes/{}/rencana-aksi", "node"), EDIT,
+                              data={"steps.0.name": "Rapat koordinasi", "steps.0.months": "1"}),
+    "action_plans.set_status": Case("POST", action_step("/status"), EDIT, data=MARK),
+    "action_plans.plan_timeline": Case("GET", url("/plans/{}/rencana-aksi", "plan"), ALL),
+    "action_plans.unit_timeline": Case("GET", lambda w, where: f"/organisasi/{w.orgs[where].id}/rencana-aksi", ALL),
+    "action_plans.node_xlsx": Case("GET", url("/nodes/{}/rencana-aksi.xlsx", "node"), ALL),
+    "action_plans.plan_xlsx": Case("GET", url("/plans/{}/rencana-aksi.xlsx", "plan"), ALL),
+    "api.get_action_plan": Case("GET", url("/api/v1/nodes/{}/action-plan", "node"), ALL, api=True),
+    "api.put_action_plan": Case("PUT", url("/api/v1/nodes/{}/action-plan", "node"), EDIT, api=True,
+                                data={"steps": [{"name": "Rapat koordinasi", "months": [1]}]}),
+    "api.put_step_status": Case("PUT", action_step("/status", api=True), EDIT, api=True, data=MARK),
 }
 SKIPPED = {"static"}
 

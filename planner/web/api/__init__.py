@@ -94,3 +94,4 @@ def healthz():
 
 
 from planner.web.api import monitoring, openapi, plans, review, worksheets  # noqa: E402,F401  (routes register on bp)
+from planner.web.api import action_plans  # noqa: E402,F401  (issue #17: rencana aksi)
