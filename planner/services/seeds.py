@@ -51,6 +51,14 @@ def load_demo(s: Session, seeds_dir: Path) -> dict[str, int]:
             counts["worksheets"] = worksheet.load_worksheets(s, yaml.safe_load(sheets.read_text("utf-8")))
         except DomainError as exc:
             raise SeedError(f"{sheets.name}: {exc.message}", field=exc.field) from exc
+    service = seeds_dir / "service.yaml"
+    if service.exists():  # issue 14: evaluations, surveys, complaints, public pages
+        from planner.services import service_seeds
+
+        try:
+            counts["service"] = service_seeds.load(s, yaml.safe_load(service.read_text("utf-8")))
+        except DomainError as exc:
+            raise SeedError(f"{service.name}: {exc.message}", field=exc.field) from exc
     return counts
 
 
