@@ -85,6 +85,18 @@ def list_for(s: Session, organization_id: int, year: int | None = None) -> list[
     return list(s.exec(q.order_by(Complaint.received_on.desc(), Complaint.id.desc())))
 
 
+def counts_by_org(s: Session, org_ids: set[int], year: int) -> dict[int, int]:
+    """Complaints received per unit in a year, in one statement (the hub)."""
+    from sqlalchemy import func
+
+    if not org_ids:
+        return {}
+    rows = s.exec(select(Complaint.organization_id, func.count()).where(
+        Complaint.organization_id.in_(org_ids), Complaint.received_on >= date(year, 1, 1),
+        Complaint.received_on <= date(year, 12, 31)).group_by(Complaint.organization_id)).all()
+    return dict(rows)
+
+
 def _facts(row: Complaint) -> ComplaintFacts:
     return ComplaintFacts(row.received_on, row.resolved_on)
 

@@ -407,3 +407,10 @@ def _target(raw: Any) -> float:
 def links_for_node(s: Session, node_id: int) -> list[GapActivity]:
     """The other direction of the link: which evaluation gaps a plan node answers."""
     return list(s.exec(select(GapActivity).where(GapActivity.node_id == node_id)))
+
+
+def gap_nodes(s: Session, plan_id: int) -> dict[int, int]:
+    """Node id → evaluation id for the nodes of a plan that answer an evaluation gap."""
+    rows = s.exec(select(GapActivity.node_id, GapActivity.evaluation_id).join(PlanNode, GapActivity.node_id == PlanNode.id)
+                  .where(PlanNode.plan_id == plan_id)).all()
+    return {node_id: ev_id for node_id, ev_id in rows}

@@ -1,5 +1,5 @@
 """The instruments Planner ships: PEKPPP per Permenpan RB 17/2017, the 2022 transition instrument, and the
-regional PEKIN LAYANAN instrument of Sulawesi Barat (2023). See docs/methodology.md, "Evaluasi pelayanan".
+regional PEKIN LAYANAN instrument of Sulawesi Barat (2023). See docs/service-evaluation.md.
 
 What the sources print is used as printed: aspect weights of both national instruments, the nine weights of
 "kebijakan pelayanan" in 2022, and the PEKIN LAYANAN indicator weights that are legible in its table.

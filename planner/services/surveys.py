@@ -128,6 +128,15 @@ def responses(s: Session, survey: Survey) -> list[SurveyResponse]:
                        .order_by(SurveyResponse.id)))
 
 
+def response_counts(s: Session, survey_ids: list[int]) -> dict[int, int]:
+    """Respondents per survey in one statement (survey lists)."""
+    if not survey_ids:
+        return {}
+    rows = s.exec(select(SurveyResponse.survey_id, func.count()).where(SurveyResponse.survey_id.in_(survey_ids))
+                  .group_by(SurveyResponse.survey_id)).all()
+    return dict(rows)
+
+
 def count_responses(s: Session, survey: Survey) -> int:
     return s.exec(select(func.count()).select_from(SurveyResponse).where(SurveyResponse.survey_id == survey.id)).one()
 

@@ -28,6 +28,21 @@ def _logged_in():
     """Every page of this area needs a logged-in user."""
 
 
+@bp.app_context_processor
+def _tree_helpers():
+    return {"gap_links": gap_links}
+
+
+def gap_links(plan) -> dict[int, int]:
+    """Evaluation id per node of ``plan`` made from an evaluation gap (the tree's link back); one statement."""
+    from flask import g
+
+    cache = g.setdefault("gap_links", {})
+    if plan.id not in cache:
+        cache[plan.id] = evaluations.gap_nodes(db.session(), plan.id)
+    return cache[plan.id]
+
+
 def readable_orgs(action: str = "service.read") -> list[Organization]:
     """Units the user may act on, in tree order (shared by the service-evaluation blueprints)."""
     p = principal()
@@ -59,6 +74,7 @@ def hub():
     ids = {o.id for o in units}
     evs = evaluations.list_for(s, ids)
     svs = surveys.list_for(s, ids)
+    counts = complaints.counts_by_org(s, ids, current_year())
     rows = []
     for org in units:
         mine = [e for e in evs if e.organization_id == org.id]
@@ -66,7 +82,7 @@ def hub():
         if not (mine or own_surveys or can(p, "evaluation.edit", org)):
             continue
         rows.append({"org": org, "evaluations": mine[:3], "surveys": own_surveys[:3],
-                     "complaints": len(complaints.list_for(s, org.id, current_year()))})
+                     "complaints": counts.get(org.id, 0)})
     return render("evaluation/hub.html", rows=rows, year=current_year())[0]
 
 

@@ -1,4 +1,4 @@
-"""Service evaluation numbers (docs/methodology.md, "Evaluasi pelayanan"): the worked examples, every band
+"""Service evaluation numbers (docs/service-evaluation.md): the worked examples, every band
 edge reached through the real computations, priorities, round comparison and complaint figures."""
 from datetime import date
 

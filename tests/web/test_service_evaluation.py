@@ -168,6 +168,7 @@ def test_gap_becomes_activity_in_the_draft_renja(editor, s, org, make_renja, mak
     assert "PEKPPP 2025" in node.description
     tree = editor.get(f"/plans/{renja.id}").get_data(as_text=True)
     assert "Peningkatan kompetensi SDM pelayanan" in tree and "Jumlah pelaksana bersertifikat" in tree
+    assert f'href="/evaluasi/{ev_id}#celah"' in tree  # the tree links the node back to its gap
     back = editor.get(f"/nodes/{node.id}/evaluasi")
     assert back.status_code == 302 and f"/evaluasi/{ev_id}" in back.headers["Location"]
     page = editor.get(f"/evaluasi/{ev_id}").get_data(as_text=True)
@@ -236,3 +237,43 @@ def test_public_questionnaire_once_per_device_closes_and_throttles(app, s, org):
     assert app.test_client().get("/kuesioner/bukan-token").status_code == 404
     app.config["PUBLIC_SURVEY_PER_HOUR"] = 3  # two were accepted, one refused: the next one is throttled
     assert app.test_client().post(f"/kuesioner/{sv.public_token}", data=answers).status_code == 429
+
+
+def _big_instrument(s, per_aspect: int, code: str):
+    return instruments.create(s, {"code": code, "name": "Instrumen besar", "aspects": [
+        {"code": str(a), "name": f"Aspek {a}", "weight": w, "indicators": [
+            {"code": f"{a}.{i}", "name": f"Indikator {a}.{i}", "weight": 100 / per_aspect if i < per_aspect
+             else 100 - 100 / per_aspect * (per_aspect - 1)} for i in range(1, per_aspect + 1)]}
+        for a, w in enumerate((24, 25, 18, 11, 10, 12), start=1)]})
+
+
+def test_pages_load_in_a_bounded_number_of_statements(editor, s, org, engine, count_queries):
+    from planner.models.evaluation import EvaluationCreate
+    from planner.services import evaluations
+
+    counts = []
+    for n, per_aspect in enumerate((2, 8)):
+        inst = _big_instrument(s, per_aspect, f"BESAR-{n}")
+        ev = evaluations.create(s, EvaluationCreate(organization_id=org.id, year=2020 + n, instrument_id=inst.id))
+        evaluations.save_scores(s, ev, {f"{a}.{i}": (a + i) % 6 for a in range(1, 7) for i in range(1, per_aspect + 1)})
+        sv = surveys.create(s, {"organization_id": org.id, "year": 2020 + n, "name": f"SKM {n}", "population": 500})
+        surveys.add_responses(s, sv, [{f"U{k}": 1 + (k + r) % 4 for k in range(1, 10)} | {"gender": "LP"[r % 2]}
+                                      for r in range(5 if n == 0 else 60)])
+        s.commit()
+        with count_queries(engine) as c1:
+            assert editor.get(f"/evaluasi/{ev.id}").status_code == 200
+        with count_queries(engine) as c2:
+            assert editor.get(f"/skm/{sv.id}").status_code == 200
+        counts.append((c1.count, c2.count))
+    assert counts[0] == counts[1], counts  # four times the indicators, twelve times the respondents
+
+
+def test_importance_asked_in_the_public_questionnaire(app, s, org):
+    sv = surveys.create(s, {"organization_id": org.id, "year": 2025, "name": "SKM kepentingan", "asks_importance": True})
+    s.commit()
+    phone = app.test_client()
+    assert 'name="I_U1"' in phone.get(f"/kuesioner/{sv.public_token}").get_data(as_text=True)
+    answers = {f"U{n}": "3" for n in range(1, 10)} | {"I_U1": "4", "I_U2": "1"}
+    assert phone.post(f"/kuesioner/{sv.public_token}", data=answers).status_code == 200
+    r = surveys.result(s, sv)
+    assert r.importance["U1"] == 4 and r.importance["U2"] == 1 and r.importance["U3"] is None
