@@ -21,8 +21,7 @@ from planner.errors import Conflict, Invalid, NotFound
 from planner.models import Indicator, Organization, Plan, PlanNode
 from planner.models.base import utcnow
 from planner.models.evaluation import (
-    TIERS, Evaluation, EvaluationCreate, EvaluationEvidence, EvaluationScore, GapActivity, Instrument,
-    InstrumentIndicator)
+    TIERS, Evaluation, EvaluationCreate, EvaluationEvidence, EvaluationScore, GapActivity, InstrumentIndicator)
 from planner.models.plan import IndicatorCreate, NodeCreate, TargetIn
 from planner.services import instruments, monitoring, orgs, plans
 from planner.services.instruments import InstrumentView

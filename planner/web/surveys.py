@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, current_app, flash, redirect, request, url_for
+from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_login import login_required
 
 from planner import db, periods
@@ -12,7 +12,7 @@ from planner.errors import DomainError, Invalid
 from planner.excel import skm_xlsx
 from planner.models import Plan
 from planner.models.survey import (
-    AGE_GROUPS, EDUCATIONS, GENDERS, GROUP_FIELDS, RESPONSE_SOURCES, SURVEY_VERSIONS, SurveyCreate)
+    AGE_GROUPS, EDUCATIONS, GENDERS, GROUP_FIELDS, RESPONSE_SOURCES, SURVEY_VERSIONS)
 from planner.permissions import can, require
 from planner.services import orgs, surveys
 from planner.web.evaluation import chosen_org, current_year, readable_orgs

@@ -40,6 +40,16 @@ def test_score_an_evaluation_and_turn_a_gap_into_an_activity(page, login_as):
     page.locator("#evaluations a", has_text="Putaran 2").first.click()
     expect(page.locator("#celah")).to_contain_text("Penguatan tindak lanjut hasil SKM")
     assert gap_name
+    page.goto(page.base + "/skm")
+    page.locator("#surveys a", has_text="SKM Semester I 2025").click()
+    expect(page.locator("#mutu")).to_have_text(re.compile("^[ABCD]$"))
+    page.screenshot(path=str(SHOTS / "skm-result.png"), full_page=True)
+    page.goto(page.base + "/layanan-publik")
+    page.locator("#units tr", has_text="Kependudukan").locator("td.num a").click()
+    page.fill("input[name='year']", "2025")
+    page.click("text=Tampilkan")
+    expect(page.locator("#complaints")).to_contain_text("Antrean KTP-el")
+    page.screenshot(path=str(SHOTS / "complaints.png"), full_page=True)
     assert page.errors == []
 
 
