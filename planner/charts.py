@@ -246,8 +246,9 @@ def radar(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | No
     n = len(labels)
     if n < 3:
         return ""
-    cx = cy = size / 2
-    r = size / 2 - 70
+    width = size + 200  # room for the axis names left and right
+    cx, cy = width / 2, size / 2
+    r = size / 2 - 60
 
     def point(i: int, value: float) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * i / n
@@ -264,7 +265,7 @@ def radar(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | No
         lx, ly = point(i, max_value * 1.12)
         anchor = "middle" if abs(lx - cx) < 5 else ("start" if lx > cx else "end")
         body.append(f'<text x="{_f(lx)}" y="{_f(ly)}" font-size="11" fill="{INK}" text-anchor="{anchor}" '
-                    f'dominant-baseline="middle">{escape(name[:28])}</text>')
+                    f'dominant-baseline="middle">{escape(name[:40])}</text>')
     for name, values, color in series:
         pts = [point(i, v if v is not None else 0) for i, v in enumerate(values)]
         poly = " ".join(f"{_f(x)},{_f(y)}" for x, y in pts)
@@ -279,4 +280,4 @@ def radar(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | No
         x = 10 + k * 170
         body.append(f'<rect x="{x}" y="{legend_y - 8}" width="10" height="10" fill="{color}"/>'
                     f'<text x="{x + 14}" y="{legend_y + 1}" font-size="11" fill="{MUTED}">{escape(name[:24])}</text>')
-    return _svg("radar", size, size, label or "Nilai per aspek", body)
+    return _svg("radar", width, size, label or "Nilai per aspek", body)

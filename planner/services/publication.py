@@ -99,6 +99,8 @@ def public_page(s: Session, code: str, today: date, default_limit: int) -> Publi
         page.open_survey = next((sv for sv in reversed(all_surveys) if surveys.is_open(sv, today)), None)
     if prof.show_complaints:
         limit = complaints.limit_days(s, org.id, default_limit)
-        page.complaint_year = today.year
-        page.complaints = complaints.summary(complaints.list_for(s, org.id, today.year), today, limit)
+        rows = complaints.list_for(s, org.id)  # newest first: the figures of the latest year with complaints
+        page.complaint_year = rows[0].received_on.year if rows else today.year
+        page.complaints = complaints.summary([r for r in rows if r.received_on.year == page.complaint_year],
+                                             today, limit)
     return page

@@ -130,3 +130,14 @@ def test_complaint_summary():
     assert (sm.received, sm.resolved, sm.resolved_on_time, sm.overdue) == (3, 2, 1, 2)
     assert sm.resolved_on_time_pct == 50.0 and sm.average_days == pytest.approx((2 + 39) / 2)
     assert summarize([], date(2025, 3, 1)).resolved_on_time_pct is None
+
+
+def test_radar_chart_draws_each_round_and_skips_unscored_points():
+    from planner.charts import radar
+
+    svg = radar(["Kebijakan", "SDM", "Sarpras", "SIPP", "Pengaduan", "Inovasi"],
+                [("Putaran 2", [3.9, 4, 3, None, 2.5, 1], "#1565c0"), ("Putaran 1", [3, 3, 3, 3, 3, 3], "#c77700")])
+    assert svg.startswith("<svg") and svg.count('fill-opacity="0.18"') == 2
+    assert svg.count("<circle") == 11  # the unscored axis has no dot
+    assert "Sistem" not in svg and "Inovasi" in svg and "Putaran 2: 3,90" in svg
+    assert radar(["A", "B"], [("x", [1, 2], "#000")]) == ""  # fewer than three axes: no radar

@@ -208,8 +208,12 @@ def test_public_page_shows_only_what_is_published_and_links_nowhere_else(client,
     assert 'id="complaints"' not in html and 'id="survey-link"' not in html
     hrefs = set(re.findall(r'href="([^"]+)"', html))
     assert all(h.startswith("/static/") for h in hrefs), hrefs  # no way into the application
+    from planner.services import complaints
+    complaints.create(s, {"organization_id": org.id, "channel": "lapor", "received_on": "2025-03-03",
+                          "summary": "Antrean lama"})
     _publish(s, org, show_skm=False, show_survey_link=True, show_complaints=True)
     html = client.get(f"/publik/{org.code}").get_data(as_text=True)
+    assert "Penanganan pengaduan 2025" in html and "Diterima: <strong>1</strong>" in html
     assert 'id="skm"' not in html and f"/kuesioner/{sv.public_token}" in html and 'id="complaints"' in html
     assert {h for h in re.findall(r'href="([^"]+)"', html) if not h.startswith("/static/")} == {
         f"/kuesioner/{sv.public_token}"}
