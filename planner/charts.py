@@ -234,3 +234,50 @@ def pair_bars(achievement: float | None, absorption: float | None, *, status: st
     body.append(f'<rect x="{_f(min(100 / top * width, width - 1.5))}" y="0" width="1.5" height="{height}" '
                 f'fill="{INK}"/>')
     return _svg("pair", width, height, label, body)
+
+
+# ---------------------------------------------------------------- radar
+
+def radar(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None], str]], *,
+          max_value: float = 5.0, size: int = 340, label: str = "") -> str:
+    """A radar (spider) chart of aspect scores, one polygon per series (e.g. this round and the previous).
+
+    An unscored axis is drawn at the centre with no dot, so the polygon still closes."""
+    n = len(labels)
+    if n < 3:
+        return ""
+    width = size + 200  # room for the axis names left and right
+    cx, cy = width / 2, size / 2
+    r = size / 2 - 60
+
+    def point(i: int, value: float) -> tuple[float, float]:
+        angle = -math.pi / 2 + 2 * math.pi * i / n
+        k = max(0.0, min(value, max_value)) / max_value
+        return cx + r * k * math.cos(angle), cy + r * k * math.sin(angle)
+
+    body = []
+    for step in range(1, 6):
+        ring = " ".join(f"{_f(x)},{_f(y)}" for x, y in (point(i, max_value * step / 5) for i in range(n)))
+        body.append(f'<polygon points="{ring}" fill="none" stroke="{GRID}"/>')
+    for i, name in enumerate(labels):
+        x, y = point(i, max_value)
+        body.append(f'<line x1="{_f(cx)}" y1="{_f(cy)}" x2="{_f(x)}" y2="{_f(y)}" stroke="{GRID}"/>')
+        lx, ly = point(i, max_value * 1.12)
+        anchor = "middle" if abs(lx - cx) < 5 else ("start" if lx > cx else "end")
+        body.append(f'<text x="{_f(lx)}" y="{_f(ly)}" font-size="11" fill="{INK}" text-anchor="{anchor}" '
+                    f'dominant-baseline="middle">{escape(name[:40])}</text>')
+    for name, values, color in series:
+        pts = [point(i, v if v is not None else 0) for i, v in enumerate(values)]
+        poly = " ".join(f"{_f(x)},{_f(y)}" for x, y in pts)
+        body.append(f'<polygon points="{poly}" fill="{color}" fill-opacity="0.18" stroke="{color}" stroke-width="2">'
+                    f'<title>{escape(name)}</title></polygon>')
+        for (x, y), v in zip(pts, values):
+            if v is not None:
+                body.append(f'<circle cx="{_f(x)}" cy="{_f(y)}" r="3" fill="{color}">'
+                            f'<title>{escape(name)}: {format_number(v, 2)}</title></circle>')
+    legend_y = size - 14
+    for k, (name, _, color) in enumerate(series):
+        x = 10 + k * 170
+        body.append(f'<rect x="{x}" y="{legend_y - 8}" width="10" height="10" fill="{color}"/>'
+                    f'<text x="{x + 14}" y="{legend_y + 1}" font-size="11" fill="{MUTED}">{escape(name[:24])}</text>')
+    return _svg("radar", width, size, label or "Nilai per aspek", body)

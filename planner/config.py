@@ -41,6 +41,10 @@ def load(instance_path: str, test_config: dict | None = None) -> dict:
         # Bukti dukung: kept outside static/ and served only to readers of the plan; one file's limit.
         "UPLOAD_DIR": env.get("PLANNER_UPLOAD_DIR") or str(inst / "uploads"),
         "EVIDENCE_MAX_BYTES": int(float(env.get("PLANNER_EVIDENCE_MAX_MB", "10")) * 1024 * 1024),
+        # Complaints: the legal response limit in working days (a unit may set its own); public
+        # questionnaire submissions allowed per address per hour.
+        "COMPLAINT_LIMIT_DAYS": int(env.get("PLANNER_COMPLAINT_LIMIT_DAYS", "15")),
+        "PUBLIC_SURVEY_PER_HOUR": int(env.get("PLANNER_PUBLIC_SURVEY_PER_HOUR", "30")),
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
     }

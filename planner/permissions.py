@@ -31,6 +31,13 @@ RIGHTS: dict[str, set[str]] = {
     "realization.edit": {"penyusun", "peserta"},
     "realization.verify": {"reviewer", "pimpinan"},
     "review.queue": {"reviewer", "pimpinan"},
+    # Service evaluation (issue 14): self-assessment, surveys, complaints, the public page.
+    "service.read": READERS,
+    "evaluation.edit": {"penyusun", "peserta"},
+    "survey.edit": {"penyusun", "peserta"},
+    "complaint.edit": {"penyusun", "peserta"},
+    "publication.edit": {"penyusun", "pimpinan"},
+    "instrument.edit": set(),  # admin only
 }
 
 
@@ -70,6 +77,8 @@ def org_of(obj) -> int:
     if isinstance(obj, Organization):
         return obj.id
     if isinstance(obj, Plan):
+        return obj.organization_id
+    if isinstance(getattr(obj, "organization_id", None), int):  # evaluations, surveys, complaints
         return obj.organization_id
     raise TypeError(f"no organisation for {type(obj).__name__}")
 

@@ -17,11 +17,17 @@ Categories (§3, :mod:`.bands`)
     value rounded to 9 decimals (``exact``), so float noise never crosses a bound.
 
 Evaluation (§4, :mod:`.evaluation`)
-    ``compute_ipp(aspects) -> IppResult``, ``gap_analysis(aspects, tiers=(1/3, 2/3)) -> tuple[GapRow]``.
+    ``compute_ipp(aspects) -> IppResult``, ``gap_analysis(aspects, tiers=(1/3, 2/3)) -> tuple[GapRow]``,
+    ``check_instrument(aspects)``, ``compare_rounds(previous, current) -> tuple[RoundChange]``.
 
 Survey (§5, :mod:`.survey`)
     ``SKM_ELEMENTS``, ``nrr(answers)``, ``ikm(responses_by_element, weights=None) -> SkmResult``,
-    ``min_sample(population)``.
+    ``min_sample(population)``, ``check_weights(weights)``, ``priorities(nrr, importance=None, count=3)``,
+    ``IKM_2004_ELEMENTS``.
+
+Complaints (:mod:`.complaints`)
+    ``working_days(start, end, holidays)``, ``due_date(received, limit_days=15)``, ``is_overdue(...)``,
+    ``summarize(items, today, limit_days) -> ComplaintSummary``.
 
 Formats (§6, :mod:`.formatting`)
     ``format_number(x, decimals=2)``, ``format_percent``, ``format_rupiah``, ``parse_number(text)``.

@@ -181,3 +181,30 @@ def gap_analysis(aspects: Sequence[Any], tiers: tuple[float, float] = (1 / 3, 2 
         share = None if wg is None or total == 0 else float(wg / total)
         rows.append(GapRow(aspect, ind.code, ind.score, _float(g), _float(wg), share, tier, ind.name))
     return tuple(rows)
+
+
+def check_instrument(aspects: Sequence[Any]) -> None:
+    """Raise ValueError unless aspect weights and each aspect's indicator weights sum to 100 (formulas.md §4)."""
+    _as_aspects(aspects)
+
+
+@dataclass(frozen=True)
+class RoundChange:
+    code: str
+    previous: float | None
+    current: float | None
+    delta: float | None  # current − previous, index points (0–5)
+
+
+def compare_rounds(previous: IppResult | None, current: IppResult) -> tuple[RoundChange, ...]:
+    """Change per aspect (by code) and of the index between two rounds; the index row has code ''."""
+    before = {a.code: a.score for a in previous.aspects} if previous else {}
+    before[""] = previous.ipp if previous else None
+    rows = [(a.code, a.score) for a in current.aspects] + [("", current.ipp)]
+    return tuple(RoundChange(code, before.get(code), now, _delta(before.get(code), now)) for code, now in rows)
+
+
+def _delta(previous: float | None, current: float | None) -> float | None:
+    if previous is None or current is None:
+        return None
+    return float(to_decimal(current) - to_decimal(previous))

@@ -121,3 +121,62 @@ def min_sample(population: int) -> int:
     # formulas.md §5: s = χ²·N·P(1−P) / (d²(N−1) + χ²·P(1−P)).
     s = chi2 * n * p * (1 - p) / (d * d * (n - 1) + chi2 * p * (1 - p))
     return int(s.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class Priority:
+    code: str
+    nrr: float
+    importance: float | None  # mean importance (1–4) where the survey asked it
+    quadrant: str | None  # importance–performance: "prioritas", "pertahankan", "rendah", "berlebih"
+
+
+def priorities(nrrs: Mapping[str, float | None], importance: Mapping[str, float | None] | None = None,
+               count: int = 3) -> tuple[Priority, ...]:
+    """The weakest elements first (lowest NRR), as improvement priorities.
+
+    Where importance was asked, elements are placed in the importance–performance quadrants around
+    the means of both: "prioritas" (important, performing below average) come before the rest; the
+    ``count`` weakest elements are returned either way, ties kept in survey order.
+    """
+    scored = [(c, to_decimal(v)) for c, v in nrrs.items() if v is not None]
+    if not scored:
+        return ()
+    imp = {c: to_decimal(v) for c, v in (importance or {}).items() if v is not None}
+    mean_p = sum((v for _, v in scored), Decimal(0)) / len(scored)
+    mean_i = sum(imp.values(), Decimal(0)) / len(imp) if imp else None
+
+    def quadrant(code: str, value: Decimal) -> str | None:
+        if mean_i is None or code not in imp:
+            return None
+        high_i, high_p = imp[code] >= mean_i, value >= mean_p
+        return {(True, False): "prioritas", (True, True): "pertahankan",
+                (False, False): "rendah", (False, True): "berlebih"}[(high_i, high_p)]
+
+    rows = [Priority(c, float(v), float(imp[c]) if c in imp else None, quadrant(c, v)) for c, v in scored]
+    rows.sort(key=lambda p: (p.quadrant != "prioritas" if mean_i is not None else False, p.nrr))
+    return tuple(rows[:count])
+
+
+# Kepmenpan 25/2004: the older fourteen-element index (weight 1/14 each), kept as a second version.
+IKM_2004_ELEMENTS: dict[str, str] = {
+    "U1": "Prosedur pelayanan",
+    "U2": "Persyaratan pelayanan",
+    "U3": "Kejelasan petugas pelayanan",
+    "U4": "Kedisiplinan petugas pelayanan",
+    "U5": "Tanggung jawab petugas pelayanan",
+    "U6": "Kemampuan petugas pelayanan",
+    "U7": "Kecepatan pelayanan",
+    "U8": "Keadilan mendapatkan pelayanan",
+    "U9": "Kesopanan dan keramahan petugas",
+    "U10": "Kewajaran biaya pelayanan",
+    "U11": "Kepastian biaya pelayanan",
+    "U12": "Kepastian jadwal pelayanan",
+    "U13": "Kenyamanan lingkungan",
+    "U14": "Keamanan pelayanan",
+}
+
+
+def check_weights(weights: Mapping[str, float]) -> None:
+    """Raise ValueError unless custom element weights are non-negative and sum to 1 (formulas.md §5)."""
+    _weights(list(weights), weights)

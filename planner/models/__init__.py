@@ -15,3 +15,7 @@ from planner.models.workflow import AuditEntry, Comment, Schedule  # noqa: E402
 __all__ += ["AuditEntry", "Comment", "Schedule"]
 from planner.models.action_plan import ActionStep, ActionStepLink  # noqa: E402
 __all__ += ["ActionStep", "ActionStepLink"]
+from planner.models.evaluation import (  # noqa: E402,F401
+    EvaluationEvidence, Evaluation, EvaluationScore, GapActivity, Instrument, InstrumentAspect, InstrumentIndicator)
+from planner.models.survey import Survey, SurveyElement, SurveyResponse  # noqa: E402,F401
+from planner.models.complaint import Complaint, ServiceProfile  # noqa: E402,F401

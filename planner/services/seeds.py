@@ -52,6 +52,14 @@ def load_demo(s: Session, seeds_dir: Path) -> dict[str, int]:
         except DomainError as exc:
             raise SeedError(f"{sheets.name}: {exc.message}", field=exc.field) from exc
     counts["action_plans"] = _load_action_plans(s, seeds_dir / "action_plans.yaml")
+    service = seeds_dir / "service.yaml"
+    if service.exists():  # issue 14: evaluations, surveys, complaints, public pages
+        from planner.services import service_seeds
+
+        try:
+            counts["service"] = service_seeds.load(s, yaml.safe_load(service.read_text("utf-8")))
+        except DomainError as exc:
+            raise SeedError(f"{service.name}: {exc.message}", field=exc.field) from exc
     return counts
 
 

@@ -60,6 +60,13 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api.bp)
     from planner.web import action_plans  # issue #17: rencana aksi
     app.register_blueprint(action_plans.bp)
+    # Service evaluation, surveys, complaints and the public page (issue 14).
+    from planner.web import complaints, evaluation, public, surveys
+
+    app.register_blueprint(evaluation.bp)
+    app.register_blueprint(surveys.bp)
+    app.register_blueprint(complaints.bp)
+    app.register_blueprint(public.bp)
     app.add_url_rule("/healthz", "healthz", api.healthz)
     csrf.exempt(api.bp)  # the API authenticates with bearer tokens, never with the session cookie
     app.register_error_handler(DomainError, _domain_error)

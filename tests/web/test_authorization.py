@@ -324,6 +324,215 @@ TABLE: dict[str, Case] = {
                                 data={"steps": [{"name": "Rapat koordinasi", "months": [1]}]}),
     "api.put_step_status": Case("PUT", action_step("/status", api=True), EDIT, api=True, data=MARK),
 }
+# ---------------------------------------------------------------- service evaluation (issue 14)
+
+_CODES = itertools.count(1)
+
+
+def _instrument(w):
+    from planner.services import instruments
+    inst = instruments.create(w.s, {"code": f"UJI-{next(_CODES)}", "name": "Instrumen uji", "aspects": [
+        {"code": "1", "name": "Kebijakan", "weight": 60, "indicators": [{"code": "1.1", "name": "SP", "weight": 100}]},
+        {"code": "2", "name": "SDM", "weight": 40, "indicators": [{"code": "2.1", "name": "Kode etik", "weight": 100}]}]})
+    w.s.commit()
+    return inst
+
+
+def _evaluation(w, where, with_plan=False):
+    """An evaluation; ``with_plan``: of the year of a fresh draft Renja (where 'Jadikan kegiatan' writes)."""
+    from planner.models.evaluation import EvaluationCreate
+    from planner.services import evaluations
+    plan = w.plan(where) if with_plan else None
+    ev = evaluations.create(w.s, EvaluationCreate(organization_id=w.orgs[where].id,
+                                                  year=plan.first_year if plan else 2030,
+                                                  instrument_id=_instrument(w).id))
+    evaluations.save_scores(w.s, ev, {"1.1": 3, "2.1": 4})
+    w.s.commit()
+    w.stash = {"plan": plan, "program": plans.load_tree(w.s, plan).roots[0].node if plan else None, "evaluation": ev}
+    return ev
+
+
+def ev_url(fmt: str, with_plan=False):
+    return lambda w, where: fmt.format(_evaluation(w, where, with_plan).id)
+
+
+def _ev_evidence(w, where):
+    from planner.services import evaluations
+    ev = _evaluation(w, where)
+    ind_id = evaluations.instruments.load(w.s, evaluations.instruments.get(w.s, ev.instrument_id)).indicators[0].id
+    row = evaluations.add_evidence_link(w.s, ev, ind_id, "https://contoh.id/sk-sp")
+    w.s.commit()
+    return row
+
+
+def ev_evidence(suffix: str = ""):
+    return lambda w, where: f"/evaluasi-bukti/{_ev_evidence(w, where).id}{suffix}"
+
+
+def _gap_node(w, where):
+    from planner.services import evaluations
+    ev = _evaluation(w, where, with_plan=True)
+    link = evaluations.make_activity(w.s, ev, "1.1", w.stash["plan"], evaluations.ActivityIn(
+        parent_id=w.stash["program"].id, code="5.02.02.2.09", name="Penyusunan SP", indicator_name="Dokumen SP",
+        unit="dokumen", target=1))
+    w.s.commit()
+    return f"/nodes/{link.node_id}/evaluasi"
+
+
+def _survey(w, where, answered=True, with_plan=False):
+    from planner.services import surveys
+    plan = w.plan(where) if with_plan else None
+    sv = surveys.create(w.s, {"organization_id": w.orgs[where].id, "year": plan.first_year if plan else 2026,
+                              "name": "SKM uji",
+                              "population": 100})
+    if answered:
+        surveys.add_responses(w.s, sv, [{f"U{n}": 3 for n in range(1, 10)}])
+    w.s.commit()
+    w.stash = {"plan": plan, "survey": sv}
+    return sv
+
+
+def sv_url(fmt: str, with_plan=False):
+    return lambda w, where: fmt.format(_survey(w, where, with_plan=with_plan).id)
+
+
+def _complaint(w, where):
+    from planner.services import complaints
+    row = complaints.create(w.s, {"organization_id": w.orgs[where].id, "channel": "lapor",
+                                  "received_on": "2001-03-01", "summary": "Antrean lama"})
+    w.s.commit()
+    return row
+
+
+def _published(w, where):
+    from planner.services import publication
+    publication.save_profile(w.s, w.orgs[where].id, {"published": True, "show_skm": True, "show_complaints": True,
+                                                     "show_survey_link": True, "show_standards": True})
+    w.s.commit()
+    return w.orgs[where].code
+
+
+def _questionnaire(w, where):
+    return f"/kuesioner/{_survey(w, where, answered=False).public_token}"
+
+
+def _realization_plan(w, where):
+    from planner.services import complaints
+    plan = w.plan(where)
+    row = complaints.create(w.s, {"organization_id": w.orgs[where].id, "channel": "web",
+                                  "received_on": f"{plan.first_year}-02-01", "summary": "Data salah"},
+                             today=date(2100, 12, 31))
+    complaints.update(w.s, row, {"status": "selesai", "resolved_on": f"{plan.first_year}-02-03", "response": "Dikoreksi"})
+    w.s.commit()
+    w.stash = {"plan": plan}
+    return f"/pengaduan/realisasi?org={w.orgs[where].id}&year={plan.first_year}"
+
+
+def _plan_indicator(w) -> int:
+    return plans.load_tree(w.s, w.stash["plan"]).roots[0].children[0].indicators[0].id
+
+
+def _csv(text: str):
+    import io
+    return lambda w, where: {"file": (io.BytesIO(text.encode()), "data.csv")}
+
+
+ANSWERS = {f"U{n}": "3" for n in range(1, 10)}
+PUBLISH = {"admin", "penyusun", "pimpinan"}
+INSTRUMENT_JSON = {"code": "UJI-API", "name": "Instrumen API", "aspects": [
+    {"code": "1", "name": "Kebijakan", "weight": 100, "indicators": [{"code": "1.1", "name": "SP", "weight": 100}]}]}
+TABLE.update({
+    "evaluation.hub": Case("GET", fixed("/layanan-publik"), ALL, scoped=False),
+    "evaluation.index": Case("GET", fixed("/evaluasi"), ALL, scoped=False),
+    "evaluation.create": Case("POST", fixed("/evaluasi"), EDIT,
+                              data=lambda w, where: {"organization_id": w.orgs[where].id, "year": 2030,
+                                                     "instrument_id": _instrument(w).id}, scoped=True),
+    "evaluation.show": Case("GET", ev_url("/evaluasi/{}"), ALL),
+    "evaluation.save_scores": Case("POST", ev_url("/evaluasi/{}/nilai"), EDIT, data={"score:1.1": "4"}),
+    "evaluation.set_status": Case("POST", ev_url("/evaluasi/{}/status"), EDIT, data={"status": "final"}),
+    "evaluation.set_tier": Case("POST", ev_url("/evaluasi/{}/prioritas/1.1"), EDIT,
+                                data={"tier": "III", "reason": "Sudah dianggarkan"}),
+    "evaluation.add_evidence": Case("POST", ev_url("/evaluasi/{}/bukti"), EDIT,
+                                    data=lambda w, where: {"indicator_id": evaluations_first_indicator(w),
+                                                           "url": "https://contoh.id/bukti"}),
+    "evaluation.evidence_file": Case("GET", ev_evidence(), ALL),
+    "evaluation.delete_evidence": Case("POST", ev_evidence("/hapus"), EDIT),
+    "evaluation.new_activity": Case("GET", ev_url("/evaluasi/{}/kegiatan/1.1", True), EDIT),
+    "evaluation.make_activity": Case("POST", ev_url("/evaluasi/{}/kegiatan/1.1", True), EDIT,
+                                     data=lambda w, where: {"parent_id": w.stash["program"].id, "code": "5.02.02.2.05",
+                                                            "name": "Penyusunan SP", "indicator_name": "Dokumen SP",
+                                                            "unit": "dokumen", "target": "1"}),
+    "evaluation.node_links": Case("GET", _gap_node, ALL),
+    "evaluation.instrument_list": Case("GET", fixed("/instrumen"), ALL, scoped=False),
+    "evaluation.create_instrument": Case("POST", fixed("/instrumen"), ADMIN, scoped=False,
+                                         data={"code": "UJI-WEB", "name": "Instrumen web",
+                                               "text": "# 1 | Kebijakan | 100\n1.1 | SP | 100"}),
+    "evaluation.load_standard": Case("POST", fixed("/instrumen/baku"), ADMIN, scoped=False),
+    "evaluation.instrument": Case("GET", lambda w, where: f"/instrumen/{_instrument(w).id}", ALL, scoped=False),
+    "evaluation.update_instrument": Case("POST", lambda w, where: f"/instrumen/{_instrument(w).id}", ADMIN, scoped=False,
+                                         data={"name": "Instrumen diubah", "text": "# 1 | Kebijakan | 100\n1.1 | SP | 100"}),
+    "surveys.index": Case("GET", fixed("/skm"), ALL, scoped=False),
+    "surveys.create": Case("POST", fixed("/skm"), EDIT,
+                           data=lambda w, where: {"organization_id": w.orgs[where].id, "year": 2026, "name": "SKM baru"}),
+    "surveys.show": Case("GET", sv_url("/skm/{}"), ALL),
+    "surveys.add_response": Case("POST", sv_url("/skm/{}/responden"), EDIT, data=ANSWERS),
+    "surveys.import_responses": Case("POST", sv_url("/skm/{}/impor"), EDIT, data=_csv("U1,U2\n4,3\n")),
+    "surveys.report_xlsx": Case("GET", sv_url("/skm/{}/laporan.xlsx"), ALL),
+    "surveys.print_view": Case("GET", sv_url("/skm/{}/cetak"), ALL),
+    "surveys.post_realization": Case("POST", sv_url("/skm/{}/realisasi", True), EDIT,
+                                     data=lambda w, where: {"indicator_id": _plan_indicator(w), "period": "TW4"}),
+    "complaints.index": Case("GET", lambda w, where: f"/pengaduan?org={w.orgs[where].id}&year=2001", ALL),
+    "complaints.create": Case("POST", lambda w, where: f"/pengaduan?org={w.orgs[where].id}", EDIT,
+                              data={"channel": "loket", "received_on": "2001-01-05", "summary": "Loket tutup"}),
+    "complaints.update": Case("POST", lambda w, where: f"/pengaduan/{_complaint(w, where).id}", EDIT,
+                              data={"status": "diproses"}),
+    "complaints.import_file": Case("POST", lambda w, where: f"/pengaduan/impor?org={w.orgs[where].id}", EDIT,
+                                   data=_csv("kanal,tanggal_diterima,uraian\nlapor,2001-02-01,Antrean\n")),
+    "complaints.post_realization": Case("POST", _realization_plan, EDIT,
+                                        data=lambda w, where: {"indicator_id": _plan_indicator(w), "period": "TW4"}),
+    "public.page": Case("GET", lambda w, where: f"/publik/{_published(w, where)}", PUBLIC, scoped=False),
+    "public.questionnaire": Case("GET", _questionnaire, PUBLIC, scoped=False),
+    "public.submit": Case("POST", _questionnaire, PUBLIC, scoped=False, data=ANSWERS),
+    "public.settings": Case("GET", lambda w, where: f"/layanan-publik/{w.orgs[where].id}/publikasi", ALL),
+    "public.save_settings": Case("POST", lambda w, where: f"/layanan-publik/{w.orgs[where].id}/publikasi", PUBLISH,
+                                 data={"published": "1", "show_skm": "1"}),
+    "api.list_instruments": Case("GET", fixed("/api/v1/instruments"), ALL, scoped=False, api=True),
+    "api.create_instrument": Case("POST", fixed("/api/v1/instruments"), ADMIN, scoped=False, api=True,
+                                  data=INSTRUMENT_JSON),
+    "api.get_instrument": Case("GET", lambda w, where: f"/api/v1/instruments/{_instrument(w).id}", ALL, scoped=False,
+                               api=True),
+    "api.update_instrument": Case("PUT", lambda w, where: f"/api/v1/instruments/{_instrument(w).id}", ADMIN,
+                                  scoped=False, api=True, data=lambda w, where: {**INSTRUMENT_JSON,
+                                                                                 "code": w.s.exec(__import__('sqlmodel').select(__import__('planner.models', fromlist=['Instrument']).Instrument).order_by(__import__('planner.models', fromlist=['Instrument']).Instrument.id.desc())).first().code}),
+    "api.create_evaluation": Case("POST", fixed("/api/v1/evaluations"), EDIT, api=True,
+                                  data=lambda w, where: {"organization_id": w.orgs[where].id, "year": 2031,
+                                                         "instrument_id": _instrument(w).id}),
+    "api.get_evaluation": Case("GET", ev_url("/api/v1/evaluations/{}"), ALL, api=True),
+    "api.put_scores": Case("PUT", ev_url("/api/v1/evaluations/{}/scores"), EDIT, api=True,
+                           data={"scores": {"1.1": 5}}),
+    "api.create_survey": Case("POST", fixed("/api/v1/surveys"), EDIT, api=True,
+                              data=lambda w, where: {"organization_id": w.orgs[where].id, "year": 2026,
+                                                     "name": "SKM API"}),
+    "api.post_responses": Case("POST", sv_url("/api/v1/surveys/{}/responses"), EDIT, api=True,
+                               data={"responses": [{f"U{n}": 4 for n in range(1, 10)}]}),
+    "api.survey_result": Case("GET", sv_url("/api/v1/surveys/{}/result"), ALL, api=True),
+    "api.sample_size": Case("GET", fixed("/api/v1/surveys/sample-size?population=100"), ALL, scoped=False, api=True),
+    "api.create_complaint": Case("POST", fixed("/api/v1/complaints"), EDIT, api=True,
+                                 data=lambda w, where: {"organization_id": w.orgs[where].id, "channel": "web",
+                                                        "received_on": "2001-01-02", "summary": "Situs lambat"}),
+    "api.update_complaint": Case("PUT", lambda w, where: f"/api/v1/complaints/{_complaint(w, where).id}", EDIT, api=True,
+                                 data={"status": "diproses"}),
+    "api.complaint_summary": Case("GET", lambda w, where: f"/api/v1/complaints/summary?organization_id={w.orgs[where].id}&year=2001",
+                                  ALL, api=True),
+})
+
+
+def evaluations_first_indicator(w) -> int:
+    from planner.services import instruments
+    ev = w.stash["evaluation"]
+    return instruments.load(w.s, instruments.get(w.s, ev.instrument_id)).indicators[0].id
+
+
 SKIPPED = {"static"}
 
 
