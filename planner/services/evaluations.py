@@ -24,6 +24,7 @@ from planner.models.evaluation import (
     TIERS, Evaluation, EvaluationCreate, EvaluationEvidence, EvaluationScore, GapActivity, InstrumentIndicator)
 from planner.models.plan import IndicatorCreate, NodeCreate, TargetIn
 from planner.services import instruments, monitoring, orgs, plans
+from planner.services.monitoring import evidence
 from planner.services.instruments import InstrumentView
 from planner.services.versions import plan_being_edited
 
@@ -146,7 +147,7 @@ def add_evidence_link(s: Session, ev: Evaluation, indicator_id: int, url: str, t
                       user_id: int | None = None) -> EvaluationEvidence:
     _indicator_of(s, ev, indicator_id)
     row = EvaluationEvidence(evaluation_id=ev.id, indicator_id=indicator_id, kind="link",
-                             url=monitoring._check_url(url), title=title.strip()[:300], uploaded_by_id=user_id)
+                             url=evidence.check_url(url), title=title.strip()[:300], uploaded_by_id=user_id)
     s.add(row)
     s.flush()
     return row
@@ -157,8 +158,8 @@ def add_evidence_file(s: Session, ev: Evaluation, indicator_id: int, filename: s
                       user_id: int | None = None) -> EvaluationEvidence:
     """Same checks as monitoring evidence (type by content, size); stored under a random name."""
     _indicator_of(s, ev, indicator_id)
-    name, ext, ftype = monitoring._file_type(filename)
-    content = monitoring._read_limited(data, max_bytes)
+    name, ext, ftype = evidence.file_type(filename)
+    content = evidence.read_limited(data, max_bytes)
     if not ftype.looks_right(content):
         raise Invalid(f"Isi berkas '{name}' bukan {ext.upper()} yang sah.", field="file")
     folder = Path(upload_dir) / "evaluasi"

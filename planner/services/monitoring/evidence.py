@@ -57,7 +57,7 @@ EVIDENCE_TYPES: dict[str, _FileType] = {
 }
 
 
-def _read_limited(data: bytes | BinaryIO, max_bytes: int) -> bytes:
+def read_limited(data: bytes | BinaryIO, max_bytes: int) -> bytes:
     """At most ``max_bytes`` + 1 bytes are read, so an oversized upload is never held whole."""
     content = data[:max_bytes + 1] if isinstance(data, (bytes, bytearray)) else data.read(max_bytes + 1)
     if len(content) > max_bytes:
@@ -68,7 +68,7 @@ def _read_limited(data: bytes | BinaryIO, max_bytes: int) -> bytes:
     return bytes(content)
 
 
-def _file_type(filename: str) -> tuple[str, str, _FileType]:
+def file_type(filename: str) -> tuple[str, str, _FileType]:
     name = Path((filename or "").replace("\\", "/")).name.strip()[:255]
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     ftype = EVIDENCE_TYPES.get(ext)
@@ -85,8 +85,8 @@ def store_evidence_file(s: Session, ind: Indicator, year: int, period: str, file
 
     ``upload_dir`` must lie outside ``static/``: files are served by a view that checks access."""
     open_cell(s, ind, year, period)
-    name, ext, ftype = _file_type(filename)
-    content = _read_limited(data, max_bytes)
+    name, ext, ftype = file_type(filename)
+    content = read_limited(data, max_bytes)
     if not ftype.looks_right(content):
         raise Invalid(f"Isi berkas '{name}' bukan {ext.upper()} yang sah (mungkin hanya berganti nama).",
                       field="file")
