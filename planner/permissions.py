@@ -31,6 +31,8 @@ RIGHTS: dict[str, set[str]] = {
     "realization.edit": {"penyusun", "peserta"},
     "realization.verify": {"reviewer", "pimpinan"},
     "review.queue": {"reviewer", "pimpinan"},
+    # plan checks (issue 15): a reviewer accepts a finding with a reason
+    "finding.acknowledge": {"reviewer", "pimpinan", "instruktur"},
 }
 
 
