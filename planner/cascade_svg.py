@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from html import escape
 from typing import Callable, Optional
 
-BOX_W, GAP_X, GAP_Y, PAD = 250, 46, 12, 16
+BOX_W, GAP_X, GAP_Y, PAD = 264, 46, 12, 16
 HEAD_H, NAME_LINE, IND_LINE = 15, 14, 12
-NAME_CHARS, IND_CHARS, MAX_NAME_LINES, MAX_INDICATORS = 36, 44, 3, 4
+NAME_CHARS, IND_CHARS, MAX_NAME_LINES, MAX_INDICATORS = 33, 46, 3, 4
 TOP = 64  # title and legend
 
 COLOURS = {  # status: (fill, stroke)
@@ -148,14 +148,15 @@ def render(cascade, legend: dict[str, str], node_url: Optional[Callable] = None,
 def _box(p: _Placed, node_url, toggle_url) -> str:
     n = p.node
     fill, stroke = COLOURS.get(n.status, COLOURS["context"])
-    head = f"{n.level} · {n.code}" if n.level else n.code
+    level = n.level.split(" (")[0]  # "KRO (Klasifikasi Rincian Output)" reads "KRO" in a box
+    head = f"{level} · {n.code}" if level else n.code
     parts = [f'<g class="node st-{escape(n.status)}{" gap" if n.kind == "gap" else ""}" data-key="{escape(n.key)}">',
              f'<title>{escape(n.name)}{" — " + escape(n.note) if n.note else ""}</title>',
              f'<rect class="box" x="{_f(p.x)}" y="{_f(p.y)}" width="{BOX_W}" height="{_f(p.h)}" rx="5" '
              f'fill="{fill}" stroke="{stroke}"/>',
              f'<rect x="{_f(p.x)}" y="{_f(p.y)}" width="5" height="{_f(p.h)}" rx="2" fill="{stroke}"/>']
     y = p.y + 8 + 10
-    parts.append(f'<text class="lvl" x="{_f(p.x + 12)}" y="{_f(y)}">{escape(head[:44])}</text>')
+    parts.append(f'<text class="lvl" x="{_f(p.x + 12)}" y="{_f(y)}">{escape(head[:30] if n.note else head[:44])}</text>')
     if n.note:
         parts.append(f'<text class="note" x="{_f(p.x + BOX_W - 8)}" y="{_f(y)}" text-anchor="end" '
                      f'fill="{stroke}">{escape(n.note)}</text>')

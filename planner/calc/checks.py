@@ -258,6 +258,7 @@ class CheckReport:
     findings: list[Finding]
     score: float
     groups: dict[str, GroupScore]
+    _cache: dict = field(default_factory=dict, repr=False)
 
     def counts(self, include_acknowledged: bool = False) -> dict[str, int]:
         out = {sev: 0 for sev in SEVERITIES}
@@ -276,18 +277,19 @@ class CheckReport:
 
     def by_node(self) -> dict[int, list[Finding]]:
         """Open findings by the node they sit on (an indicator's findings sit on its node too)."""
-        out: dict[int, list[Finding]] = {}
-        for f in self.open_findings:
-            if f.node_id is not None:
-                out.setdefault(f.node_id, []).append(f)
-        return out
+        return self._grouped("node_id")
 
     def by_indicator(self) -> dict[int, list[Finding]]:
-        out: dict[int, list[Finding]] = {}
-        for f in self.open_findings:
-            if f.indicator_id is not None:
-                out.setdefault(f.indicator_id, []).append(f)
-        return out
+        return self._grouped("indicator_id")
+
+    def _grouped(self, attr: str) -> dict[int, list[Finding]]:
+        if attr not in self._cache:  # templates ask once per row
+            out: dict[int, list[Finding]] = {}
+            for f in self.open_findings:
+                if getattr(f, attr) is not None:
+                    out.setdefault(getattr(f, attr), []).append(f)
+            self._cache[attr] = out
+        return self._cache[attr]
 
     def as_dict(self) -> dict:
         return {"score": self.score,
