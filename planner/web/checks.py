@@ -3,6 +3,7 @@ acknowledging and commenting from a finding, and the cascading view (pohon kiner
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, flash, g, redirect, request, session as flask_session, url_for
+from flask_babel import gettext
 from flask_login import login_required
 
 from planner import cascade_svg, db
@@ -13,6 +14,7 @@ from planner.models.plan import PLAN_STATUSES
 from planner.periods import QUARTERS
 from planner.permissions import can, require
 from planner.services import cascade, checks, monitoring, plans, review_screen, workflow
+from planner.web.filters import t
 from planner.web.helpers import principal, render
 
 bp = Blueprint("checks", __name__)
@@ -92,7 +94,7 @@ def comment(plan_id: int):
     body = f"{text}\n\n[{rule} · {RULES[rule].title}] {request.form.get('message', '').strip()}" if text else ""
     try:
         workflow.add_comment(db.session(), principal(), plan, body, object_type if object_id else "plan", object_id)
-        flash("Komentar terkirim dan tercatat pada rencana.", "ok")
+        flash(gettext("Komentar terkirim dan tercatat pada rencana."), "ok")
     except Invalid as exc:
         flash(exc.message, "error")
     return redirect(url_for("checks.plan_checks_page", plan_id=plan.id) + f"#finding-{request.form.get('anchor', '')}")
@@ -107,7 +109,7 @@ def _back(rule: str, object_id: int):
 def acknowledge(rule: str, object_id: int):
     try:
         checks.acknowledge(db.session(), principal(), rule, object_id, request.form.get("reason", ""))
-        flash(f"Temuan {rule} diterima; tetap diterima pada versi rencana berikutnya.", "ok")
+        flash(gettext("Temuan %(rule)s diterima; tetap diterima pada versi rencana berikutnya.", rule=rule), "ok")
     except Invalid as exc:
         flash(exc.message, "error")
     return _back(rule, object_id)
@@ -117,7 +119,7 @@ def acknowledge(rule: str, object_id: int):
 def withdraw(rule: str, object_id: int):
     try:
         checks.withdraw(db.session(), principal(), rule, object_id)
-        flash(f"Penerimaan temuan {rule} dibatalkan.", "ok")
+        flash(gettext("Penerimaan temuan %(rule)s dibatalkan.", rule=rule), "ok")
     except Invalid as exc:
         flash(exc.message, "error")
     return _back(rule, object_id)
@@ -142,8 +144,8 @@ def _toggle(collapsed: list[str], endpoint: str, **kw):
 
 def _legend(mode: str) -> dict[str, str]:
     if mode == "achievement":
-        return {k: v for k, v in monitoring.MONITORING_STATUS_LABELS.items()}
-    return {k: cascade.STATUS_LABELS[k] for k in ("error", "warning", "info", "ok", "context", "gap")}
+        return t(dict(monitoring.MONITORING_STATUS_LABELS))
+    return t({k: cascade.STATUS_LABELS[k] for k in ("error", "warning", "info", "ok", "context", "gap")})
 
 
 def _plan_cascade(plan: Plan):
@@ -196,7 +198,7 @@ def _org_cascade(org: Organization):
 def org_cascade(org_id: int):
     org = _org(org_id)
     picture, a = _org_cascade(org)
-    svg = cascade_svg.render(picture, _legend("findings") | {"org": cascade.STATUS_LABELS["org"]}, _node_url,
+    svg = cascade_svg.render(picture, _legend("findings") | t({"org": cascade.STATUS_LABELS["org"]}), _node_url,
                              _toggle(a["collapsed"], "checks.org_cascade", org_id=org.id))
     return render("checks/cascade.html", plan=None, org=org, picture=picture, svg=svg, args=a,
                   paper=request.args.get("paper", "a3") if request.args.get("paper") in PAPERS else "a3",
