@@ -14,6 +14,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(db_group)
     app.cli.add_command(create_user)
+    from planner.cli_checks import check  # plan checks (issue 15)
+    app.cli.add_command(check)
 
 
 def _create_app():

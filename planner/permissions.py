@@ -38,6 +38,8 @@ RIGHTS: dict[str, set[str]] = {
     "complaint.edit": {"penyusun", "peserta"},
     "publication.edit": {"penyusun", "pimpinan"},
     "instrument.edit": set(),  # admin only
+    # plan checks (issue 15): a reviewer accepts a finding with a reason
+    "finding.acknowledge": {"reviewer", "pimpinan", "instruktur"},
 }
 
 

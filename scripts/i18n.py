@@ -59,6 +59,8 @@ LABEL_DICTIONARIES = [
     ("planner.web.monitoring", ["MISSING_REASONS"]),
     ("planner.models.action_plan", ["STEP_STATUSES"]),
     ("planner.calc.schedule", ["STATE_LABELS", "FLAG_LABELS"]),
+    ("planner.calc.checks", ["SEVERITY_LABELS", "GROUPS"]),  # plan checks (issue 15)
+    ("planner.services.cascade", ["STATUS_LABELS"]),
 ]
 # The level labels the first migration seeds (admins may rename a level: a new name shows as typed).
 SCHEME_MIGRATION = ROOT / "migrations" / "versions" / "0001_plan_hierarchy_organisations_accounts.py"

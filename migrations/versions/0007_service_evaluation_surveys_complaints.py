@@ -1,7 +1,7 @@
 """service evaluation surveys complaints public page
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-02 04:16:12.472193
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlmodel
 
 
 revision = '0007'
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -19,3 +19,5 @@ from planner.models.evaluation import (  # noqa: E402,F401
     EvaluationEvidence, Evaluation, EvaluationScore, GapActivity, Instrument, InstrumentAspect, InstrumentIndicator)
 from planner.models.survey import Survey, SurveyElement, SurveyResponse  # noqa: E402,F401
 from planner.models.complaint import Complaint, ServiceProfile  # noqa: E402,F401
+from planner.models.checks import FindingAck  # noqa: E402
+__all__ += ["FindingAck"]

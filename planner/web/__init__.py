@@ -57,6 +57,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(monitoring.bp)
     app.register_blueprint(worksheets.bp)
     app.register_blueprint(admin.bp)
+    from planner.web import checks  # plan checks and the cascading view (issue 15)
+    app.register_blueprint(checks.bp)
     app.register_blueprint(api.bp)
     from planner.web import action_plans  # issue #17: rencana aksi
     app.register_blueprint(action_plans.bp)

@@ -533,6 +533,39 @@ def evaluations_first_indicator(w) -> int:
     return instruments.load(w.s, instruments.get(w.s, ev.instrument_id)).indicators[0].id
 
 
+# plan checks and the cascading view (issue 15)
+ACK = {"admin", "reviewer", "pimpinan", "instruktur"}
+
+
+def acknowledged(suffix: str):
+    """A fresh indicator whose M01 finding (metadata missing) an admin has acknowledged."""
+    def build(w, where):
+        from planner.services import checks
+        ind = w.indicator(where)
+        admin = accounts.by_username(w.s, "root") or _admin(w.s)
+        checks.acknowledge(w.s, principal_for(w.s, admin), "M01", ind.id, "Metadata di lampiran")
+        w.s.commit()
+        return f"/findings/M01/{ind.id}{suffix}"
+    return build
+
+
+TABLE.update({
+    "checks.units": Case("GET", fixed("/review/units"), {"admin", "reviewer", "pimpinan"}, scoped=False),
+    "checks.plan_checks_page": Case("GET", url("/plans/{}/checks", "plan"), ALL),
+    "checks.comment": Case("POST", url("/plans/{}/checks/comment", "plan"), COMMENT,
+                           data={"rule": "M01", "body": "Mohon lengkapi definisi", "message": "Metadata"}),
+    "checks.acknowledge": Case("POST", url("/findings/M01/{}/acknowledge", "indicator"), ACK,
+                               data={"reason": "Metadata di lampiran"}),
+    "checks.withdraw": Case("POST", acknowledged("/withdraw"), ACK),
+    "checks.plan_cascade": Case("GET", url("/plans/{}/pohon", "plan"), ALL),
+    "checks.plan_cascade_svg": Case("GET", url("/plans/{}/pohon.svg", "plan"), ALL),
+    "checks.org_cascade": Case("GET", lambda w, where: f"/orgs/{w.orgs[where].id}/pohon?year=2000", ALL),
+    "checks.org_cascade_svg": Case("GET", lambda w, where: f"/orgs/{w.orgs[where].id}/pohon.svg?year=2000", ALL),
+    "api.plan_checks": Case("GET", url("/api/v1/plans/{}/checks", "plan"), ALL, api=True),
+    "api.acknowledge_finding": Case("POST", url("/api/v1/findings/M01/{}/acknowledge", "indicator"), ACK, api=True,
+                                    data={"reason": "Metadata di lampiran"}),
+    "api.plan_cascade": Case("GET", url("/api/v1/plans/{}/cascade", "plan"), ALL, api=True),
+})
 SKIPPED = {"static"}
 
 

@@ -96,3 +96,4 @@ def healthz():
 from planner.web.api import monitoring, openapi, plans, review, worksheets  # noqa: E402,F401  (routes register on bp)
 from planner.web.api import action_plans  # noqa: E402,F401  (issue #17: rencana aksi)
 from planner.web.api import service  # noqa: E402,F401  (issue 14: instruments, evaluations, surveys, complaints)
+from planner.web.api import checks  # noqa: E402,F401  (issue 15)
