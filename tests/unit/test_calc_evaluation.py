@@ -36,7 +36,7 @@ def test_ipp_worked_example():
     assert r.category.code == "B\u2212"
     assert r.category.label == "Baik (dengan catatan)"
     assert r.unscored == ()
-    assert r.formula.endswith("= 3,22")
+    assert r.formula.endswith("= 3,216")  # methodology §6.5: IPP shows 3 decimals
 
 
 def test_ipp_accepts_dataclasses():
