@@ -31,6 +31,8 @@ RIGHTS: dict[str, set[str]] = {
     "realization.edit": {"penyusun", "peserta"},
     "realization.verify": {"reviewer", "pimpinan"},
     "review.queue": {"reviewer", "pimpinan"},
+    # Calculation settings of a unit (methodology §9): its head decides, inherited by its sub-units.
+    "settings.edit": {"pimpinan"},
 }
 
 

@@ -1,7 +1,7 @@
 """Monitoring (pemantauan): realisation entry, evidence, narrative, follow-up, budget and closing
 of periods; and the read side that computes progress for the dashboards and the API.
 
-Every number comes from ``planner.calc`` (formulas.md §1–§3); this module gathers the rows and
+Every number comes from ``planner.calc`` (docs/methodology.md §1–§5); this module gathers the rows and
 feeds them in. ``progress_for_plan`` reads a plan in a fixed number of statements, whatever its size.
 
 Periods are compared by the month they end in (``TW2``, ``S1`` and ``M06`` all end in June).
@@ -22,14 +22,14 @@ from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping
 from urllib.parse import urlparse
 
-from sqlalchemy import func, or_
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from planner import periods
 from planner.calc import (
-    HIGHER_IS_BETTER, ROLLUP_CAPS, STATUS_LABELS, IndicatorProgress, Result, RollupResult, Settings,
+    HIGHER_IS_BETTER, STATUS_LABELS, IndicatorProgress, Result, RollupResult, Settings,
     TargetSpec, absorption, accumulate, achievement, format_number, format_rupiah, parse_number,
-    period_and_annual, predikat, rollup, status, to_decimal,
+    period_and_annual, predikat, rollup, rollup_status, status, to_decimal,
 )
 from planner.errors import Conflict, Invalid, NotFound
 from planner.models import (
@@ -39,27 +39,22 @@ from planner.models import (
 from planner.models.base import utcnow
 from planner.models.monitoring import COUNTED_STATUSES, FollowUpCreate, FollowUpUpdate
 from planner.models.plan import FREQUENCY_LABELS
-from planner.services.plans import PERCENT_UNITS, Tree, TreeNode, get_plan, load_tree
+from planner.services.plans import Tree, TreeNode, get_plan, load_tree
+from planner.services import ranges
 from planner.services import monitoring_audit  # noqa: F401,E402  (puts these tables under the audit trail)
+from planner.services import settings as org_settings
 
 NOT_DUE = "belum_jatuh_tempo"
 MONITORING_STATUS_LABELS = {**STATUS_LABELS, NOT_DUE: "Belum jatuh tempo"}
-PERCENT_LIMIT = 1000  # a percentage above this is a typing error, not a result
 MAX_URL = 1000
 
 
 # ---------------------------------------------------------------- settings
 
 def settings_from_config(config: Mapping) -> Settings:
-    """``Settings`` from the app config (LOWER_IS_BETTER_FORMULA, TOLERANCE, ROLLUP_CAP).
-
-    A wrong value is an operator's mistake at start-up, so it raises ``ValueError``."""
-    cap_text = str(config.get("ROLLUP_CAP", "none")).strip().lower()
-    cap = None if cap_text in ("", "none") else float(cap_text)
-    if cap not in ROLLUP_CAPS:
-        raise ValueError(f"ROLLUP_CAP must be none, 100, 110 or 120, not {cap_text!r}")
-    return Settings(lower_is_better_formula=str(config.get("LOWER_IS_BETTER_FORMULA", "2T-R")),
-                    tolerance=float(config.get("TOLERANCE", 15)), rollup_cap=cap)
+    """The install default (``services.settings.install_default``); a unit's own settings come from
+    ``services.settings.for_plan``."""
+    return org_settings.install_default(config)
 
 
 # ---------------------------------------------------------------- periods
@@ -173,22 +168,9 @@ def _number(raw: Any, fld: str) -> float | None:
         raise Invalid(f"{_FIELD_NAMES[fld]}: {exc}.", field=fld) from exc
 
 
-def _negatives_planned(s: Session, ind: Indicator) -> bool:
-    """Growth rates and the like may be negative: allowed when the plan itself has a negative figure."""
-    if ind.baseline_value is not None and ind.baseline_value < 0:
-        return True
-    found = s.exec(select(Target.id).where(Target.indicator_id == ind.id,
-                                           or_(Target.value < 0, Target.lower < 0))).first()
-    return found is not None
-
-
 def _check_bounds(s: Session, ind: Indicator, value: float, fld: str, what: str | None = None) -> None:
-    what = what or _FIELD_NAMES[fld]
-    if value < 0 and not _negatives_planned(s, ind):
-        raise Invalid(f"{what} tidak boleh negatif untuk indikator ini.", field=fld)
-    if ind.unit.strip().lower() in PERCENT_UNITS and value > PERCENT_LIMIT:
-        raise Invalid(f"{what} {format_number(value)}% tidak wajar (lebih dari "
-                      f"{format_number(PERCENT_LIMIT, 0)}%); periksa kembali.", field=fld)
+    # methodology §10.1: the indicator's plausible range (services.ranges), named when a value is refused.
+    ranges.check_value(value, ranges.range_for(s, ind), what or _FIELD_NAMES[fld], fld)
 
 
 def _ratio(s: Session, ind: Indicator, numerator: Any, denominator: Any) -> dict:
@@ -201,7 +183,7 @@ def _ratio(s: Session, ind: Indicator, numerator: Any, denominator: Any) -> dict
         raise Invalid("Pembilang tidak boleh negatif.", field="numerator")
     if d <= 0:
         raise Invalid("Penyebut harus lebih dari 0.", field="denominator")
-    # formulas.md §1.2 ratio, through calc: the bound applies to the value the pair stands for.
+    # methodology §2.4 ratio, through calc: the bound applies to the value the pair stands for.
     _check_bounds(s, ind, accumulate([None], "ratio", 1, [n], [d], ind.ratio_factor), "numerator", "Nilai rasio")
     return {"value": None, "numerator": n, "denominator": d, "achieved": None}
 
@@ -635,10 +617,12 @@ class IndicatorRow:
         p = self.progress
         if p is None:
             return {"achievement": None, "annual_achievement": None, "status": NOT_DUE, "gap": None,
-                    "forecast": None, "required_pace": None, "formula": None, "predikat": None}
+                    "forecast": None, "required_pace": None, "formula": None, "predikat": None, "reason": None,
+                    "status_rule": None}
         return {"achievement": p.achievement.value, "annual_achievement": p.annual_achievement.value,
                 "status": p.status, "gap": p.gap, "forecast": p.forecast, "required_pace": p.required_pace,
-                "formula": p.achievement.formula, "predikat": p.predikat}
+                "formula": p.achievement.formula, "predikat": p.predikat, "reason": p.reason,
+                "status_rule": p.status_rule}
 
 
 def _spec(t: Target | None) -> TargetSpec:
@@ -772,7 +756,7 @@ class BudgetProgress:
 
 @dataclass
 class NodeProgress:
-    """A node at ``upto``. ``basis`` names what was averaged (formulas.md §2): the indicators of
+    """A node at ``upto``. ``basis`` names what was averaged (methodology §4): the indicators of
     a level ("output", "outcome", "impact"), all its indicators ("all"), or its children ("children")."""
 
     node: PlanNode
@@ -842,7 +826,7 @@ class PlanProgress:
     plan: Plan
     year: int
     upto: str
-    achievement: RollupResult  # the plan: the mean of its top nodes (formulas.md §2)
+    achievement: RollupResult  # the plan: the mean of its top nodes (methodology §4)
     annual_achievement: RollupResult
     status: str
     predikat: str | None
@@ -867,7 +851,7 @@ class PlanProgress:
 
 
 def _basis_level(level: SchemeLevel | None, levels: list[SchemeLevel]) -> str:
-    """formulas.md §2: programs and strategic targets average outcome indicators, activities and
+    """methodology §4: programs and strategic targets average outcome indicators, activities and
     below output ones. Read from the scheme's order so both schemes share it: the first strategic
     level (tujuan) measures impact, the first operational level (program) outcome."""
     if level is None:
@@ -880,15 +864,17 @@ def _basis_level(level: SchemeLevel | None, levels: list[SchemeLevel]) -> str:
 
 
 def _reported_any(result: RollupResult) -> bool:
-    return result.reported + result.unreported > 0
+    return result.counted > 0
 
 
 def _roll(rows: list[IndicatorRow], children: list, settings: Settings) -> tuple[RollupResult, RollupResult]:
     """Period and annual roll-up of due indicator rows, or else of children that have something due."""
     due = [r for r in rows if r.progress is not None]
     if rows:
-        period = [(r.progress.achievement.value, r.indicator.weight) for r in due]
-        annual = [(r.progress.annual_achievement.value, r.indicator.weight) for r in due]
+        # methodology §1.2: the flag lets the roll-up count "tidak dapat dihitung" apart from unreported
+        period = [(r.progress.achievement.value, r.indicator.weight, r.progress.achievement.flag) for r in due]
+        annual = [(r.progress.annual_achievement.value, r.indicator.weight, r.progress.annual_achievement.flag)
+                  for r in due]
     else:
         live = [c for c in children if _reported_any(c.achievement)]
         period = [(c.achievement.value, None) for c in live]
@@ -897,7 +883,7 @@ def _roll(rows: list[IndicatorRow], children: list, settings: Settings) -> tuple
 
 
 def _status_of(result: RollupResult, settings: Settings) -> str:
-    return status(result.value, settings) if _reported_any(result) else NOT_DUE
+    return rollup_status(result, settings) if _reported_any(result) else NOT_DUE
 
 
 def _predikat_name(result: RollupResult) -> str | None:
@@ -923,7 +909,7 @@ class _Budgets:
     plan_year: bool  # the plan's own pagu column speaks of this year
 
     def figures(self, node: PlanNode, upto: str, children: list[NodeProgress]) -> _Figures:
-        """A node's own execution budget; else its children's total (formulas.md §2: a parent keeps no
+        """A node's own execution budget; else its children's total (methodology §4: a parent keeps no
         copy of its children's numbers); else the pagu written in the plan, with nothing realised."""
         budget = self.by_node.get(node.id)
         if budget is not None:
@@ -1001,8 +987,9 @@ def _missing_reports(rows: list[IndicatorRow]) -> list[MissingReport]:
 def _completeness(rows: list[IndicatorRow]) -> tuple[int, int, Result]:
     expected = sum(r.due for r in rows)
     reported = expected - sum(len(r.missing) for r in rows)
-    # No formula of its own in calc: reported against expected is "R / T × 100" (formulas.md §1.1).
-    return reported, expected, achievement(TargetSpec(value=expected), reported, HIGHER_IS_BETTER)
+    # No formula of its own in calc: reported against expected is "R / T × 100" (methodology §5.3).
+    share = achievement(TargetSpec(value=expected), reported, HIGHER_IS_BETTER)
+    return reported, expected, Result(share.value, share.formula, share.flag, "kelengkapan")
 
 
 def _load_budgets(s: Session, plan: Plan, year: int) -> _Budgets:
@@ -1067,13 +1054,16 @@ def _ranked(items: Iterable[OrgRank], value: Callable[[OrgRank], float | None]) 
     return sorted(items, key=lambda r: (value(r) is None, -(value(r) or 0), r.plan.id))
 
 
-def org_ranking(s: Session, plans: Iterable[Plan], year: int, period: str, settings: Settings) -> Ranking:
+def org_ranking(s: Session, plans: Iterable[Plan], year: int, period: str,
+                settings: Settings | Callable[[Plan], Settings]) -> Ranking:
     """Renja of the organisations in scope ranked by achievement and by reporting completeness.
 
-    Each plan costs the fixed statements of ``progress_for_plan``."""
+    ``settings`` may be a function of the plan (each unit's own settings, methodology §9). Each plan
+    costs the fixed statements of ``progress_for_plan``."""
+    settings_of = settings if callable(settings) else (lambda _plan: settings)
     ranks = []
     for plan in plans:
-        p = progress_for_plan(s, plan, year, period, settings, with_trend=False)
+        p = progress_for_plan(s, plan, year, period, settings_of(plan), with_trend=False)
         ranks.append(OrgRank(plan, p.achievement, p.annual_achievement, p.predikat, p.reported, p.expected,
                              p.completeness))
     return Ranking(by_achievement=_ranked(ranks, lambda r: r.achievement.value),
