@@ -56,7 +56,7 @@ def _labels():
             "frequency_labels": t(FREQUENCY_LABELS), "accumulation_labels": t(ACCUMULATION_LABELS),
             "polarity_labels": t(POLARITY_LABELS), "level_labels": t(LEVEL_LABELS), "charts": charts,
             "status_colors": charts.STATUS_COLORS, "quarters": periods.QUARTERS, "period_choices": PERIOD_CHOICES,
-            "missing_reasons": t(MISSING_REASONS), "short_num": short_num, "method_url": section_url}
+            "missing_reasons": t(MISSING_REASONS), "short_num": short_num, "method_base": section_url(None)}
 
 
 def short_num(x) -> str:

@@ -42,7 +42,7 @@ def put_settings(org_id: int):
 
 
 PATHS.update({
-    "/organizations/{organization_id}/settings": {
+    "/organizations/{org_id}/settings": {
         "get": operation("Pengaturan perhitungan organisasi (dengan asal warisannya)"),
         "put": operation("Tetapkan pengaturan perhitungan organisasi (admin, pimpinan unit)", "OrganizationSettings")},
 })
