@@ -949,7 +949,7 @@ def load_worksheets(s: Session, data: dict) -> int:
 
 def _seed_node(s: Session, item: dict) -> PlanNode:
     """The node with that code in the organisation's plans: the latest Renja first (a worksheet plans a
-    year's work), a Renstra only when no Renja holds it."""
+    year's work, its first version), a Renstra only when no Renja holds it."""
     org = orgs.by_code(s, str(item.get("organization", "")))
     if org is None:
         raise NotFound(f"organisasi '{item.get('organization')}' tidak ditemukan.", field="organization")
@@ -957,8 +957,9 @@ def _seed_node(s: Session, item: dict) -> PlanNode:
          .where(Plan.organization_id == org.id, PlanNode.code == str(item.get("node", ""))))
     if item.get("year"):
         q = q.where(Plan.kind == "renja", Plan.first_year == int(item["year"]))
+    # The seeds describe the plans as first loaded: a later Renja Perubahan (the demo opens one) is not theirs.
     node = s.exec(q.order_by((Plan.kind == "renja").desc(), Plan.first_year.desc(),
-                             Plan.revision_number.desc())).first()
+                             Plan.revision_number.asc())).first()
     if node is None:
         raise NotFound(f"simpul '{item.get('node')}' tidak ada di rencana {org.code}.", field="node")
     return node

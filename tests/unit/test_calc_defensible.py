@@ -58,7 +58,7 @@ def test_an_index_is_never_summed_whatever_its_spelling():
 
 
 def test_the_3502_case_is_refused_with_the_range_and_the_probable_value():
-    ipp = plausible_range("indeks", "Indeks Pelayanan Publik (IPP) BBPJN")
+    ipp = plausible_range("indeks", "Indeks Pelayanan Publik (IPP) BPJN")
     assert (ipp.low, ipp.high) == (0.0, 5.0)
     message = range_problem(3502, ipp)  # "3.502" read in Indonesian format
     assert "di luar rentang 0–5; maksud Anda 3,502?" in message
