@@ -13,7 +13,7 @@ from typing import Mapping
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
-from planner.calc import ROLLUP_CAPS, Settings
+from planner.calc import ROLLUP_CAPS, Settings, parse_number
 from planner.errors import Invalid, from_pydantic
 from planner.models import Organization, Plan
 from planner.models.base import utcnow
@@ -97,9 +97,14 @@ def parse(data: Mapping, current: Settings) -> SettingsIn:
            "rollup_cap": current.rollup_cap}
     raw.update({k: data[k] for k in raw if k in data})
     cap = raw["rollup_cap"]
-    if isinstance(cap, str):
-        cap = cap.strip().lower()
-        raw["rollup_cap"] = None if cap in ("", "none", "tanpa") else cap
+    if isinstance(cap, str) and cap.strip().lower() in ("", "none", "tanpa"):
+        raw["rollup_cap"] = None
+    for key in ("tolerance", "rollup_cap"):
+        if isinstance(raw[key], str):  # typed in a form: "12,5" (methodology §10.2)
+            try:
+                raw[key] = parse_number(raw[key])
+            except ValueError as exc:
+                raise Invalid(f"{key}: {exc}", field=key) from exc
     try:
         parsed = SettingsIn.model_validate(raw)
     except ValidationError as exc:

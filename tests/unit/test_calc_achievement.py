@@ -1,4 +1,4 @@
-"""formulas.md §1–§2: achievement, accumulation, gap/pace/forecast, status, roll-up."""
+"""methodology §1–§4: achievement, accumulation, gap/pace/forecast, status, roll-up."""
 
 import pytest
 

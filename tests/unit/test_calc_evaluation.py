@@ -1,4 +1,4 @@
-"""formulas.md §4: PEKPPP index and gap analysis."""
+"""methodology §7: PEKPPP index and gap analysis."""
 
 import pytest
 
@@ -9,7 +9,7 @@ CODES = ["kebijakan", "sdm", "sarpras", "sipp", "konsultasi", "inovasi"]
 
 
 def worked_example():
-    """formulas.md §4: one aspect of 24% with indicators 50/30/20 scored 4, 3, 5; the rest score 3."""
+    """methodology §7: one aspect of 24% with indicators 50/30/20 scored 4, 3, 5; the rest score 3."""
     first = {
         "code": "kebijakan",
         "weight": 24,
