@@ -136,7 +136,8 @@ def _report(s: Session, ind: Indicator, targets: dict[tuple[int, str], Target], 
     entries = _entries(ind, targets, year, due, scenario, own, settings)
     reported = 0
     for period, columns in entries:
-        url = f"https://arsip.example.org/{org_code.lower()}/{year}/{(ind.code or str(ind.id)).lower()}-{period.lower()}.pdf"
+        name = f"{(ind.code or str(ind.id)).lower()}-{period.lower()}.pdf"
+        url = f"https://arsip.example.org/{org_code.lower()}/{year}/{name}"
         mon.record_realization(s, ind, year, period, evidence_url=url, user_id=actors.penyusun.id,
                                note="Data dari laporan bidang; bukti dukung terlampir.", **columns)
         reported += 1
