@@ -5,8 +5,9 @@ Contract (names are fixed; extend, never rename):
 * ``PUT /indicators/{id}/realizations/{year}/{period}`` with ``{value}`` or ``{numerator, denominator}`` or
   ``{achieved}``, optionally ``{note, evidence_url}``: 201 when the cell was empty, else 200.
 * ``GET /indicators/{id}/achievement?year=&period=`` ->
-  ``{achievement, annual_achievement, status, gap, forecast, required_pace, formula, predikat}``;
-  a number that cannot be computed is ``null`` (never 0, never an error).
+  ``{achievement, annual_achievement, status, gap, forecast, required_pace, formula, predikat, reason,
+  status_rule}``; a number that cannot be computed is ``null`` (never 0, never an error); a reported value
+  without one has ``status: "tidak_dapat_dihitung"`` and its ``reason`` (methodology §1.2).
 * ``GET /plans/{id}/rollup?year=&period=`` -> the tree with ``achievement, predikat, status_counts`` per node.
 * ``PUT /nodes/{id}/budget/{year}`` with ``{pagu, realized: {period: rupiah}}``.
 
