@@ -27,7 +27,7 @@ from planner.calc import summable
 from planner.services import audit, orgs, ranges, schedules
 
 EDITABLE_STATUSES = ("draft", "returned")
-SUM_REFUSED = ("Indikator persentase, indeks atau rasio tidak boleh berakumulasi 'kumulatif (jumlah)': "
+SUM_REFUSED = ("Indikator persentase, indeks atau rasio tidak boleh dijumlahkan (akumulasi 'kumulatif'): "
                "pilih nilai akhir, rata-rata, atau rasio.")
 
 
