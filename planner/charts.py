@@ -19,6 +19,7 @@ STATUS_COLORS = {
     "kritis": "#b3261e",
     "belum_dilaporkan": "#8a96a3",
     "belum_jatuh_tempo": "#c3cbd4",
+    "tidak_dapat_dihitung": "#7b6a58",  # reported, but no C (methodology §1.2)
 }
 INK, MUTED, GRID, TRACK, BUDGET = "#1d2733", "#5d6b7a", "#dfe4ea", "#eef1f5", "#5b4a9e"
 FLAG = "#b3261e"

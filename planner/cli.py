@@ -62,15 +62,22 @@ def serve(host: str, port: int, threads: int):
 
 
 @click.command()
+@click.option("--reset", is_flag=True, help="Drop every table first and rebuild the demo (demo databases only)")
 @with_appcontext
-def demo():
-    """Load the demo organisations, plans and accounts from seeds/ (idempotent)."""
+def demo(reset: bool):
+    """Load the demo organisations, plans, accounts and a year of monitoring from seeds/ (idempotent)."""
+    from planner.services import demo as demo_year
     from planner.services import seeds
+    from planner.services import settings as org_settings
 
     eng = db.engine()
+    if reset:
+        demo_year.reset(eng)
+        click.echo("All tables dropped; rebuilding the demo.")
     migrate.upgrade(eng)
     with db.session_scope(eng) as s:
         counts = seeds.load_demo(s, ROOT / "seeds")
+        counts |= demo_year.load_year(s, ROOT / "seeds", org_settings.install_default(current_app.config))
     click.echo("Demo data: " + ", ".join(f"{v} {k} created" for k, v in counts.items()))
     click.echo(f"Demo accounts (password '{seeds.DEMO_PASSWORD}', for demos only): "
                + ", ".join(seeds.DEMO_ACCOUNTS))

@@ -30,7 +30,8 @@ def load(instance_path: str, test_config: dict | None = None) -> dict:
         "SECRET_KEY": env.get("PLANNER_SECRET_KEY"),
         "DEFAULT_LOCALE": env.get("PLANNER_LOCALE", "id"),
         "API_TOKEN_HOURS": int(env.get("PLANNER_API_TOKEN_HOURS", "12")),
-        # formulas.md §1.1, §1.3, §2: settings institutions really choose differently.
+        # methodology §9: the install default of the settings institutions choose differently (each
+        # organisation can set its own: services.settings).
         "LOWER_IS_BETTER_FORMULA": env.get("PLANNER_LOWER_IS_BETTER_FORMULA", "2T-R"),
         "TOLERANCE": float(env.get("PLANNER_TOLERANCE", "15")),
         "ROLLUP_CAP": env.get("PLANNER_ROLLUP_CAP", "none"),

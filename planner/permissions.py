@@ -40,6 +40,8 @@ RIGHTS: dict[str, set[str]] = {
     "instrument.edit": set(),  # admin only
     # plan checks (issue 15): a reviewer accepts a finding with a reason
     "finding.acknowledge": {"reviewer", "pimpinan", "instruktur"},
+    # Calculation settings of a unit (methodology §9): its head decides, inherited by its sub-units.
+    "settings.edit": {"pimpinan"},
 }
 
 

@@ -1,4 +1,4 @@
-"""Achievement of indicators, accumulation, gap/pace/forecast, status and roll-up (formulas.md §1–§3).
+"""Achievement of indicators, accumulation, gap/pace/forecast, status and roll-up (methodology §1–§4).
 
 Arithmetic runs on ``Decimal`` built from the inputs' ``repr`` so that e.g.
 (2×20 − 18,23) / 20 × 100 is exactly 108,85; results are returned as floats.
@@ -8,12 +8,13 @@ counted as zero.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Sequence
 
 from .bands import exact, predikat, to_decimal
 from .formatting import format_number, format_percent
+from .settings import Settings
 
 HIGHER_IS_BETTER = "higher_is_better"
 LOWER_IS_BETTER = "lower_is_better"
@@ -23,7 +24,7 @@ POLARITIES = (HIGHER_IS_BETTER, LOWER_IS_BETTER, BAND)
 SUM, LAST, AVERAGE, RATIO = "sum", "last", "average", "ratio"
 ACCUMULATIONS = (SUM, LAST, AVERAGE, RATIO)
 
-ROLLUP_CAPS = (None, 100.0, 110.0, 120.0)  # the documented choices (§2); any positive cap is accepted
+ROLLUP_CAPS = (None, 100.0, 110.0, 120.0)  # the documented choices (methodology §4); any positive cap is accepted
 
 # Flags: why a Result is special. A flag does not imply value None (see Result).
 NOT_REPORTED = "not_reported"
@@ -32,35 +33,26 @@ TARGET_ZERO = "target_zero"
 DIVISION_BY_ZERO = "division_by_zero"
 QUALITATIVE_UNSET = "qualitative_unset"
 
+NOT_COMPUTABLE = "tidak_dapat_dihitung"
+# Flags of a reported realisation that still gives no C (methodology §1.2): "tidak dapat dihitung".
+NOT_COMPUTABLE_FLAGS = frozenset({TARGET_ZERO, DIVISION_BY_ZERO})
+
 STATUS_LABELS = {
     "tercapai": "Tercapai",
     "on_track": "Sesuai rencana",
     "perlu_perhatian": "Perlu perhatian",
     "kritis": "Kritis",
     "belum_dilaporkan": "Belum dilaporkan",
+    NOT_COMPUTABLE: "Tidak dapat dihitung",
+}
+# Why a reported value gives no C, in the words the explanation shows (methodology §1.2).
+NOT_COMPUTABLE_REASONS = {
+    TARGET_ZERO: "target periode ini 0: capaian R / T tidak dapat dihitung",
+    DIVISION_BY_ZERO: "realisasi 0 dengan rumus T / R: pembagian dengan nol",
 }
 
 _HUNDRED = Decimal(100)
 _ZERO = Decimal(0)
-# Units whose values are percentages or indices: never summed (§1.2).
-_UNSUMMABLE_UNITS = frozenset({"%", "persen", "persentase", "indeks", "index", "rasio"})
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Institution settings of formulas.md §1.1, §1.3 and §2."""
-
-    lower_is_better_formula: str = "2T-R"  # or "T/R"
-    tolerance: float = 15.0  # status points (§1.3)
-    rollup_cap: float | None = None  # None, 100, 110 or 120 (§2)
-
-    def __post_init__(self) -> None:
-        if self.lower_is_better_formula not in ("2T-R", "T/R"):
-            raise ValueError(f"lower_is_better_formula must be '2T-R' or 'T/R', not {self.lower_is_better_formula!r}")
-        if self.tolerance < 0:
-            raise ValueError("tolerance must not be negative")
-        if self.rollup_cap is not None and self.rollup_cap <= 0:
-            raise ValueError("rollup_cap must be positive or None")
 
 
 @dataclass(frozen=True)
@@ -105,11 +97,21 @@ class Result:
     value: float | None
     formula: str
     flag: str | None = None
+    section: str = "polaritas"  # the methodology section (anchor) whose rule produced it
 
     @property
     def text(self) -> str:
         """Display text: "108,85%" or "—"."""
         return format_percent(self.value)
+
+    @property
+    def not_computable(self) -> bool:
+        """Reported, yet no C: "tidak dapat dihitung" (methodology §1.2)."""
+        return self.value is None and self.flag in NOT_COMPUTABLE_FLAGS
+
+    @property
+    def reason(self) -> str | None:
+        return NOT_COMPUTABLE_REASONS[self.flag] if self.not_computable else None
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,12 @@ class IndicatorProgress:
     required_pace: float | None
     status: str
     predikat: str | None  # name of the predikat of the annual achievement
+    status_rule: str = ""  # the status and the tolerance that decided it (methodology §3.2)
+
+    @property
+    def reason(self) -> str | None:
+        """Why a reported period gives no C ("tidak dapat dihitung"), else None."""
+        return self.achievement.reason
 
 
 @dataclass(frozen=True)
@@ -133,6 +141,13 @@ class RollupResult:
     reported: int
     unreported: int
     formula: str
+    not_computable: int = 0  # reported but without C: left out of the mean, counted apart
+    section: str = "roll-up"
+
+    @property
+    def counted(self) -> int:
+        """Items that had something to say: computed, not computable, or due but unreported."""
+        return self.reported + self.unreported + self.not_computable
 
 
 # ---------------------------------------------------------------- helpers
@@ -144,8 +159,8 @@ def _n(x: Decimal | float) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
-def _result(value: Decimal, formula: str, flag: str | None = None) -> Result:
-    return Result(float(value), f"{formula} = {format_percent(value)}", flag)
+def _result(value: Decimal, formula: str, flag: str | None = None, named: str = "") -> Result:
+    return Result(float(value), f"{formula} = {format_percent(value)}{named}", flag)
 
 
 def _check_polarity(polarity: str) -> None:
@@ -159,57 +174,60 @@ def _as_target(target: TargetSpec | float | None) -> TargetSpec:
     return TargetSpec(value=target)
 
 
-# ---------------------------------------------------------------- §1.1 achievement
+# ---------------------------------------------------------------- methodology §1: achievement
 
 
 def _higher(t: Decimal, r: Decimal) -> Result:
-    # formulas.md §1.1: C = R / T × 100; undefined when T = 0.
+    # methodology §1.1: C = R / T × 100; §1.2: undefined when T = 0 ("tidak dapat dihitung").
     if t == 0:
-        return Result(None, "T = 0: capaian tidak dapat dihitung", TARGET_ZERO)
+        return Result(None, "T = 0: capaian tidak dapat dihitung", TARGET_ZERO, "tidak-dapat-dihitung")
     return _result(r / t * _HUNDRED, f"{_n(r)} / {_n(t)} × 100")
 
 
-def _lower(t: Decimal, r: Decimal, formula: str) -> Result:
-    # formulas.md §1.1: T = 0 → 100 when R = 0, else 0 (takes precedence over both formulas).
+def _lower(t: Decimal, r: Decimal, settings: Settings | None) -> Result:
+    """Lower is better with the institution's formula; ``settings`` None is the fixed 2T − R of a band."""
+    named = "" if settings is None else settings.named(settings.formula_label)
+    # methodology §1.2: T = 0 → 100 when R = 0, else 0 (takes precedence over both formulas).
     if t == 0:
         value = _HUNDRED if r == 0 else _ZERO
-        return _result(value, f"T = 0, R = {_n(r)}", TARGET_ZERO)
-    if formula == "T/R":
-        # formulas.md §1.1 setting T/R: undefined when R = 0, never divide by zero.
+        return Result(float(value), f"T = 0, R = {_n(r)} = {format_percent(value)}", TARGET_ZERO,
+                      "tidak-dapat-dihitung")
+    if settings is not None and settings.lower_is_better_formula == "T/R":
+        # methodology §1.2 (setting T/R): undefined when R = 0, never divide by zero.
         if r == 0:
-            return Result(None, "R = 0: T / R tidak dapat dihitung", DIVISION_BY_ZERO)
+            return Result(None, "R = 0: T / R tidak dapat dihitung" + named, DIVISION_BY_ZERO,
+                          "tidak-dapat-dihitung")
         c, text = t / r * _HUNDRED, f"{_n(t)} / {_n(r)} × 100"
     else:
-        # formulas.md §1.1: C = (2T − R) / T × 100.
+        # methodology §1.1: C = (2T − R) / T × 100.
         c, text = (2 * t - r) / t * _HUNDRED, f"(2×{_n(t)} \u2212 {_n(r)}) / {_n(t)} × 100"
     if c < 0:
-        # formulas.md §1.1: floored at 0.
-        return _result(_ZERO, f"{text} < 0, dibatasi")
-    return _result(c, text)
+        # methodology §1.1: floored at 0.
+        return _result(_ZERO, f"{text} < 0, dibatasi", named=named)
+    return _result(c, text, named=named)
 
 
 def _in_range(lo: Decimal, hi: Decimal, r: Decimal, polarity: str, settings: Settings) -> Result:
-    # formulas.md §1.1 range target / band polarity: 100 inside [L, U].
+    # methodology §1.1 range target / band polarity: 100 inside [L, U].
     if lo <= r <= hi:
         inside = f"R = T = {_n(r)}" if lo == hi else f"{_n(lo)} ≤ {_n(r)} ≤ {_n(hi)} (dalam rentang)"
         return _result(_HUNDRED, inside)
     if polarity == HIGHER_IS_BETTER:
-        # formulas.md §1.1: R / U above the range, R / L below it.
+        # methodology §1.1: R / U above the range, R / L below it.
         return _higher(hi if r > hi else lo, r)
     if polarity == LOWER_IS_BETTER:
-        # formulas.md §1.1: the lower-is-better formula with T = U above, T = L below.
-        return _lower(hi if r > hi else lo, r, settings.lower_is_better_formula)
-    # formulas.md §1.1 band: R / L below; (2U − R) / U floored at 0 above (fixed formula, not the T/R setting).
-    return _higher(lo, r) if r < lo else _lower(hi, r, "2T-R")
+        # methodology §1.1: the lower-is-better formula with T = U above, T = L below.
+        return _lower(hi if r > hi else lo, r, settings)
+    # methodology §1.1 band: R / L below; (2U − R) / U floored at 0 above (fixed formula, not the T/R setting).
+    return _higher(lo, r) if r < lo else _lower(hi, r, None)
 
 
 def _qualitative(achieved: bool | None) -> Result:
-    # formulas.md §1.1: qualitative targets are achieved / not achieved, set by the reviewer.
+    # methodology §1.3: qualitative targets are achieved / not achieved, set by the reviewer.
     if achieved is None:
-        return Result(None, "belum dinilai", QUALITATIVE_UNSET)
-    if achieved:
-        return _result(_HUNDRED, "tercapai (kualitatif)")
-    return _result(_ZERO, "tidak tercapai (kualitatif)")
+        return Result(None, "belum dinilai", QUALITATIVE_UNSET, "kualitatif")
+    verdict = "tercapai (kualitatif)" if achieved else "tidak tercapai (kualitatif)"
+    return replace(_result(_HUNDRED if achieved else _ZERO, verdict), section="kualitatif")
 
 
 def achievement(
@@ -219,7 +237,7 @@ def achievement(
     settings: Settings = Settings(),
     achieved: bool | None = None,
 ) -> Result:
-    """Achievement C (%) of one indicator for one period (formulas.md §1.1).
+    """Achievement C (%) of one indicator for one period (methodology §1.1).
 
     For ``band`` polarity the bounds come from a range target; a number target
     is read as the band [T, T]. Qualitative targets ignore ``realisation`` and
@@ -233,8 +251,8 @@ def achievement(
     if kind == "none":
         return Result(None, "target belum ditetapkan", NO_TARGET)
     if realisation is None:
-        # formulas.md §1.1: a missing realisation is not zero.
-        return Result(None, "belum dilaporkan", NOT_REPORTED)
+        # methodology §1.4: a missing realisation is not zero.
+        return Result(None, "belum dilaporkan", NOT_REPORTED, "belum-dilaporkan")
     r = to_decimal(realisation)
     if kind == "range":
         return _in_range(to_decimal(spec.lower), to_decimal(spec.upper), r, polarity, settings)
@@ -242,16 +260,11 @@ def achievement(
     if polarity == HIGHER_IS_BETTER:
         return _higher(t, r)
     if polarity == LOWER_IS_BETTER:
-        return _lower(t, r, settings.lower_is_better_formula)
+        return _lower(t, r, settings)
     return _in_range(t, t, r, BAND, settings)
 
 
-# ---------------------------------------------------------------- §1.2 accumulation
-
-
-def summable(unit: str | None) -> bool:
-    """False for units that are percentages or indices: those are never ``sum`` (formulas.md §1.2)."""
-    return (unit or "").strip().lower() not in _UNSUMMABLE_UNITS
+# ---------------------------------------------------------------- methodology §2: accumulation
 
 
 def _reported(values: Sequence[float | None]) -> list[Decimal]:
@@ -271,17 +284,17 @@ def _accumulate_dec(values, accumulation, upto, numerators, denominators, factor
         total_d = sum((to_decimal(d) for _, d in pairs), _ZERO)
         if total_d == 0:
             return None
-        # formulas.md §1.2 ratio: (ΣN₁..ₙ) / (ΣD₁..ₙ) × factor.
+        # methodology §2.4 ratio: (ΣN₁..ₙ) / (ΣD₁..ₙ) × factor.
         return sum((to_decimal(n) for n, _ in pairs), _ZERO) / total_d * to_decimal(factor)
     _check_upto(upto, len(values))
     reported = _reported(values[:upto])
     if not reported:
         return None
     if accumulation == SUM:
-        return sum(reported, _ZERO)  # formulas.md §1.2: R₁ + … + Rₙ
+        return sum(reported, _ZERO)  # methodology §2.1: R₁ + … + Rₙ
     if accumulation == LAST:
-        return reported[-1]  # formulas.md §1.2: the latest reported Rₖ, k ≤ n
-    return sum(reported, _ZERO) / len(reported)  # formulas.md §1.2: mean of the reported Rᵢ
+        return reported[-1]  # methodology §2.2: the latest reported Rₖ, k ≤ n
+    return sum(reported, _ZERO) / len(reported)  # methodology §2.3: mean of the reported Rᵢ
 
 
 def _check_upto(upto: int, available: int) -> None:
@@ -297,7 +310,7 @@ def accumulate(
     denominators: Sequence[float | None] | None = None,
     factor: float = 100.0,
 ) -> float | None:
-    """Realisation up to period ``upto`` (1-based) per formulas.md §1.2.
+    """Realisation up to period ``upto`` (1-based) per methodology §2.
 
     None values are unreported and skipped; None when nothing is reported.
     For ``ratio`` ``values`` is ignored: periods with both N and D reported
@@ -308,24 +321,36 @@ def accumulate(
 
 
 def absorption(realised: Sequence[float | None], pagu: float | None) -> Result:
-    """Budget absorption: Σ realised rupiah / pagu × 100 (formulas.md §1.2)."""
+    """Budget absorption: Σ realised rupiah / pagu × 100 (methodology §5.1)."""
     reported = _reported(realised)
     if not reported:
-        return Result(None, "belum dilaporkan", NOT_REPORTED)
+        return Result(None, "belum dilaporkan", NOT_REPORTED, "serapan")
     if pagu is None or pagu == 0:
-        return Result(None, "pagu = 0: serapan tidak dapat dihitung", DIVISION_BY_ZERO)
+        return Result(None, "pagu = 0: serapan tidak dapat dihitung", DIVISION_BY_ZERO, "serapan")
     total, p = sum(reported, _ZERO), to_decimal(pagu)
-    return _result(total / p * _HUNDRED, f"{_n(total)} / {_n(p)} × 100")
+    return replace(_result(total / p * _HUNDRED, f"{_n(total)} / {_n(p)} × 100"), section="serapan")
 
 
-# ---------------------------------------------------------------- §1.3 gap, pace, forecast, status
+SPENDING_GAP = 25.0  # serapan this many points above capaian: money spent without the results to show for it
+
+
+def spending_ahead(absorption_pct: float | None, annual_achievement: float | None,
+                   points: float = SPENDING_GAP) -> bool:
+    """Serapan far ahead of results (methodology §5.2), comparing like with like: both are shares of the
+    year's goal reached so far — rupiah against the annual pagu, results against the annual target."""
+    if absorption_pct is None or annual_achievement is None:
+        return False
+    return exact(absorption_pct) - exact(annual_achievement) >= to_decimal(points)
+
+
+# ---------------------------------------------------------------- methodology §3: gap, pace, forecast, status
 
 
 def gap(target: TargetSpec | float | None, realisation: float | None, polarity: str) -> float | None:
-    """Kesenjangan in the indicator's unit, positive = behind (formulas.md §1.3).
+    """Kesenjangan in the indicator's unit, positive = behind (methodology §3.1).
 
     Band polarity: distance to the nearest bound, 0 inside. A range target with
-    another polarity uses T = U above the range and T = L below it (as §1.1).
+    another polarity uses T = U above the range and T = L below it (as methodology §1.1).
     """
     _check_polarity(polarity)
     spec = _as_target(target)
@@ -347,7 +372,7 @@ def gap(target: TargetSpec | float | None, realisation: float | None, polarity: 
 def required_pace(
     annual_target: float | None, realised_sum: float | None, periods_total: int, periods_done: int
 ) -> float | None:
-    """Per remaining period: (T_annual − ΣR₁..ₙ) / (P − n) (formulas.md §1.3).
+    """Per remaining period: (T_annual − ΣR₁..ₙ) / (P − n) (methodology §3.1).
 
     None when an input is missing or no period remains; negative means the
     annual target is already passed.
@@ -359,7 +384,7 @@ def required_pace(
 
 
 def forecast(realisation: float | None, accumulation: str, periods_total: int, periods_done: int) -> float | None:
-    """Year-end forecast (formulas.md §1.3): ΣR × P / n for ``sum``, else the current value.
+    """Year-end forecast (methodology §3.1): ΣR × P / n for ``sum``, else the current value.
 
     For ``last`` that is the last reported value; for ``average`` and ``ratio``
     the running value so far.
@@ -372,10 +397,10 @@ def forecast(realisation: float | None, accumulation: str, periods_total: int, p
 
 
 def status(achievement: float | None, settings: Settings = Settings()) -> str:
-    """Status code of a period achievement (formulas.md §1.3); see STATUS_LABELS.
+    """Status code of a period achievement (methodology §3.2); see STATUS_LABELS.
 
-    None (not reported, or not computable — the Result's flag says which)
-    gives "belum_dilaporkan". Bounds compare on :func:`bands.exact`.
+    None gives "belum_dilaporkan"; use :func:`result_status` to tell "tidak dapat dihitung" apart.
+    Bounds compare on :func:`bands.exact`.
     """
     if achievement is None:
         return "belum_dilaporkan"
@@ -389,6 +414,30 @@ def status(achievement: float | None, settings: Settings = Settings()) -> str:
     return "kritis"
 
 
+def result_status(result: Result, settings: Settings = Settings()) -> str:
+    """Status of a Result: a reported value without C is "tidak_dapat_dihitung" (methodology §1.2)."""
+    return NOT_COMPUTABLE if result.not_computable else status(result.value, settings)
+
+
+def rollup_status(result: RollupResult, settings: Settings = Settings()) -> str:
+    """Status of a roll-up: "tidak_dapat_dihitung" when everything reported gave no C (methodology §4)."""
+    if result.value is None and result.not_computable and not result.unreported:
+        return NOT_COMPUTABLE
+    return status(result.value, settings)
+
+
+def status_rule(code: str, settings: Settings = Settings()) -> str:
+    """Why a status: its bound with the tolerance used, e.g. "on track: C ≥ 100 − 15 (toleransi 15 poin, ...)"."""
+    tol = format_number(settings.tolerance, None)
+    bounds = {"tercapai": "C ≥ 100", "on_track": f"100 \u2212 {tol} ≤ C < 100",
+              "perlu_perhatian": f"100 \u2212 2×{tol} ≤ C < 100 \u2212 {tol}",
+              "kritis": f"C < 100 \u2212 2×{tol}"}
+    if code not in bounds:
+        return STATUS_LABELS.get(code, code)
+    return f"{STATUS_LABELS[code]}: {bounds[code]}" + (settings.named(settings.tolerance_label)
+                                                       or f" ({settings.tolerance_label})")
+
+
 # ---------------------------------------------------------------- period and annual
 
 
@@ -398,7 +447,7 @@ def _predikat_name(c: float | None) -> str | None:
 
 
 def _sum_targets(targets: Sequence[TargetSpec]) -> TargetSpec:
-    # formulas.md §1.2 sum: the cumulative target T₁ + … + Tₙ (a range sums its bounds).
+    # methodology §2.1 sum: the cumulative target T₁ + … + Tₙ (a range sums its bounds).
     numeric = [t for t in targets if t.kind in ("number", "range")]
     if not numeric:
         return TargetSpec()
@@ -417,18 +466,46 @@ def _last_reported_index(values: Sequence[float | None], upto: int) -> int | Non
     return None
 
 
+def _mean_targets(targets: Sequence[TargetSpec]) -> TargetSpec:
+    # methodology §2.3 average: the mean of the period targets T₁ … Tₙ that are set (a range: of each bound).
+    numeric = [t for t in targets if t.kind in ("number", "range")]
+    if not numeric:
+        return TargetSpec()
+    summed = _sum_targets(numeric)
+    n = Decimal(len(numeric))
+    if summed.kind == "range":
+        return TargetSpec(lower=float(to_decimal(summed.lower) / n), upper=float(to_decimal(summed.upper) / n))
+    return TargetSpec(value=float(to_decimal(summed.value) / n))
+
+
 def _period_target(targets, annual, values, accumulation, upto) -> TargetSpec:
     periods = len(targets)
     if accumulation == SUM:
         return _sum_targets(targets[:upto])
     if accumulation == LAST:
-        # formulas.md §1.2 last: the target of the period of Rₖ (the annual target at year end).
+        # methodology §2.2 last: the target of the period of Rₖ (the annual target at year end).
         k = _last_reported_index(values, upto)
         k = upto - 1 if k is None else k
         if upto == periods or targets[k].kind == "none":
             return annual
         return targets[k]
-    return annual  # formulas.md §1.2: average and ratio compare with the annual target
+    if accumulation == RATIO:
+        # methodology §2.4 ratio: the target of period n, a position expected by then (never a sum).
+        own = targets[upto - 1]
+        return own if own.kind in ("number", "range") else annual
+    mean = _mean_targets(targets[:upto])  # methodology §2.3 average
+    return mean if mean.kind != "none" else annual
+
+
+_ACCUMULATION_SECTIONS = {SUM: "akumulasi-jumlah", LAST: "akumulasi-akhir", AVERAGE: "akumulasi-rata-rata",
+                          RATIO: "akumulasi-rasio"}
+
+
+def _sectioned(result: Result, accumulation: str) -> Result:
+    """A computed period achievement points at its accumulation rule; special cases keep their own."""
+    if result.section != "polaritas":
+        return result
+    return replace(result, section=_ACCUMULATION_SECTIONS[accumulation])
 
 
 def period_and_annual(
@@ -444,7 +521,7 @@ def period_and_annual(
     factor: float = 100.0,
     achieved: bool | None = None,
 ) -> IndicatorProgress:
-    """Capaian periode and capaian tahunan of one indicator at period ``upto`` (formulas.md §1.2–§1.3).
+    """Capaian periode and capaian tahunan of one indicator at period ``upto`` (methodology §2–§3).
 
     ``targets_by_period`` has one entry per period of the indicator's frequency
     (4, 12 or 1). Status follows the period achievement; predikat the annual
@@ -457,14 +534,17 @@ def period_and_annual(
         target = own if own.kind == "qualitative" else annual_target
         period_c = achievement(target, None, polarity, settings, achieved)
         annual_c = achievement(annual_target, None, polarity, settings, achieved)
+        code = result_status(period_c, settings)
         return IndicatorProgress(
             None, target, period_c, annual_c, None, None, None,
-            status(period_c.value, settings), _predikat_name(annual_c.value),
+            code, _predikat_name(annual_c.value), status_rule(code, settings),
         )
     realisation = accumulate(values, accumulation, upto, numerators, denominators, factor)
     target = _period_target(targets_by_period, annual_target, values, accumulation, upto)
-    period_c = achievement(target, realisation, polarity, settings, achieved)
-    annual_c = achievement(annual_target, realisation, polarity, settings, achieved)
+    period_c = _sectioned(achievement(target, realisation, polarity, settings, achieved), accumulation)
+    annual_c = replace(achievement(annual_target, realisation, polarity, settings, achieved),
+                       section="capaian-tahunan")
+    code = result_status(period_c, settings)
     pace = None
     if accumulation == SUM and annual_target.kind == "number":
         pace = required_pace(annual_target.value, realisation, periods, upto)
@@ -476,42 +556,50 @@ def period_and_annual(
         gap=gap(target, realisation, polarity),
         forecast=forecast(realisation, accumulation, periods, upto),
         required_pace=pace,
-        status=status(period_c.value, settings),
+        status=code,
         predikat=_predikat_name(annual_c.value),
+        status_rule=status_rule(code, settings),
     )
 
 
-# ---------------------------------------------------------------- §2 roll-up
+# ---------------------------------------------------------------- methodology §4: roll-up
 
 _MAX_TERMS_SHOWN = 8
 
 
-def rollup(items: Sequence[tuple[float | None, float | None]], settings: Settings = Settings()) -> RollupResult:
-    """Weighted mean of children's C (formulas.md §2).
+def rollup(items: Sequence[tuple], settings: Settings = Settings()) -> RollupResult:
+    """Weighted mean of children's C (methodology §4).
 
-    ``items`` are (C, weight); weight None means 1. Unreported (C None) items
-    are left out and counted; ``rollup_cap`` caps each C before averaging.
+    ``items`` are (C, weight) or (C, weight, flag); weight None means 1. Items without C are left
+    out and counted: as "tidak dapat dihitung" when their flag says so (methodology §1.2), else as
+    unreported. ``rollup_cap`` caps each C before averaging; the explanation names the setting.
     """
     cap = None if settings.rollup_cap is None else to_decimal(settings.rollup_cap)
     terms: list[tuple[Decimal, Decimal]] = []
-    unreported = 0
-    for c, w in items:
+    unreported = not_computable = 0
+    for c, w, *flag in items:
         weight = Decimal(1) if w is None else to_decimal(w)
         if weight < 0:
             raise ValueError("a roll-up weight must not be negative")
         if c is None:
-            unreported += 1  # formulas.md §1.1/§2: left out of the mean, counted apart
+            # methodology §1.2/§1.4/§4: left out of the mean, counted apart
+            if flag and flag[0] in NOT_COMPUTABLE_FLAGS:
+                not_computable += 1
+            else:
+                unreported += 1
             continue
         value = to_decimal(c)
         terms.append((min(value, cap) if cap is not None else value, weight))
-    suffix = f"; {unreported} belum dilaporkan" if unreported else ""
+    suffix = (f"; {unreported} belum dilaporkan" if unreported else "") + (
+        f"; {not_computable} tidak dapat dihitung" if not_computable else "")
     total_w = sum((w for _, w in terms), _ZERO)
     if not terms or total_w == 0:
         text = "belum ada yang dilaporkan" if not terms else "jumlah bobot = 0"
-        return RollupResult(None, len(terms), unreported, text + suffix)
+        return RollupResult(None, len(terms), unreported, text + suffix, not_computable)
     mean = sum((c * w for c, w in terms), _ZERO) / total_w
-    formula = _rollup_formula(terms, total_w, cap) + f" = {format_percent(mean)}" + suffix
-    return RollupResult(float(mean), len(terms), unreported, formula)
+    formula = (_rollup_formula(terms, total_w, cap) + f" = {format_percent(mean)}" + suffix
+               + settings.named(settings.cap_label))
+    return RollupResult(float(mean), len(terms), unreported, formula, not_computable)
 
 
 def _rollup_formula(terms: list[tuple[Decimal, Decimal]], total_w: Decimal, cap: Decimal | None) -> str:

@@ -1,7 +1,7 @@
-"""Category bands: the one band rule of formulas.md §3, applied to every table.
+"""Category bands: the one band rule of methodology §6.1, applied to every table.
 
 A band runs from just above the previous band's printed upper bound up to and
-including its own printed upper bound, read on the unrounded value (§3).
+including its own printed upper bound, read on the unrounded value (methodology §6.1).
 
 Exactness choice: values are compared as ``Decimal`` after quantising to
 9 decimal places (:func:`exact`). Floats are converted through ``repr`` (the
@@ -18,6 +18,12 @@ from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from typing import Sequence
 
 _NINE_PLACES = Decimal("1e-9")
+
+# methodology §6.5: explanations show a value at the precision its band rule decides on. IPP bounds are
+# printed with two decimals and 3,50 (B−) differs from 3,502 (B), so the third decimal must show.
+IPP_DECIMALS = 3
+SKM_DECIMALS = 2
+ACHIEVEMENT_DECIMALS = 2
 
 
 def to_decimal(x: float | int | Decimal) -> Decimal:
@@ -48,7 +54,7 @@ def classify(value: float | int | Decimal, uppers: Sequence[Decimal | None]) -> 
     """Index of the band holding ``value``; bands ordered low to high.
 
     ``uppers[i]`` is band i's printed upper bound (inclusive); ``None`` means
-    unbounded and must be last. formulas.md §3.
+    unbounded and must be last. methodology §6.1.
     """
     v = exact(value)
     for i, upper in enumerate(uppers):
@@ -78,7 +84,7 @@ def _table(rows: Sequence[tuple[str | None, object]]) -> tuple[tuple[Decimal | N
     return uppers, tuple(item for _, item in rows)
 
 
-# formulas.md §3.1 — printed upper bounds of C (%), low to high.
+# methodology §6.2 — printed upper bounds of C (%), low to high.
 PREDIKAT_UPPERS, PREDIKATS = _table([
     ("50", Predikat("Sangat Rendah", "Sangat Kurang")),
     ("65", Predikat("Rendah", "Kurang")),
@@ -87,7 +93,7 @@ PREDIKAT_UPPERS, PREDIKATS = _table([
     (None, Predikat("Sangat Tinggi", "Sangat Baik")),
 ])
 
-# formulas.md §3.2 — IPP (0–5).
+# methodology §6.3 — IPP (0–5).
 IPP_UPPERS, IPP_CATEGORIES = _table([
     ("1.00", Category("F", "Gagal")),
     ("1.50", Category("E", "Sangat Buruk")),
@@ -100,7 +106,7 @@ IPP_UPPERS, IPP_CATEGORIES = _table([
     (None, Category("A", "Pelayanan Prima")),
 ])
 
-# formulas.md §3.3 — SKM, read on the converted value (×25).
+# methodology §6.4 — SKM, read on the converted value (×25).
 SKM_UPPERS, SKM_CATEGORIES = _table([
     ("64.99", Category("D", "Tidak baik")),
     ("76.60", Category("C", "Kurang baik")),
@@ -110,15 +116,15 @@ SKM_UPPERS, SKM_CATEGORIES = _table([
 
 
 def predikat(c: float | None) -> Predikat | None:
-    """Predikat of an achievement C in percent (formulas.md §3.1); None when C is None."""
+    """Predikat of an achievement C in percent (methodology §6.2); None when C is None."""
     return None if c is None else PREDIKATS[classify(c, PREDIKAT_UPPERS)]
 
 
 def ipp_category(ipp: float | None) -> Category | None:
-    """Category of a public-service index 0–5 (formulas.md §3.2)."""
+    """Category of a public-service index 0–5 (methodology §6.3)."""
     return None if ipp is None else IPP_CATEGORIES[classify(ipp, IPP_UPPERS)]
 
 
 def skm_category(converted: float | None) -> Category | None:
-    """Mutu of a converted SKM index 25–100 (formulas.md §3.3)."""
+    """Mutu of a converted SKM index 25–100 (methodology §6.4)."""
     return None if converted is None else SKM_CATEGORIES[classify(converted, SKM_UPPERS)]

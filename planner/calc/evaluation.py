@@ -1,4 +1,4 @@
-"""Public-service performance evaluation, PEKPPP (formulas.md §4): IPP and gap analysis.
+"""Public-service performance evaluation, PEKPPP (methodology §7): IPP and gap analysis.
 
 Input: a sequence of aspects, each either a mapping
 ``{"code", "weight", "indicators": [{"code", "weight", "score"}], "name"?}``
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Mapping, Sequence
 
-from .bands import Category, exact, ipp_category, to_decimal
+from .bands import IPP_DECIMALS, Category, exact, ipp_category, to_decimal
 from .formatting import format_number
 
 _HUNDRED = Decimal(100)
@@ -76,7 +76,7 @@ def _get(obj: Any, key: str, default: Any = None) -> Any:
 
 
 def _as_aspects(aspects: Sequence[Any]) -> list[EvalAspect]:
-    """Normalise dicts or dataclasses and validate weights and scores (formulas.md §4)."""
+    """Normalise dicts or dataclasses and validate weights and scores (methodology §7)."""
     if not aspects:
         raise ValueError("instrumen tidak memiliki aspek")
     result = []
@@ -108,14 +108,14 @@ def _check_score(aspect: str, ind: EvalIndicator) -> None:
 
 
 def _aspect_score(aspect: EvalAspect) -> Decimal | None:
-    # formulas.md §4: aspect score = Σ w_indicator × score (0–5).
+    # methodology §7: aspect score = Σ w_indicator × score (0–5).
     if any(i.score is None for i in aspect.indicators):
         return None
     return sum((to_decimal(i.weight) / _HUNDRED * to_decimal(i.score) for i in aspect.indicators), _ZERO)
 
 
 def compute_ipp(aspects: Sequence[Any]) -> IppResult:
-    """IPP = Σ W_aspect × Σ w_indicator × score, 0–5 (formulas.md §4), with its category (§3.2)."""
+    """IPP = Σ W_aspect × Σ w_indicator × score, 0–5 (methodology §7), with its category (methodology §6.3)."""
     checked = _as_aspects(aspects)
     rows, total, parts = [], _ZERO, []
     for a in checked:
@@ -129,8 +129,8 @@ def compute_ipp(aspects: Sequence[Any]) -> IppResult:
     unscored = tuple((a.code, i.code) for a in checked for i in a.indicators if i.score is None)
     if unscored:
         return IppResult(None, None, tuple(rows), None, unscored, f"{len(unscored)} indikator belum dinilai")
-    # formulas.md §4: IPP on 0–5; the 0–100 score is IPP × 20.
-    formula = " + ".join(parts) + f" = {format_number(total, 2)}"
+    # methodology §7: IPP on 0–5; the 0–100 score is IPP × 20.
+    formula = " + ".join(parts) + f" = {format_number(total, IPP_DECIMALS)}"
     return IppResult(float(total), float(total * 20), tuple(rows), ipp_category(total), (), formula)
 
 
@@ -139,7 +139,7 @@ def _float(d: Decimal | None) -> float | None:
 
 
 def _tiers(sorted_gaps: Sequence[Decimal], total: Decimal, bounds: tuple[Decimal, Decimal]) -> list[str]:
-    """Tier of each gap (largest first): by the share of lost points before it (formulas.md §4).
+    """Tier of each gap (largest first): by the share of lost points before it (methodology §7).
 
     A row starting within the first third of lost points is Prioritas I, within
     the second third II, the rest III; equal gaps share the tier of the first.
@@ -156,7 +156,7 @@ def _tiers(sorted_gaps: Sequence[Decimal], total: Decimal, bounds: tuple[Decimal
 
 
 def gap_analysis(aspects: Sequence[Any], tiers: tuple[float, float] = (1 / 3, 2 / 3)) -> tuple[GapRow, ...]:
-    """Gap per indicator, sorted by weighted gap (largest first), with priority tiers (formulas.md §4).
+    """Gap per indicator, sorted by weighted gap (largest first), with priority tiers (methodology §7).
 
     gap = 5 − score; weighted gap = gap × w_indicator × W_aspect (index points
     lost). Unscored indicators and those with nothing lost come last, tier None.
@@ -168,7 +168,7 @@ def gap_analysis(aspects: Sequence[Any], tiers: tuple[float, float] = (1 / 3, 2 
     for a in _as_aspects(aspects):
         for i in a.indicators:
             g = None if i.score is None else _FIVE - to_decimal(i.score)
-            # formulas.md §4: weighted gap = gap × w_indicator × W_aspect.
+            # methodology §7: weighted gap = gap × w_indicator × W_aspect.
             wg = None if g is None else g * to_decimal(i.weight) / _HUNDRED * to_decimal(a.weight) / _HUNDRED
             raw.append((a.code, i, g, wg))
     raw.sort(key=lambda r: -r[3] if r[3] is not None else Decimal(1))  # stable: instrument order on ties
@@ -184,7 +184,7 @@ def gap_analysis(aspects: Sequence[Any], tiers: tuple[float, float] = (1 / 3, 2 
 
 
 def check_instrument(aspects: Sequence[Any]) -> None:
-    """Raise ValueError unless aspect weights and each aspect's indicator weights sum to 100 (formulas.md §4)."""
+    """Raise ValueError unless aspect weights and each aspect's indicator weights sum to 100 (methodology §7)."""
     _as_aspects(aspects)
 
 

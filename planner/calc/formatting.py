@@ -1,4 +1,4 @@
-"""Indonesian number formats (formulas.md §6): ``1.234.567,89``, ``88,67%``, ``Rp 1.250.000.000``.
+"""Indonesian number formats (methodology §10.2): ``1.234.567,89``, ``88,67%``, ``Rp 1.250.000.000``.
 
 Display rounds half up (as people do by hand) on the exact decimal of the value;
 ``None`` displays as "—" (cannot be computed / not reported).

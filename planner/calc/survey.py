@@ -1,4 +1,4 @@
-"""Public satisfaction survey, SKM (formulas.md §5): NRR, IKM, mutu and minimum sample."""
+"""Public satisfaction survey, SKM (methodology §8): NRR, IKM, mutu and minimum sample."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Mapping, Sequence
 
 from .bands import Category, skm_category, to_decimal
 
-# formulas.md §5: the nine elements, in the order that page lists them. Key on the code, not the position.
+# methodology §8: the nine elements, in the order the regulation lists them. Key on the code, not the position.
 SKM_ELEMENTS: dict[str, str] = {
     "U1": "Persyaratan",
     "U2": "Sistem, mekanisme & prosedur",
@@ -49,12 +49,12 @@ def _valid(answers: Sequence[int | None], element: str | None) -> list[int]:
 
 
 def _nrr(valid: Sequence[int]) -> Decimal | None:
-    # formulas.md §5: NRR = sum of valid answers / number of valid answers.
+    # methodology §8: NRR = sum of valid answers / number of valid answers.
     return Decimal(sum(valid)) / len(valid) if valid else None
 
 
 def nrr(answers: Sequence[int | None], element: str | None = None) -> float | None:
-    """NRR of one element (formulas.md §5); None answers are skipped, None if none is left.
+    """NRR of one element (methodology §8); None answers are skipped, None if none is left.
 
     ``element`` only names the element in the error for an answer outside 1–4.
     """
@@ -64,7 +64,7 @@ def nrr(answers: Sequence[int | None], element: str | None = None) -> float | No
 
 def _weights(codes: Sequence[str], weights: Mapping[str, float] | None) -> dict[str, Decimal]:
     if weights is None:
-        # formulas.md §5: exactly 1/n (1/9 for U1–U9), not the printed 0,11.
+        # methodology §8: exactly 1/n (1/9 for U1–U9), not the printed 0,11.
         return {c: Decimal(1) / len(codes) for c in codes}
     if set(weights) != set(codes):
         missing, extra = set(codes) - set(weights), set(weights) - set(codes)
@@ -77,16 +77,16 @@ def _weights(codes: Sequence[str], weights: Mapping[str, float] | None) -> dict[
 
 def _ikm_unit(nrrs: Mapping[str, Decimal], weights: Mapping[str, Decimal] | None) -> Decimal:
     if weights is None:
-        # formulas.md §5: Σ NRR × 1/n, computed as Σ NRR / n so that 1/9 is exact.
+        # methodology §8: Σ NRR × 1/n, computed as Σ NRR / n so that 1/9 is exact.
         return sum(nrrs.values(), Decimal(0)) / len(nrrs)
-    return sum(nrrs[c] * weights[c] for c in nrrs)  # formulas.md §5: custom weights summing to 1
+    return sum(nrrs[c] * weights[c] for c in nrrs)  # methodology §8: custom weights summing to 1
 
 
 def ikm(
     responses_by_element: Mapping[str, Sequence[int | None]],
     weights: Mapping[str, float] | None = None,
 ) -> SkmResult:
-    """IKM of a unit from answers keyed by element code (formulas.md §5).
+    """IKM of a unit from answers keyed by element code (methodology §8).
 
     Default weights are exactly 1/n over the given elements; custom weights
     must cover the same codes and sum to 1. An element with no answer makes
@@ -100,7 +100,7 @@ def ikm(
     nrrs = {c: _nrr(valid[c]) for c in codes}
     missing = tuple(c for c in codes if nrrs[c] is None)
     unit = None if missing else _ikm_unit(nrrs, w if weights is not None else None)
-    converted = None if unit is None else unit * 25  # formulas.md §5: converted = IKM unit × 25
+    converted = None if unit is None else unit * 25  # methodology §8: converted = IKM unit × 25
     return SkmResult(
         nrr={c: None if v is None else float(v) for c, v in nrrs.items()},
         answers={c: len(v) for c, v in valid.items()},
@@ -113,12 +113,12 @@ def ikm(
 
 
 def min_sample(population: int) -> int:
-    """Krejcie–Morgan minimum sample, rounded to nearest (formulas.md §5): 100→80, 1000→278, 10⁶→384."""
+    """Krejcie–Morgan minimum sample, rounded to nearest (methodology §8): 100→80, 1000→278, 10⁶→384."""
     if isinstance(population, bool) or not isinstance(population, int) or population < 1:
         raise ValueError("populasi harus bilangan bulat ≥ 1")
     chi2, p, d = Decimal("3.841"), Decimal("0.5"), Decimal("0.05")
     n = Decimal(population)
-    # formulas.md §5: s = χ²·N·P(1−P) / (d²(N−1) + χ²·P(1−P)).
+    # methodology §8: s = χ²·N·P(1−P) / (d²(N−1) + χ²·P(1−P)).
     s = chi2 * n * p * (1 - p) / (d * d * (n - 1) + chi2 * p * (1 - p))
     return int(s.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
@@ -178,5 +178,5 @@ IKM_2004_ELEMENTS: dict[str, str] = {
 
 
 def check_weights(weights: Mapping[str, float]) -> None:
-    """Raise ValueError unless custom element weights are non-negative and sum to 1 (formulas.md §5)."""
+    """Raise ValueError unless custom element weights are non-negative and sum to 1 (methodology §8)."""
     _weights(list(weights), weights)

@@ -24,7 +24,7 @@ from planner import periods
 
 from .achievement import (
     HIGHER_IS_BETTER, STATUS_LABELS, IndicatorProgress, Result, RollupResult, Settings, TargetSpec, absorption,
-    achievement, period_and_annual, rollup, status,
+    achievement, period_and_annual, rollup, rollup_status, status,
 )
 from .bands import predikat
 
@@ -85,10 +85,12 @@ class IndicatorRow:
         p = self.progress
         if p is None:
             return {"achievement": None, "annual_achievement": None, "status": NOT_DUE, "gap": None,
-                    "forecast": None, "required_pace": None, "formula": None, "predikat": None}
+                    "forecast": None, "required_pace": None, "formula": None, "predikat": None, "reason": None,
+                    "status_rule": None}
         return {"achievement": p.achievement.value, "annual_achievement": p.annual_achievement.value,
                 "status": p.status, "gap": p.gap, "forecast": p.forecast, "required_pace": p.required_pace,
-                "formula": p.achievement.formula, "predikat": p.predikat}
+                "formula": p.achievement.formula, "predikat": p.predikat, "reason": p.reason,
+                "status_rule": p.status_rule}
 
 
 def spec(t) -> TargetSpec:
@@ -225,7 +227,7 @@ def basis_level(level, levels: list) -> str:
 
 
 def _reported_any(result: RollupResult) -> bool:
-    return result.reported + result.unreported > 0
+    return result.counted > 0
 
 
 def roll(rows: list[IndicatorRow], children: list[NodeProgress],
@@ -233,8 +235,10 @@ def roll(rows: list[IndicatorRow], children: list[NodeProgress],
     """Period and annual roll-up of due indicator rows, or else of children that have something due."""
     due = [r for r in rows if r.progress is not None]
     if rows:
-        period = [(r.progress.achievement.value, r.indicator.weight) for r in due]
-        annual = [(r.progress.annual_achievement.value, r.indicator.weight) for r in due]
+        # methodology §1.2: the flag lets the roll-up count "tidak dapat dihitung" apart from unreported
+        period = [(r.progress.achievement.value, r.indicator.weight, r.progress.achievement.flag) for r in due]
+        annual = [(r.progress.annual_achievement.value, r.indicator.weight, r.progress.annual_achievement.flag)
+                  for r in due]
     else:
         live = [c for c in children if _reported_any(c.achievement)]
         period = [(c.achievement.value, None) for c in live]
@@ -243,7 +247,7 @@ def roll(rows: list[IndicatorRow], children: list[NodeProgress],
 
 
 def status_of(result: RollupResult, settings: Settings) -> str:
-    return status(result.value, settings) if _reported_any(result) else NOT_DUE
+    return rollup_status(result, settings) if _reported_any(result) else NOT_DUE
 
 
 def predikat_name(result: RollupResult) -> str | None:
@@ -351,5 +355,6 @@ def missing_reports(rows: list[IndicatorRow]) -> list[MissingReport]:
 def completeness(rows: list[IndicatorRow]) -> tuple[int, int, Result]:
     expected = sum(r.due for r in rows)
     reported = expected - sum(len(r.missing) for r in rows)
-    # Reported against expected is "R / T × 100" (methodology §1.1).
-    return reported, expected, achievement(TargetSpec(value=expected), reported, HIGHER_IS_BETTER)
+    # No formula of its own in calc: reported against expected is "R / T × 100" (methodology §5.3).
+    share = achievement(TargetSpec(value=expected), reported, HIGHER_IS_BETTER)
+    return reported, expected, Result(share.value, share.formula, share.flag, "kelengkapan")

@@ -21,3 +21,5 @@ from planner.models.survey import Survey, SurveyElement, SurveyResponse  # noqa:
 from planner.models.complaint import Complaint, ServiceProfile  # noqa: E402,F401
 from planner.models.checks import FindingAck  # noqa: E402
 __all__ += ["FindingAck"]
+from planner.models.settings import OrganizationSettings  # noqa: E402
+__all__ += ["OrganizationSettings"]

@@ -208,6 +208,9 @@ class IndicatorBase(SQLModel):
     weight: float = Field(default=1.0, ge=0, le=1000)
     ratio_factor: float = Field(default=100.0, gt=0)
     rationale: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    # The plausible range of targets and realisations (methodology §10.1); None takes the unit's default.
+    valid_min: Optional[float] = None
+    valid_max: Optional[float] = None
 
     @field_validator("code", mode="before")
     @classmethod
@@ -271,6 +274,8 @@ class IndicatorUpdate(SQLModel):
     weight: Optional[float] = Field(default=None, ge=0, le=1000)
     ratio_factor: Optional[float] = Field(default=None, gt=0)
     rationale: Optional[str] = None
+    valid_min: Optional[float] = None
+    valid_max: Optional[float] = None
     objective_id: Optional[int] = None
     version: Optional[int] = None
 

@@ -23,10 +23,12 @@ from planner.models.base import utcnow
 from planner.models.plan import (
     IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, PlanCreate, PlanUpdate, TargetIn,
 )
-from planner.services import acting, audit, orgs, schedules, versions
+from planner.calc import summable
+from planner.services import acting, audit, orgs, ranges, schedules, versions
 
 EDITABLE_STATUSES = ("draft", "returned")
-PERCENT_UNITS = {"%", "persen", "persentase"}
+SUM_REFUSED = ("Indikator persentase, indeks atau rasio tidak boleh dijumlahkan (akumulasi 'kumulatif'): "
+               "pilih nilai akhir, rata-rata, atau rasio.")
 
 
 # ---------------------------------------------------------------- plans
@@ -413,10 +415,10 @@ def get_indicator(s: Session, indicator_id: int) -> Indicator:
 
 def _check_indicator_rules(s: Session, ind: Indicator | IndicatorCreate, plan_id: int, node_id: int,
                            indicator_id: int | None = None) -> None:
-    # formulas.md §1.2: percentages and indices are never summed.
-    if ind.accumulation == "sum" and ind.unit.strip().lower() in PERCENT_UNITS:
-        raise Invalid("Indikator persentase tidak boleh berakumulasi 'kumulatif (jumlah)': pilih nilai akhir, "
-                      "rata-rata, atau rasio.", field="accumulation")
+    # methodology §2.6: percentages, indices and ratios are never summed (one rule, by unit kind, in calc).
+    if ind.accumulation == "sum" and not summable(ind.unit):
+        raise Invalid(SUM_REFUSED, field="accumulation")
+    ranges.check_metadata(ind.valid_min, ind.valid_max)
     if ind.polarity == "band" and ind.target_type != "range":
         raise Invalid("Polaritas 'rentang' memerlukan jenis target 'rentang' (batas bawah dan atas).",
                       field="target_type")
@@ -452,7 +454,7 @@ def update_indicator(s: Session, ind: Indicator, data: IndicatorUpdate) -> Indic
     if version is not None and version != ind.version:
         raise Conflict("Indikator telah diubah orang lain sejak Anda membukanya; muat ulang lalu ulangi.",
                        field="version")
-    nullable = {"baseline_value", "baseline_year", "baseline_text", "objective_id", "code"}
+    nullable = {"baseline_value", "baseline_year", "baseline_text", "objective_id", "code", "valid_min", "valid_max"}
     for key, value in changes.items():
         if value is None and key not in nullable:
             continue
@@ -531,6 +533,8 @@ def set_targets(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn])
 def _set_targets(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn],
                  keys: dict[tuple[int, str], str] | None = None) -> list[Target]:
     wanted: dict[tuple[int, str], Target] = {}
+    # methodology §10.1: every number of the grid lies in the indicator's plausible range.
+    rng = ranges.range_for(s, ind, [v for t in targets for v in (t.value, t.lower)])
     for i, t in enumerate(targets):
         where = f"Target {periods.label(t.period)} {t.year}"
         row = _check_target(plan, ind, t, where)
@@ -539,6 +543,9 @@ def _set_targets(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn]
         if row is not None:
             if keys and (t.year, t.period) in keys:
                 row.key = keys[(t.year, t.period)]
+            for fld in ("value", "lower", "upper"):
+                if getattr(row, fld) is not None:
+                    ranges.check_value(getattr(row, fld), rng, where, fld)
             wanted[(t.year, t.period)] = row
     existing = {(t.year, t.period): t for t in s.exec(select(Target).where(Target.indicator_id == ind.id))}
     for key, old in existing.items():

@@ -21,11 +21,11 @@ DEMO_PASSWORD = "planner-demo"
 DEMO_ACCOUNTS = {
     "admin": ("Administrator Demo", "admin", [None]),
     "penyusun": ("Penyusun Demo", "penyusun", ["BAPENDA-KALBAR", "DISDUKCAPIL-PWK", "KEMENLU-PWNI", "SETKAB-DKK",
-                                                "BBPJN-KALBAR"]),
+                                                "BPJN-KALBAR"]),
     "reviewer": ("Reviewer Biro Perencanaan", "reviewer", ["KEMENLU", "SETKAB", "PEMPROV-KALBAR", "PEMKAB-PURWAKARTA",
                                                             "KEMENPU"]),
     "pimpinan": ("Pimpinan Unit Demo", "pimpinan", ["BAPENDA-KALBAR", "DISDUKCAPIL-PWK", "KEMENLU-PWNI",
-                                                     "SETKAB-DKK", "BBPJN-KALBAR"]),
+                                                     "SETKAB-DKK", "BPJN-KALBAR"]),
     "instruktur": ("Widyaiswara Demo", "instruktur", ["LAN-PKP"]),
     "peserta": ("Peserta PKP Demo", "peserta", ["LAN-PKP"]),
 }

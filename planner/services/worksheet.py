@@ -447,7 +447,7 @@ class Checkpoint:
     indicator: Optional[Indicator]
     target: Optional[Target]
     realisation: Optional[float]
-    gap: Optional[float]  # in the indicator's unit, positive = behind target (formulas.md §1.3)
+    gap: Optional[float]  # in the indicator's unit, positive = behind target (methodology §3.1)
 
     @property
     def period_label(self) -> str:

@@ -69,6 +69,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(surveys.bp)
     app.register_blueprint(complaints.bp)
     app.register_blueprint(public.bp)
+    from planner.web import methodology, settings
+    app.register_blueprint(methodology.bp)
+    app.register_blueprint(settings.bp)
     app.add_url_rule("/healthz", "healthz", api.healthz)
     csrf.exempt(api.bp)  # the API authenticates with bearer tokens, never with the session cookie
     app.register_error_handler(DomainError, _domain_error)

@@ -1,4 +1,4 @@
-"""Template filters: numbers in Indonesian formats (formulas.md §6), dates, and labels in the reader's language."""
+"""Template filters: numbers in Indonesian formats (methodology §10.2), dates, and labels in the reader's language."""
 from __future__ import annotations
 
 from collections.abc import Mapping

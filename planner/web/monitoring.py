@@ -18,6 +18,7 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from planner import charts, db, periods
+from planner.calc import SPENDING_GAP, spending_ahead
 from planner.calc.formatting import format_number
 from planner.errors import Conflict, Invalid, NotFound
 from planner.models import FollowUp, Indicator, Organization, Plan, PlanNode
@@ -26,6 +27,8 @@ from planner.models.plan import ACCUMULATION_LABELS, FREQUENCY_LABELS, LEVEL_LAB
 from planner.permissions import can, require
 from planner.services import accounts, orgs, plans, versions
 from planner.services import monitoring as mon
+from planner.services import settings as org_settings
+from planner.web.methodology import section_url
 from planner.web.filters import compact, period as period_label, t
 from planner.web.helpers import parse_form, principal, render, respond, wants_fragment
 
@@ -37,7 +40,6 @@ DASH_TPL = "monitoring/dashboard.html"
 RANK_TPL = "monitoring/ranking.html"
 PERIOD_CHOICES = [*periods.QUARTERS, *periods.SEMESTERS, periods.ANNUAL, *periods.MONTH_CODES]
 MISSING_REASONS = {"belum_dilaporkan": "Belum diisi", "draft": "Masih draf", "returned": "Dikembalikan"}
-GAP_FLAG = 25.0  # serapan this many points above capaian: money spent without the results to show for it
 MAX_NARRATIVE = 5000
 
 
@@ -53,7 +55,7 @@ def _labels():
             "frequency_labels": t(FREQUENCY_LABELS), "accumulation_labels": t(ACCUMULATION_LABELS),
             "polarity_labels": t(POLARITY_LABELS), "level_labels": t(LEVEL_LABELS), "charts": charts,
             "status_colors": charts.STATUS_COLORS, "quarters": periods.QUARTERS, "period_choices": PERIOD_CHOICES,
-            "missing_reasons": t(MISSING_REASONS), "short_num": short_num}
+            "missing_reasons": t(MISSING_REASONS), "short_num": short_num, "method_base": section_url(None)}
 
 
 def short_num(x) -> str:
@@ -65,8 +67,9 @@ def short_num(x) -> str:
 
 # ---------------------------------------------------------------- shared helpers
 
-def settings():
-    return mon.settings_from_config(current_app.config)
+def settings(plan: Plan):
+    """The settings of the plan's organisation, inherited or its own (methodology §9)."""
+    return org_settings.for_plan(db.session(), plan, mon.settings_from_config(current_app.config))
 
 
 def default_period(year: int, today: date | None = None) -> str:
@@ -184,7 +187,7 @@ class GridData:
 
 
 def grid_data(plan: Plan, year: int, upto: str, scope_id: int | None) -> GridData:
-    progress = mon.progress_for_plan(db.session(), plan, year, upto, settings(), with_trend=False)
+    progress = mon.progress_for_plan(db.session(), plan, year, upto, settings(plan), with_trend=False)
     scope = progress.node(scope_id) if scope_id is not None else None
     roots = [scope] if scope is not None else progress.roots
     sections = [n for r in roots for n in r.walk() if n.indicators]
@@ -344,7 +347,7 @@ def reopen_period(plan_id: int, year: int, period: str):
 def detail_context(plan: Plan, ind: Indicator, year: int, period: str, **extra) -> dict:
     s = db.session()
     p = principal()
-    row = mon.achievement_for_indicator(s, ind, year, period, settings())
+    row = mon.achievement_for_indicator(s, ind, year, period, settings(plan))
     cell = next((c for c in row.cells if c.period == period), None)
     if cell is None:
         raise NotFound(f"Indikator ini tidak melaporkan periode {periods.label(period)}.")
@@ -534,7 +537,7 @@ def budget_context(plan: Plan, **extra) -> dict:
     s = db.session()
     year = _year(plan)
     upto = _upto(year, default=periods.QUARTERS[-1])  # the budget page shows the whole year unless asked
-    progress = mon.progress_for_plan(s, plan, year, upto, settings(), with_trend=False)
+    progress = mon.progress_for_plan(s, plan, year, upto, settings(plan), with_trend=False)
     ctx = dict(plan=plan, org=s.get(Organization, plan.organization_id), year=year, upto=upto, progress=progress,
                nodes=[n for r in progress.roots for n in r.walk()], own=_own_budgets(plan, year),
                can_edit=can(principal(), "realization.edit", plan), closed=progress.closed_periods,
@@ -577,13 +580,17 @@ def dashboard_context(plan: Plan) -> dict:
     s = db.session()
     year = _year(plan)
     upto = _upto(year)
-    progress = mon.progress_for_plan(s, plan, year, upto, settings())
+    used = settings(plan)
+    progress = mon.progress_for_plan(s, plan, year, upto, used)
     nodes = [n for r in progress.roots for n in r.walk()]
-    spending = [n for n in nodes if n.achievement.value is not None and n.budget.absorption.value is not None]
+    # methodology §5.2: serapan (a share of the annual pagu) against the annual achievement, like with like
+    spending = [n for n in nodes
+                if n.annual_achievement.value is not None and n.budget.absorption.value is not None]
     return dict(plan=plan, org=s.get(Organization, plan.organization_id), year=year, upto=upto, progress=progress,
-                nodes=nodes, spending=spending, gap_flag=GAP_FLAG, in_force=versions.in_force_of(s, plan),
-                version_label=versions.version_label,
-                flagged=[n for n in spending if n.budget.absorption.value - n.achievement.value >= GAP_FLAG],
+                nodes=nodes, spending=spending, gap_flag=SPENDING_GAP, used_settings=used,
+                in_force=versions.in_force_of(s, plan), version_label=versions.version_label,
+                flagged=[n for n in spending if spending_ahead(n.budget.absorption.value,
+                                                               n.annual_achievement.value)],
                 missing=sorted(progress.missing_reports, key=lambda m: (m.responsible or "~", m.row.node.code)),
                 can_edit=can(principal(), "realization.edit", plan))
 
@@ -609,6 +616,6 @@ def ranking():
     raw_year = (request.args.get("year") or "").strip()
     year = int(raw_year) if raw_year.isdigit() else flask_session.get("year", date.today().year)
     upto = _upto(year)
-    result = mon.org_ranking(s, _ranking_plans(year), year, upto, settings())
+    result = mon.org_ranking(s, _ranking_plans(year), year, upto, settings)
     org_names = {o.id: o.name for o in orgs.all_orgs(s)}
     return render(RANK_TPL, ranking=result, year=year, upto=upto, org_names=org_names)

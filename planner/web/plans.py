@@ -18,6 +18,7 @@ from planner.models.plan import (
 )
 from planner.permissions import can, require
 from planner.services import accounts, audit, orgs, plans, tasks, versions, workflow
+from planner.calc import default_range, summable
 from planner.calc.formatting import parse_number
 from planner.web.filters import t
 from planner.web.helpers import form_int, parse_form, principal, render, respond, wants_fragment
@@ -25,7 +26,7 @@ from planner.web.helpers import form_int, parse_form, principal, render, respond
 bp = Blueprint("plans", __name__)
 PLAN_TPL = "plans/plan.html"
 IND_TPL = "plans/indicator.html"
-INDICATOR_NUMBERS = ("baseline_value", "weight", "ratio_factor")
+INDICATOR_NUMBERS = ("baseline_value", "weight", "ratio_factor", "valid_min", "valid_max")
 LABELS = dict(levels=LEVEL_LABELS, polarities=POLARITY_LABELS, accumulations=ACCUMULATION_LABELS,
               target_types=TARGET_TYPE_LABELS, frequencies=FREQUENCY_LABELS, activity_types=ACTIVITY_TYPE_LABELS)
 
@@ -368,7 +369,8 @@ def _indicator_context(plan: Plan, node: PlanNode, ind: Indicator | None, **extr
                targets=tree.target_map(ind.id) if ind else {}, cells=plans.target_periods(plan, probe),
                can_edit=can(principal(), "plan.edit", plan) and plan.status in plans.EDITABLE_STATUSES,
                error=None, form={}, saved=None,
-               history=audit.history(s, indicator_id=ind.id, limit=30) if ind else [])
+               history=audit.history(s, indicator_id=ind.id, limit=30) if ind else [],
+               unit_range=default_range(ind.unit, ind.name).text if ind else None)
     ctx.update(extra)
     return ctx
 
@@ -462,9 +464,8 @@ def delete_indicator(indicator_id: int):
 @bp.post("/indicators/validate")
 def validate_indicator():
     """Inline validation (Contact.app style): the error text for one field, or nothing."""
-    unit = request.form.get("unit", "").strip().lower()
-    if request.form.get("accumulation") == "sum" and unit in plans.PERCENT_UNITS:
-        return "Persentase tidak boleh dijumlahkan: pilih nilai akhir, rata-rata, atau rasio."
+    if request.form.get("accumulation") == "sum" and not summable(request.form.get("unit")):
+        return plans.SUM_REFUSED
     if request.form.get("polarity") == "band" and request.form.get("target_type") != "range":
         return "Polaritas rentang memerlukan jenis target rentang."
     return ""

@@ -1,4 +1,4 @@
-"""Monitoring, the read side: period mapping, roll-up (formulas.md §2), budget absorption, early
+"""Monitoring, the read side: period mapping, roll-up (methodology §4), budget absorption, early
 warning, missing reports, trend, ranking, and a bounded number of SQL statements."""
 from __future__ import annotations
 

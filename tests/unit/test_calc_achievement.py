@@ -1,4 +1,4 @@
-"""formulas.md §1–§2: achievement, accumulation, gap/pace/forecast, status, roll-up."""
+"""methodology §1–§4: achievement, accumulation, gap/pace/forecast, status, roll-up."""
 
 import pytest
 
@@ -311,21 +311,44 @@ def test_last_at_year_end_uses_annual_target():
     assert p.achievement.value == 95.0
 
 
-def test_average_compares_with_annual_target():
-    p = period_and_annual(QUARTERS, TargetSpec(80), [70, None, 90, None], "average", HIGHER, 3)
+def test_average_compares_with_the_mean_of_period_targets():
+    # methodology §2.3: mean of R₁..ₙ against the mean of T₁..ₙ; the annual target for the annual figure.
+    targets = [TargetSpec(70), TargetSpec(80), TargetSpec(90), TargetSpec(95)]
+    p = period_and_annual(targets, TargetSpec(80), [70, None, 90, None], "average", HIGHER, 3)
     assert p.realisation == 80
+    assert p.period_target == TargetSpec(80)  # (70 + 80 + 90) / 3
     assert p.achievement.value == 100.0
     assert p.annual_achievement.value == 100.0
     assert p.forecast == 80
 
 
-def test_ratio_period_and_annual():
+def test_average_without_period_targets_uses_the_annual_target():
+    p = period_and_annual([TargetSpec()] * 4, TargetSpec(80), [70, None, 90, None], "average", HIGHER, 3)
+    assert p.period_target == TargetSpec(80)
+    assert p.achievement.value == 100.0
+
+
+def test_ratio_compares_with_the_annual_target_when_no_period_target_is_set():
     p = period_and_annual(
-        QUARTERS, TargetSpec(90), [None] * 4, "ratio", HIGHER, 2,
+        [TargetSpec()] * 4, TargetSpec(90), [None] * 4, "ratio", HIGHER, 2,
         numerators=[40, 50, None, None], denominators=[50, 50, None, None],
     )
     assert p.realisation == 90.0
     assert p.achievement.value == 100.0
+
+
+def test_ikd_ratio_is_judged_against_the_target_of_its_quarter():
+    # The Disdukcapil IKD case: TW I target 17 %, annual 25 %; 17 of 100 residents activated in TW I is
+    # on target (methodology §2.4), not 68 % and kritis. The annual achievement stays against 25 %.
+    targets = [TargetSpec(17), TargetSpec(20), TargetSpec(23), TargetSpec(25)]
+    p = period_and_annual(targets, TargetSpec(25), [None] * 4, "ratio", HIGHER, 1,
+                          numerators=[17, None, None, None], denominators=[100, None, None, None])
+    assert p.realisation == 17.0
+    assert p.period_target == TargetSpec(17)  # a position, never T₁ + … + Tₙ
+    assert p.achievement.value == 100.0
+    assert p.status == "tercapai"
+    assert p.achievement.section == "akumulasi-rasio"
+    assert p.annual_achievement.value == 68.0
 
 
 def test_nothing_reported_yet():
@@ -420,7 +443,8 @@ def test_status_custom_tolerance_and_labels():
     assert status(92, Settings(tolerance=5)) == "perlu_perhatian"
     assert status(100 - 15.000000000000002) == "on_track"  # float noise does not cross a bound
     assert STATUS_LABELS["perlu_perhatian"] == "Perlu perhatian"
-    assert set(STATUS_LABELS) == {"tercapai", "on_track", "perlu_perhatian", "kritis", "belum_dilaporkan"}
+    assert set(STATUS_LABELS) == {"tercapai", "on_track", "perlu_perhatian", "kritis", "belum_dilaporkan",
+                                  "tidak_dapat_dihitung"}
 
 
 # ---------------------------------------------------------------- §2 roll-up

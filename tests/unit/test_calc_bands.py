@@ -1,4 +1,4 @@
-"""formulas.md §3: every band boundary of §3.1–§3.3, both sides."""
+"""methodology §6: every band boundary of §6.2–§6.4, both sides."""
 
 from decimal import Decimal
 

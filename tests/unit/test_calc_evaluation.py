@@ -1,4 +1,4 @@
-"""formulas.md §4: PEKPPP index and gap analysis."""
+"""methodology §7: PEKPPP index and gap analysis."""
 
 import pytest
 
@@ -9,7 +9,7 @@ CODES = ["kebijakan", "sdm", "sarpras", "sipp", "konsultasi", "inovasi"]
 
 
 def worked_example():
-    """formulas.md §4: one aspect of 24% with indicators 50/30/20 scored 4, 3, 5; the rest score 3."""
+    """methodology §7: one aspect of 24% with indicators 50/30/20 scored 4, 3, 5; the rest score 3."""
     first = {
         "code": "kebijakan",
         "weight": 24,
@@ -36,7 +36,7 @@ def test_ipp_worked_example():
     assert r.category.code == "B\u2212"
     assert r.category.label == "Baik (dengan catatan)"
     assert r.unscored == ()
-    assert r.formula.endswith("= 3,22")
+    assert r.formula.endswith("= 3,216")  # methodology §6.5: IPP shows 3 decimals
 
 
 def test_ipp_accepts_dataclasses():

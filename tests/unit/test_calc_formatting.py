@@ -1,4 +1,4 @@
-"""formulas.md §6: Indonesian number formats."""
+"""methodology §10.2: Indonesian number formats."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Property tests for planner.calc (formulas.md §1, §2, §6)."""
+"""Property tests for planner.calc (methodology §1, §2, §4, §10)."""
 
 from decimal import ROUND_HALF_UP, Decimal
 

@@ -1,4 +1,4 @@
-"""formulas.md §5: SKM."""
+"""methodology §8: SKM."""
 
 import pytest
 

@@ -112,6 +112,7 @@ NODE_FORM = {"code": "5.02.02.2.01", "name": "Kegiatan uji diubah"}
 QUICK_IND = {"name": "Jumlah peserta", "unit": "orang", "target_y": "5"}
 IND_FORM = {"name": "Jumlah layanan uji", "unit": "layanan"}
 VERIFY = {"admin", "reviewer", "pimpinan"}
+SETTINGS = {"admin", "pimpinan"}
 
 
 def cell(suffix: str = "", reported: bool = False, api: bool = False):
@@ -323,6 +324,15 @@ TABLE: dict[str, Case] = {
     "api.put_action_plan": Case("PUT", url("/api/v1/nodes/{}/action-plan", "node"), EDIT, api=True,
                                 data={"steps": [{"name": "Rapat koordinasi", "months": [1]}]}),
     "api.put_step_status": Case("PUT", action_step("/status", api=True), EDIT, api=True, data=MARK),
+    # calculation settings of an organisation (methodology §9) and the methodology page
+    "methodology.page": Case("GET", fixed("/cara-menghitung"), PUBLIC, scoped=False),
+    "settings.page": Case("GET", lambda w, where: f"/organisasi/{w.orgs[where].id}/pengaturan", ALL),
+    "settings.save": Case("POST", lambda w, where: f"/organisasi/{w.orgs[where].id}/pengaturan", SETTINGS,
+                          data={"lower_is_better_formula": "T/R", "tolerance": "10", "rollup_cap": "none"}),
+    "api.get_settings": Case("GET", lambda w, where: f"/api/v1/organizations/{w.orgs[where].id}/settings", ALL,
+                             api=True),
+    "api.put_settings": Case("PUT", lambda w, where: f"/api/v1/organizations/{w.orgs[where].id}/settings", SETTINGS,
+                             api=True, data={"tolerance": 10}),
 }
 # ---------------------------------------------------------------- service evaluation (issue 14)
 

@@ -8,7 +8,7 @@ from planner.services import plans
 
 YEAR = 2026
 ACHIEVEMENT_KEYS = {"achievement", "annual_achievement", "status", "gap", "forecast", "required_pace", "formula",
-                    "predikat"}
+                    "predikat", "reason", "status_rule"}  # reason: why "tidak_dapat_dihitung"
 
 
 def error_of(resp):
@@ -77,7 +77,8 @@ def test_achievement_shape_and_null_when_unreported(client, auth, s, renja):
     got = client.get(f"/api/v1/indicators/{ind.id}/achievement?year={YEAR}&period=TW2", headers=auth).json
     assert got == {"achievement": pytest.approx(100.0), "annual_achievement": pytest.approx(50.0),
                    "status": "tercapai", "gap": pytest.approx(0.0), "forecast": pytest.approx(100.0),
-                   "required_pace": pytest.approx(25.0), "formula": got["formula"], "predikat": "Sangat Rendah"}
+                   "required_pace": pytest.approx(25.0), "formula": got["formula"], "predikat": "Sangat Rendah",
+                   "reason": None, "status_rule": "Tercapai: C ≥ 100 (toleransi 15 poin, pengaturan bawaan instalasi)"}
     assert "50" in got["formula"] and "100" in got["formula"]
 
 

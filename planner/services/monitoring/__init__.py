@@ -20,7 +20,7 @@ from planner.periods import contains, periods_due, trend_periods  # noqa: F401
 from planner.services import monitoring_audit  # noqa: F401  (puts these tables under the audit trail)
 
 from .budget import set_budget
-from .cells import PERCENT_LIMIT, clear_realization, get_realization, record_realization, verify
+from .cells import clear_realization, get_realization, record_realization, verify
 from .checks import closed_locks, reporting_periods
 from .evidence import (
     EVIDENCE_TYPES, MAX_URL, add_evidence_link, delete_evidence, evidence_path, get_evidence, store_evidence_file,
@@ -36,7 +36,7 @@ from .read import (
 __all__ = [
     "periods", "Settings", "contains", "periods_due", "trend_periods", "reporting_periods", "closed_locks",
     "set_budget", "own_budgets",
-    "PERCENT_LIMIT", "clear_realization", "get_realization", "record_realization", "verify",
+    "clear_realization", "get_realization", "record_realization", "verify",
     "EVIDENCE_TYPES", "MAX_URL", "add_evidence_link", "delete_evidence", "evidence_path", "get_evidence",
     "store_evidence_file",
     "close_period", "reopen_period",

@@ -3,37 +3,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from planner.calc import accumulate, format_number
 from planner.errors import Conflict, Invalid, NotFound
 from planner.models import Indicator, Realization, Target
 from planner.models.base import utcnow
-from planner.services.plans import PERCENT_UNITS
+from planner.services import ranges
 
 from .checks import FIELD_NAMES, cell_query, number, open_cell
 from .evidence import add_link, check_url
 
-PERCENT_LIMIT = 1000  # a percentage above this is a typing error, not a result
-
-
-def _negatives_planned(s: Session, ind: Indicator) -> bool:
-    """Growth rates and the like may be negative: allowed when the plan itself has a negative figure."""
-    if ind.baseline_value is not None and ind.baseline_value < 0:
-        return True
-    found = s.exec(select(Target.id).where(Target.indicator_id == ind.id,
-                                           or_(Target.value < 0, Target.lower < 0))).first()
-    return found is not None
-
-
 def _check_bounds(s: Session, ind: Indicator, value: float, fld: str, what: str | None = None) -> None:
-    what = what or FIELD_NAMES[fld]
-    if value < 0 and not _negatives_planned(s, ind):
-        raise Invalid(f"{what} tidak boleh negatif untuk indikator ini.", field=fld)
-    if ind.unit.strip().lower() in PERCENT_UNITS and value > PERCENT_LIMIT:
-        raise Invalid(f"{what} {format_number(value)}% tidak wajar (lebih dari "
-                      f"{format_number(PERCENT_LIMIT, 0)}%); periksa kembali.", field=fld)
+    # methodology §10.1: the indicator's plausible range (services.ranges), named when a value is refused.
+    ranges.check_value(value, ranges.range_for(s, ind), what or FIELD_NAMES[fld], fld)
 
 
 def _ratio(s: Session, ind: Indicator, numerator: Any, denominator: Any) -> dict:

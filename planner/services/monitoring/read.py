@@ -20,7 +20,7 @@ from sqlalchemy import and_, func
 from sqlmodel import Session, select
 
 from planner import periods
-from planner.calc import ROLLUP_CAPS, Result, RollupResult, Settings, accumulate
+from planner.calc import Result, RollupResult, Settings, accumulate
 from planner.calc import tree as ct
 from planner.calc.tree import (  # noqa: F401  (the read model's vocabulary, re-exported)
     MONITORING_STATUS_LABELS, NOT_DUE, BudgetProgress, Cell, EarlyWarning, IndicatorRow, MissingReport,
@@ -31,21 +31,16 @@ from planner.models import (
     Realization, Target,
 )
 from planner.models.monitoring import COUNTED_STATUSES
+from planner.services import settings as org_settings
 from planner.services.plans import get_plan, load_tree
 
 from .checks import check_cell, check_period_code, closed_locks, closing_lock, renja_year, reporting_periods
 
 
 def settings_from_config(config: Mapping) -> Settings:
-    """``Settings`` from the app config (LOWER_IS_BETTER_FORMULA, TOLERANCE, ROLLUP_CAP).
-
-    A wrong value is an operator's mistake at start-up, so it raises ``ValueError``."""
-    cap_text = str(config.get("ROLLUP_CAP", "none")).strip().lower()
-    cap = None if cap_text in ("", "none") else float(cap_text)
-    if cap not in ROLLUP_CAPS:
-        raise ValueError(f"ROLLUP_CAP must be none, 100, 110 or 120, not {cap_text!r}")
-    return Settings(lower_is_better_formula=str(config.get("LOWER_IS_BETTER_FORMULA", "2T-R")),
-                    tolerance=float(config.get("TOLERANCE", 15)), rollup_cap=cap)
+    """The install default (``services.settings.install_default``); a unit's own settings come from
+    ``services.settings.for_plan``."""
+    return org_settings.install_default(config)
 
 
 # ---------------------------------------------------------------- cells of a plan year
@@ -292,13 +287,15 @@ def _ranked(items: Iterable[OrgRank], value: Callable[[OrgRank], float | None]) 
     return sorted(items, key=lambda r: (value(r) is None, -(value(r) or 0), r.plan.id))
 
 
-def org_ranking(s: Session, plans: Iterable[Plan], year: int, period: str, settings: Settings) -> Ranking:
+def org_ranking(s: Session, plans: Iterable[Plan], year: int, period: str,
+                settings: Settings | Callable[[Plan], Settings]) -> Ranking:
     """Renja of the organisations in scope ranked by achievement and by reporting completeness.
 
     Each plan costs the fixed statements of ``progress_for_plan``."""
     ranks = []
+    settings_of = settings if callable(settings) else (lambda _plan: settings)
     for plan in plans:
-        p = progress_for_plan(s, plan, year, period, settings, with_trend=False)
+        p = progress_for_plan(s, plan, year, period, settings_of(plan), with_trend=False)
         ranks.append(OrgRank(plan, p.achievement, p.annual_achievement, p.predikat, p.reported, p.expected,
                              p.completeness))
     return Ranking(by_achievement=_ranked(ranks, lambda r: r.achievement.value),

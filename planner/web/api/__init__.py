@@ -97,3 +97,4 @@ from planner.web.api import monitoring, openapi, plans, review, worksheets  # no
 from planner.web.api import action_plans  # noqa: E402,F401  (issue #17: rencana aksi)
 from planner.web.api import service  # noqa: E402,F401  (issue 14: instruments, evaluations, surveys, complaints)
 from planner.web.api import checks  # noqa: E402,F401  (issue 15)
+from planner.web.api import settings  # noqa: E402,F401  (organisation settings, methodology §9)

@@ -5,8 +5,9 @@ Contract (names are fixed; extend, never rename):
 * ``PUT /indicators/{id}/realizations/{year}/{period}`` with ``{value}`` or ``{numerator, denominator}`` or
   ``{achieved}``, optionally ``{note, evidence_url}``: 201 when the cell was empty, else 200.
 * ``GET /indicators/{id}/achievement?year=&period=`` ->
-  ``{achievement, annual_achievement, status, gap, forecast, required_pace, formula, predikat}``;
-  a number that cannot be computed is ``null`` (never 0, never an error).
+  ``{achievement, annual_achievement, status, gap, forecast, required_pace, formula, predikat, reason,
+  status_rule}``; a number that cannot be computed is ``null`` (never 0, never an error); a reported value
+  without one has ``status: "tidak_dapat_dihitung"`` and its ``reason`` (methodology §1.2).
 * ``GET /plans/{id}/rollup?year=&period=`` -> the tree with ``achievement, predikat, status_counts`` per node.
 * ``PUT /nodes/{id}/budget/{year}`` with ``{pagu, realized: {period: rupiah}}``.
 
@@ -25,13 +26,15 @@ from planner.errors import Invalid
 from planner.models import BudgetRealization, Evidence, Indicator, NodeBudget, Plan, Realization
 from planner.services import monitoring as mon
 from planner.services import plans
+from planner.services import settings as org_settings
 from planner.web.api import body, bp, num
 from planner.web.api.openapi import PATHS, SCHEMAS, operation
 from planner.web.api.plans import _plan
 from planner.web.monitoring import default_period
 
-def _settings():
-    return mon.settings_from_config(current_app.config)
+def _settings(plan: Plan):
+    """The settings of the plan's organisation (methodology §9)."""
+    return org_settings.for_plan(db.session(), plan, mon.settings_from_config(current_app.config))
 
 
 def _clean(value):
@@ -108,7 +111,7 @@ def list_realizations(indicator_id: int):
 
 @bp.put("/indicators/<int:indicator_id>/realizations/<int:year>/<period>")
 def put_realization(indicator_id: int, year: int, period: str):
-    ind, _ = _indicator(indicator_id, "realization.edit")
+    ind, plan = _indicator(indicator_id, "realization.edit")
     data = body()  # which keys are needed follows the indicator: the service names the missing one
     s = db.session()
     existed = mon.get_realization(s, ind, year, period) is not None
@@ -117,7 +120,7 @@ def put_realization(indicator_id: int, year: int, period: str):
                                  note=_text(data, "note"), evidence_url=_text(data, "evidence_url"),
                                  user_id=g.api_user.id)
     out = realization_json(row, _cell_evidence(ind, year, period))
-    out["achievement"] = mon.achievement_for_indicator(s, ind, year, period, _settings()).summary()
+    out["achievement"] = mon.achievement_for_indicator(s, ind, year, period, _settings(plan)).summary()
     return jsonify(out), 200 if existed else 201
 
 
@@ -145,7 +148,7 @@ def verify_realization(indicator_id: int, year: int, period: str):
 def achievement(indicator_id: int):
     ind, plan = _indicator(indicator_id)
     year = _query_year(plan)
-    row = mon.achievement_for_indicator(db.session(), ind, year, _query_period(year), _settings())
+    row = mon.achievement_for_indicator(db.session(), ind, year, _query_period(year), _settings(plan))
     return jsonify(row.summary())
 
 
@@ -156,7 +159,7 @@ def rollup(plan_id: int):
     plan = _plan(plan_id)
     year = _query_year(plan)
     period = _query_period(year)
-    p = mon.progress_for_plan(db.session(), plan, year, period, _settings(), with_trend=False)
+    p = mon.progress_for_plan(db.session(), plan, year, period, _settings(plan), with_trend=False)
     return jsonify(_clean({
         "plan_id": plan.id, "year": year, "period": period, "achievement": p.achievement.value,
         "annual_achievement": p.annual_achievement.value, "predikat": p.predikat, "status": p.status,

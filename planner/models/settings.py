@@ -1,0 +1,33 @@
+"""Calculation settings of an organisation (methodology §9): the choices institutions make differently.
+
+One row per organisation that set its own; a unit without a row inherits from the nearest ancestor
+that has one, and the install-wide default (``PLANNER_*`` variables) holds where none has.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal, Optional
+
+from sqlmodel import Field, SQLModel
+
+from planner.models.base import utcnow
+
+LowerIsBetterFormula = Literal["2T-R", "T/R"]
+
+
+class SettingsIn(SQLModel):
+    """What a form or the API sends; ``rollup_cap`` None means no cap."""
+
+    lower_is_better_formula: LowerIsBetterFormula = "2T-R"
+    tolerance: float = Field(default=15.0, ge=0, le=50)
+    rollup_cap: Optional[float] = Field(default=None, gt=0, le=1000)
+
+
+class OrganizationSettings(SettingsIn, table=True):
+    __tablename__ = "organization_settings"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", unique=True, index=True, ondelete="CASCADE")
+    lower_is_better_formula: str = Field(default="2T-R", max_length=4)
+    updated_by_id: Optional[int] = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    updated_at: datetime = Field(default_factory=utcnow)
