@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional
 
+from planner.calc.units import PERCENT, default_range, unit_kind
 from planner.calc.checks import (
     ERROR, INFO, WARNING, Finding, IndicatorData, NodeData, PlanData, TargetData, _close, _fmt,
     indicator_subject, node_subject, rule,
@@ -25,7 +26,6 @@ REQUIRED_LEVEL = {
     "ro": ("output",),
 }
 LEVEL_NAMES = {"impact": "dampak", "outcome": "hasil (outcome)", "output": "keluaran (output)", "input": "masukan"}
-PERCENT_UNITS = {"%", "persen", "persentase"}
 SUB_PERIODS = {"quarterly": ["TW1", "TW2", "TW3", "TW4"], "semester": ["S1", "S2"],
                "monthly": [f"M{i:02d}" for i in range(1, 13)], "annual": []}
 PERIOD_NAMES = {"Y": "tahunan", "TW1": "TW I", "TW2": "TW II", "TW3": "TW III", "TW4": "TW IV",
@@ -180,7 +180,7 @@ def metadata(plan: PlanData) -> Iterable[Finding]:
 def formula_unit(plan: PlanData) -> Iterable[Finding]:
     for n, ind in plan.indicators():
         formula = (ind.formula or "").strip()
-        if ind.unit.strip().lower() in PERCENT_UNITS and formula and not DIVISION.search(formula):
+        if unit_kind(ind.unit) == PERCENT and formula and not DIVISION.search(formula):
             yield _ind_finding("M02", WARNING, n, ind, (
                 f"{_quote(ind)} bersatuan persen, tetapi rumusnya “{formula}” tidak membagi apa pun. Persentase "
                 "adalah pembilang dibagi penyebut × 100%: tuliskan keduanya."))
@@ -285,27 +285,14 @@ def trend(plan: PlanData) -> Iterable[Finding]:
             f"bergerak berlawanan: {la} {_fmt(va)} → {lb} {_fmt(vb)}. Target seharusnya {way} atau tetap."))
 
 
-def plausible_range(ind: IndicatorData) -> tuple[Optional[float], Optional[float]]:
-    """The values an indicator can take, from its unit and name (methodology §6: percent 0–1.000,
-    an index on its scale, counts, days and rupiah ≥ 0)."""
-    unit, name = ind.unit.strip().lower(), ind.name.lower()
-    if unit in PERCENT_UNITS:
-        return 0.0, 1000.0
-    if _first_word(name) == "indeks" and ("pelayanan publik" in name or re.search(r"\bipp\b", name)):
-        return 0.0, 5.0
-    if _first_word(name) == "indeks" and ("kepuasan masyarakat" in name or re.search(r"\bikm\b", name)):
-        return 25.0, 100.0
-    return 0.0, None
-
-
 @rule("T05", "target", "Nilai dasar tidak wajar", "indicator")
 def baseline_plausible(plan: PlanData) -> Iterable[Finding]:
     for n, ind in plan.indicators():
         if ind.baseline_value is None:
             continue
-        lo, hi = plausible_range(ind)
-        if (lo is not None and ind.baseline_value < lo) or (hi is not None and ind.baseline_value > hi):
-            bounds = f"{_fmt(lo)}–{_fmt(hi)}" if hi is not None else f"≥ {_fmt(lo)}"
+        rng = default_range(ind.unit, ind.name)  # the same rule that refuses targets and realisations
+        if not rng.contains(ind.baseline_value):
+            bounds = rng.text
             yield _ind_finding("T05", ERROR, n, ind, (
                 f"Nilai dasar {_quote(ind).lower()} ({_fmt(ind.baseline_value)} {ind.unit}) di luar rentang wajar "
                 f"{bounds}; periksa satuan atau salah ketik pemisah desimal."))

@@ -253,7 +253,7 @@ def test_t05_baseline_plausible():
     assert any("0–1.000" in f.message for f in found)
     plan = good_renja()
     i = indicator(plan, 31)
-    i.name, i.unit, i.baseline_value = "Indeks Kepuasan Masyarakat (IKM) layanan pajak", "nilai", 3.4
+    i.name, i.unit, i.baseline_value = "Indeks Kepuasan Masyarakat (IKM) layanan pajak", "nilai indeks", 3.4
     assert "25–100" in rules_of(plan)["T05"][0].message  # an IKM on the 1–4 unit scale, not converted
     i.baseline_value = 82.5
     assert "T05" not in rules_of(plan)
