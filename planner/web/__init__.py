@@ -48,6 +48,9 @@ def init_app(app: Flask) -> None:
     app.before_request(_set_actor)
     app.after_request(db.commit_or_rollback)
     app.after_request(_vary_on_htmx)
+    from planner.web import security
+
+    security.init_app(app)
 
     from planner.web import admin, api, auth, monitoring, plans, review, worksheets
 
@@ -106,8 +109,13 @@ def _domain_error(exc: DomainError, status: int | None = None):
 
     status = status or exc.status
     if request.path.startswith("/api/"):
-        return jsonify(exc.as_dict()), status
-    return render_error(status, exc.message)
+        response = jsonify(exc.as_dict()), status
+    else:
+        response = render_error(status, exc.message)
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after:  # throttled (429) or busy (503): say when to come back
+        return response[0], response[1], {**(response[2] if len(response) > 2 else {}), "Retry-After": str(retry_after)}
+    return response
 
 
 def _http_error(exc):

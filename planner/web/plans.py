@@ -46,7 +46,7 @@ def _switchers():
     all_orgs = orgs.all_orgs(db.session())
     readable = [(o, d) for o, d in orgs.tree_order(all_orgs) if p.is_admin or o.id in p.readable_orgs]
     return {"switch_orgs": readable, "current_org_id": flask_session.get("org_id"),
-            "current_year": flask_session.get("year", 2026), "labels": t(LABELS), "principal": p}
+            "current_year": session_year(), "labels": t(LABELS), "principal": p}
 
 
 # ---------------------------------------------------------------- home and plan list
@@ -59,21 +59,38 @@ def home():
     org = s.get(Organization, org_id) if org_id else None
     if org is not None and not (p.is_admin or org.id in p.readable_orgs):
         org = None
-    year = flask_session.get("year", 2026)
+    year = session_year()
     scope = None if p.is_admin else p.readable_orgs
     plan_list = plans.list_plans(s, [org.id] if org else scope, year=year)
     org_names = {o.id: o.name for o in orgs.all_orgs(s)}
     return render("plans/home.html", org=org, year=year, plans=plan_list, org_names=org_names)
 
 
-@bp.get("/switch")
+def session_year() -> int:
+    """The year chosen with the switcher; a value outside the plan years (an old cookie) falls back."""
+    year = flask_session.get("year")
+    return year if isinstance(year, int) and YEARS[0] <= year <= YEARS[1] else 2026
+
+
+YEARS = (2000, 2100)
+
+
+@bp.post("/switch")
 def switch():
-    org_id, year = form_int("org"), form_int("year")
-    if org_id is not None:
-        flask_session["org_id"] = org_id or None
-    elif request.args.get("org") == "":
+    """A POST (with CSRF): choosing an organisation or a year changes the session, so it never rides on GET."""
+    raw_org, raw_year = request.form.get("org"), (request.form.get("year") or "").strip()
+    if raw_org == "":
         flask_session.pop("org_id", None)
-    if year:
+    elif raw_org is not None:
+        org_id = form_int("org")
+        p = principal()
+        if org_id is None or not (p.is_admin or org_id in p.readable_orgs):
+            raise Invalid(gettext("Organisasi tidak dikenal."), field="org")
+        flask_session["org_id"] = org_id
+    if raw_year:
+        year = int(raw_year) if raw_year.isdigit() and len(raw_year) <= 4 else 0
+        if not YEARS[0] <= year <= YEARS[1]:
+            raise Invalid(gettext("Tahun harus antara 2000 dan 2100."), field="year")
         flask_session["year"] = year
     return redirect(url_for("plans.home"))
 

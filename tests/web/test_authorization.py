@@ -168,7 +168,7 @@ TABLE: dict[str, Case] = {
     "healthz": Case("GET", fixed("/healthz"), PUBLIC, scoped=False),
     # plans
     "plans.home": Case("GET", fixed("/"), ALL, scoped=False),
-    "plans.switch": Case("GET", fixed("/switch?year=2027"), ALL, scoped=False),
+    "plans.switch": Case("POST", fixed("/switch"), ALL, scoped=False, data={"year": "2027"}),
     "plans.new_plan": Case("POST", fixed("/plans/new"), EDIT,
                            data=lambda w, where: {"source": "empty", "organization_id": w.orgs[where].id,
                                                   "kind": "renja", "scheme": "daerah", "year": w.year(where),

@@ -71,8 +71,10 @@ def validate(model, data: dict):
 
 @bp.post("/auth/token")
 def token():
+    from planner.web.auth import login_attempt
+
     data = body()
-    user = accounts.authenticate(db.session(), str(data.get("username", "")), str(data.get("password", "")))
+    user = login_attempt(str(data.get("username", "")), str(data.get("password", "")))
     if user is None:
         raise Unauthorized("Nama pengguna atau kata sandi salah.", field="password")
     tok, row = accounts.issue_token(db.session(), user, current_app.config["API_TOKEN_HOURS"])
