@@ -65,9 +65,9 @@ def init_app(app: Flask) -> None:
     csrf.exempt(api.bp)  # the API authenticates with bearer tokens, never with the session cookie
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)
-    app.register_error_handler(404, _http_error)
-    app.register_error_handler(405, _http_error)
-    app.register_error_handler(413, _http_error)  # an upload above MAX_CONTENT_LENGTH
+    from planner.web import errors
+
+    errors.init_app(app)  # 404, 405 (with Allow), 413, 500 and database conflicts: JSON under /api/, pages elsewhere
 
 
 def _schema_is_current():
@@ -116,14 +116,6 @@ def _domain_error(exc: DomainError, status: int | None = None):
     if retry_after:  # throttled (429) or busy (503): say when to come back
         return response[0], response[1], {**(response[2] if len(response) > 2 else {}), "Retry-After": str(retry_after)}
     return response
-
-
-def _http_error(exc):
-    """Unknown addresses and methods: JSON under /api/, a page elsewhere."""
-    messages = {404: ("not_found", "Alamat tidak dikenal."), 405: ("method_not_allowed", "Metode tidak diizinkan."),
-                413: ("too_large", "Kiriman terlalu besar: berkas melebihi batas unggah.")}
-    code, message = messages[exc.code]
-    return _domain_error(DomainError(message, code=code), status=exc.code)
 
 
 def _csrf_error(exc: CSRFError):

@@ -7,6 +7,9 @@ Errors are always ``{"error": {"code", "message", "field"}}``. Clients authentic
 """
 from __future__ import annotations
 
+import json
+import math
+import typing
 from decimal import Decimal
 
 from flask import Blueprint, current_app, g, jsonify, request
@@ -41,18 +44,97 @@ def _authenticate():
     audit.set_actor(db.session(), user.id, user.username)
 
 
-def body(model=None):
-    data = request.get_json(silent=True)
+INT_LIMIT = 10**18  # beyond any id, year or rupiah amount the database holds (and beyond SQLite's int64)
+
+
+def _parse() -> object:
+    """The JSON body; ``NaN``/``Infinity`` literals and numbers that overflow to infinity (``1e309``) refused."""
+    def constant(name):
+        raise Invalid(f"Angka tidak terhingga ({name}) tidak diterima.", field=None)
+
+    raw = request.get_data(cache=True)
+    try:
+        data = json.loads(raw or b"null", parse_constant=constant)
+    except Invalid:
+        raise
+    except ValueError as exc:
+        raise Invalid("Badan permintaan bukan JSON yang sah.", field=None) from exc
+    _check_numbers(data, "")
+    return data
+
+
+def _check_numbers(value, path: str) -> None:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _check_numbers(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _check_numbers(v, f"{path}.{i}")
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise Invalid(f"{path}: harus berupa angka terhingga", field=path or None)
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= INT_LIMIT:
+        raise Invalid(f"{path}: angka di luar batas", field=path or None)
+
+
+def unknown_field(model, data, path: str = "", extra: frozenset = frozenset()) -> str | None:
+    """The first key the model (and its nested models) does not know, as a path; None when all are known."""
+    if not isinstance(data, dict):
+        return None
+    for key, value in data.items():
+        field = model.model_fields.get(key)
+        here = f"{path}.{key}" if path else key
+        if field is None:
+            if key in extra:
+                continue
+            return here
+        inner = _nested_model(field.annotation)
+        if inner is None:
+            continue
+        items = value if isinstance(value, list) else [value]
+        for i, item in enumerate(items):
+            found = unknown_field(inner, item, f"{here}.{i}" if isinstance(value, list) else here)
+            if found:
+                return found
+    return None
+
+
+def _nested_model(annotation):
+    """The pydantic model inside ``X``, ``Optional[X]``, ``list[X]``; None for plain types."""
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _nested_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def refuse_unknown(model_or_keys, data: dict, extra=()) -> None:
+    extra = frozenset(extra)
+    if isinstance(model_or_keys, (set, frozenset, tuple, list)):
+        found = next((k for k in data if k not in model_or_keys and k not in extra), None)
+    else:
+        found = unknown_field(model_or_keys, data, extra=extra)
+    if found:
+        raise Invalid(f"{found}: kolom tidak dikenal.", field=found, code="unknown_field")
+
+
+def body(model=None, allowed=None, extra=()):
+    """The JSON object of the request, checked: no unknown key (422 naming it), finite numbers; validated with
+    ``model`` when given, else checked against the ``allowed`` keys."""
+    data = _parse()
     if not isinstance(data, dict):
         raise Invalid("Badan permintaan harus berupa objek JSON.", field=None)
+    if model is not None or allowed is not None:
+        refuse_unknown(model if model is not None else set(allowed), data, extra)
     if model is None:
         return data
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         raise from_pydantic(exc) from exc
-
-
 
 
 def num(v):
@@ -62,7 +144,8 @@ def num(v):
     return v
 
 
-def validate(model, data: dict):
+def validate(model, data: dict, extra=()):
+    refuse_unknown(model, data, extra)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -73,7 +156,7 @@ def validate(model, data: dict):
 def token():
     from planner.web.auth import login_attempt
 
-    data = body()
+    data = body(allowed={"username", "password"})
     user = login_attempt(str(data.get("username", "")), str(data.get("password", "")))
     if user is None:
         raise Unauthorized("Nama pengguna atau kata sandi salah.", field="password")

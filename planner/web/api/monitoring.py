@@ -109,7 +109,8 @@ def list_realizations(indicator_id: int):
 @bp.put("/indicators/<int:indicator_id>/realizations/<int:year>/<period>")
 def put_realization(indicator_id: int, year: int, period: str):
     ind, _ = _indicator(indicator_id, "realization.edit")
-    data = body()  # which keys are needed follows the indicator: the service names the missing one
+    # which keys are needed follows the indicator: the service names the missing one
+    data = body(allowed={"value", "numerator", "denominator", "achieved", "note", "evidence_url"})
     s = db.session()
     existed = mon.get_realization(s, ind, year, period) is not None
     row = mon.record_realization(s, ind, year, period, value=data.get("value"), numerator=data.get("numerator"),
@@ -133,7 +134,7 @@ def delete_realization(indicator_id: int, year: int, period: str):
 def verify_realization(indicator_id: int, year: int, period: str):
     """A reviewer: ``{"verified": true}``, or ``{"verified": false, "note": "..."}`` to return it."""
     ind, _ = _indicator(indicator_id, "realization.verify")
-    data = body()
+    data = body(allowed={"verified", "note"})
     if not isinstance(data.get("verified"), bool):
         raise Invalid("verified harus true atau false.", field="verified")
     row = mon.verify(db.session(), ind, year, period, verified=data["verified"], note=_text(data, "note") or "",
@@ -192,7 +193,7 @@ def get_budget(node_id: int, year: int):
 def put_budget(node_id: int, year: int):
     node = plans.get_node(db.session(), node_id)
     _plan(node.plan_id, "realization.edit")
-    data = body()
+    data = body(allowed={"pagu", "realized"})
     realized = data.get("realized") or {}
     if not isinstance(realized, dict):
         raise Invalid("realized harus berupa objek {periode: rupiah}.", field="realized")

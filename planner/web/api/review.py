@@ -20,7 +20,7 @@ def comment_json(c: Comment, names: dict[int, str]) -> dict:
 @bp.post("/plans/<int:plan_id>/transitions")
 def transition(plan_id: int):
     plan = _plan(plan_id)
-    data = body()
+    data = body(allowed={"action", "note"})
     workflow.transition(db.session(), g.principal, plan, str(data.get("action", "")), str(data.get("note") or ""))
     return jsonify(plan_json(plan))
 
@@ -28,7 +28,7 @@ def transition(plan_id: int):
 @bp.post("/plans/<int:plan_id>/revisions")
 def revision(plan_id: int):
     plan = _plan(plan_id)
-    rev = workflow.create_revision(db.session(), g.principal, plan, str(body().get("reason") or ""))
+    rev = workflow.create_revision(db.session(), g.principal, plan, str(body(allowed={"reason"}).get("reason") or ""))
     return jsonify(plan_json(rev)), 201
 
 
@@ -61,7 +61,7 @@ def list_comments(plan_id: int):
 @bp.post("/plans/<int:plan_id>/comments")
 def add_comment(plan_id: int):
     plan = _plan(plan_id)
-    data = body()
+    data = body(allowed={"body", "object_type", "object_id", "parent_id"})
     c = workflow.add_comment(db.session(), g.principal, plan, str(data.get("body") or ""),
                              str(data.get("object_type") or "plan"), data.get("object_id"), data.get("parent_id"))
     return jsonify(comment_json(c, {g.api_user.id: g.api_user.full_name or g.api_user.username})), 201
