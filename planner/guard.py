@@ -60,5 +60,14 @@ def check_row(obj) -> None:
 
 @event.listens_for(Session, "before_flush")
 def _before_flush(session, _context, _instances):
+    """Refuse the flush; the refused row leaves the session (a new one) or loses its unsaved change (a
+    changed one), so a page that catches the error can still query and re-render the form."""
     for obj in list(session.new) + list(session.dirty):
-        check_row(obj)
+        try:
+            check_row(obj)
+        except Invalid:
+            if obj in session.new:
+                session.expunge(obj)
+            else:
+                session.expire(obj)
+            raise

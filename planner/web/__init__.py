@@ -6,6 +6,7 @@ from flask_babel import Babel, get_locale
 from flask_htmx import HTMX
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 from planner import db
 from planner.errors import DomainError
@@ -33,7 +34,16 @@ def _ui_language() -> dict:
     return {"ui_lang": str(get_locale() or "id")}
 
 
+class BoundedInt(IntegerConverter):
+    """``<int:...>`` in every route stops at the database's integer range: a larger id is a plain 404."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = BoundedInt
     csrf.init_app(app)
     htmx.init_app(app)
     Babel(app, locale_selector=_select_locale)  # catalogues in planner/translations (app.root_path)
@@ -46,7 +56,7 @@ def init_app(app: Flask) -> None:
     filters.register(app)
     app.before_request(_schema_is_current)
     app.before_request(_set_actor)
-    app.after_request(db.commit_or_rollback)
+    app.after_request(_commit)
     app.after_request(_vary_on_htmx)
     from planner.web import security
 
@@ -97,6 +107,20 @@ def _set_actor():
 
     if current_user.is_authenticated:
         audit.set_actor(db.session(), current_user.id, current_user.username)
+
+
+def _commit(response):
+    """One commit per request. A row the column guard refuses at the final flush (``planner.guard``) is
+    answered like any domain error (422 naming the field), the request rolled back."""
+    from flask import make_response
+
+    from planner.web import security
+
+    try:
+        return db.commit_or_rollback(response)
+    except DomainError as exc:
+        db.session().rollback()
+        return security.add_headers(make_response(_domain_error(exc)))
 
 
 def _vary_on_htmx(response):

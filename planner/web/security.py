@@ -23,7 +23,7 @@ CSP = "; ".join((
 ))
 
 
-def _headers(response):
+def add_headers(response):
     h = response.headers
     h.setdefault("Content-Security-Policy", CSP)
     h.setdefault("X-Content-Type-Options", "nosniff")
@@ -37,4 +37,4 @@ def _headers(response):
 
 
 def init_app(app: Flask) -> None:
-    app.after_request(_headers)
+    app.after_request(add_headers)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import typing
 from decimal import Decimal
 
@@ -44,19 +45,15 @@ def _authenticate():
     audit.set_actor(db.session(), user.id, user.username)
 
 
+_NON_FINITE = re.compile(r"\s*[+-]?(inf|infinity|nan)\s*$", re.IGNORECASE)  # as text pydantic would read as a float
 INT_LIMIT = 10**18  # beyond any id, year or rupiah amount the database holds (and beyond SQLite's int64)
 
 
 def _parse() -> object:
     """The JSON body; ``NaN``/``Infinity`` literals and numbers that overflow to infinity (``1e309``) refused."""
-    def constant(name):
-        raise Invalid(f"Angka tidak terhingga ({name}) tidak diterima.", field=None)
-
     raw = request.get_data(cache=True)
     try:
-        data = json.loads(raw or b"null", parse_constant=constant)
-    except Invalid:
-        raise
+        data = json.loads(raw or b"null")
     except ValueError as exc:
         raise Invalid("Badan permintaan bukan JSON yang sah.", field=None) from exc
     _check_numbers(data, "")
@@ -71,9 +68,32 @@ def _check_numbers(value, path: str) -> None:
         for i, v in enumerate(value):
             _check_numbers(v, f"{path}.{i}")
     elif isinstance(value, float) and not math.isfinite(value):
-        raise Invalid(f"{path}: harus berupa angka terhingga", field=path or None)
+        raise Invalid(f"{path}: harus berupa angka terhingga (bukan Infinity atau NaN)", field=path or None)
     elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= INT_LIMIT:
         raise Invalid(f"{path}: angka di luar batas", field=path or None)
+
+
+def numbers_as_text(data: dict, keys: tuple[str, ...], path: str = "") -> None:
+    """Number fields of a body the API reads without a model: ``"Infinity"``/``"NaN"`` as text refused too."""
+    for key in keys:
+        value = data.get(key)
+        if isinstance(value, str) and _NON_FINITE.match(value):
+            where = f"{path}{key}"
+            raise Invalid(f"{where}: harus berupa angka terhingga (bukan Infinity atau NaN)", field=where)
+
+
+def finite_model(obj, path: str = "") -> None:
+    """After validation: no float or Decimal of the model (nested models and lists included) is infinite or NaN."""
+    from pydantic import BaseModel
+
+    if isinstance(obj, BaseModel):
+        for key in type(obj).model_fields:
+            finite_model(getattr(obj, key, None), f"{path}.{key}" if path else key)
+    elif isinstance(obj, list):
+        for i, item in enumerate(obj):
+            finite_model(item, f"{path}.{i}")
+    elif isinstance(obj, float) and not math.isfinite(obj) or isinstance(obj, Decimal) and not obj.is_finite():
+        raise Invalid(f"{path}: harus berupa angka terhingga (bukan Infinity atau NaN)", field=path)
 
 
 def unknown_field(model, data, path: str = "", extra: frozenset = frozenset()) -> str | None:
@@ -131,10 +151,7 @@ def body(model=None, allowed=None, extra=()):
         refuse_unknown(model if model is not None else set(allowed), data, extra)
     if model is None:
         return data
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise from_pydantic(exc) from exc
+    return validate(model, data)
 
 
 def num(v):
@@ -147,9 +164,11 @@ def num(v):
 def validate(model, data: dict, extra=()):
     refuse_unknown(model, data, extra)
     try:
-        return model.model_validate(data)
+        obj = model.model_validate(data)
     except ValidationError as exc:
         raise from_pydantic(exc) from exc
+    finite_model(obj)
+    return obj
 
 
 @bp.post("/auth/token")

@@ -25,7 +25,7 @@ from planner.errors import Invalid
 from planner.models import BudgetRealization, Evidence, Indicator, NodeBudget, Plan, Realization
 from planner.services import monitoring as mon
 from planner.services import plans
-from planner.web.api import body, bp, num
+from planner.web.api import body, bp, num, numbers_as_text
 from planner.web.api.openapi import PATHS, SCHEMAS, operation
 from planner.web.api.plans import _plan
 from planner.web.monitoring import default_period
@@ -111,6 +111,7 @@ def put_realization(indicator_id: int, year: int, period: str):
     ind, _ = _indicator(indicator_id, "realization.edit")
     # which keys are needed follows the indicator: the service names the missing one
     data = body(allowed={"value", "numerator", "denominator", "achieved", "note", "evidence_url"})
+    numbers_as_text(data, ("value", "numerator", "denominator"))
     s = db.session()
     existed = mon.get_realization(s, ind, year, period) is not None
     row = mon.record_realization(s, ind, year, period, value=data.get("value"), numerator=data.get("numerator"),
@@ -197,6 +198,8 @@ def put_budget(node_id: int, year: int):
     realized = data.get("realized") or {}
     if not isinstance(realized, dict):
         raise Invalid("realized harus berupa objek {periode: rupiah}.", field="realized")
+    numbers_as_text(data, ("pagu",))
+    numbers_as_text(realized, tuple(realized), "realized.")
     mon.set_budget(db.session(), node, year, data.get("pagu"), realized, user_id=g.api_user.id)
     return jsonify(budget_json(node.id, year))
 

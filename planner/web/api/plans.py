@@ -11,7 +11,7 @@ from planner.models import Indicator, Plan, PlanNode, Scheme, Target
 from planner.models.plan import IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, PlanCreate, TargetIn
 from planner.permissions import require
 from planner.services import orgs, plans
-from planner.web.api import _parse, body, bp, num, refuse_unknown, validate
+from planner.web.api import _parse, body, bp, finite_model, num, refuse_unknown, validate
 
 
 # ---------------------------------------------------------------- serialisers
@@ -226,9 +226,12 @@ def put_targets(indicator_id: int):
             raise Invalid(f"targets[{i}].{extra}: kolom tidak dikenal.", field=f"targets[{i}].{extra}", code="unknown_field")
         try:
             cells.append(TargetIn.model_validate(item))
+            finite_model(cells[-1])
         except ValidationError as exc:
             err = from_pydantic(exc)
             raise Invalid(f"targets[{i}].{err.message}", field=f"targets[{i}].{err.field}") from exc
+        except Invalid as exc:
+            raise Invalid(f"targets[{i}].{exc.message}", field=f"targets[{i}].{exc.field}") from exc
     plans.set_targets(db.session(), ind, plan, cells)
     ind.version += 1
     return jsonify(indicator_json(ind, _targets(ind)))
