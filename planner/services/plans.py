@@ -87,8 +87,9 @@ def _check_renstra(s: Session, org_id: int, year: int, renstra_id: int | None) -
                        .order_by(Plan.revision_number.desc())).first()
         return found.id if found else None
     renstra = s.get(Plan, renstra_id)
-    if renstra is None or renstra.kind != "renstra":
-        raise Invalid("Renstra acuan tidak ditemukan.", field="renstra_id")
+    # Only the organisation's own Renstra: another unit's would show its sasaran and targets in this plan.
+    if renstra is None or renstra.kind != "renstra" or renstra.organization_id != org_id:
+        raise Invalid("Renstra acuan tidak ditemukan di organisasi ini.", field="renstra_id")
     if not renstra.first_year <= year <= renstra.last_year:
         raise Invalid(f"Tahun {year} di luar periode Renstra {renstra.period_label}.", field="renstra_id")
     return renstra.id

@@ -63,7 +63,7 @@ def integrity_error(exc: IntegrityError):
                    + (f" ({field})." if field else ".") + " Muat ulang lalu coba lagi.", field)
 
 
-def data_error(exc: DataError):
+def data_error(exc):
     """A value the database cannot hold (a number out of range) that slipped past validation."""
     _rollback()
     return _answer(422, "invalid", "Nilai di luar batas yang dapat disimpan.")
@@ -74,3 +74,4 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(InternalServerError, server_error)
     app.register_error_handler(IntegrityError, integrity_error)
     app.register_error_handler(DataError, data_error)
+    app.register_error_handler(OverflowError, data_error)  # SQLite: an integer beyond 64 bits
