@@ -26,11 +26,17 @@ def upgrade() -> None:
     op.create_index(op.f('ix_login_failure_at'), 'login_failure', ['at'], unique=False)
     with op.batch_alter_table('user') as batch:
         batch.add_column(sa.Column('session_version', sa.Integer(), server_default='1', nullable=False))
+    with op.batch_alter_table('comment') as batch:
+        batch.add_column(sa.Column('edited_at', sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column('withdrawn_at', sa.DateTime(timezone=True), nullable=True))
     audit_guard.install(op.get_bind())
 
 
 def downgrade() -> None:
     audit_guard.uninstall(op.get_bind())
+    with op.batch_alter_table('comment') as batch:
+        batch.drop_column('withdrawn_at')
+        batch.drop_column('edited_at')
     with op.batch_alter_table('user') as batch:
         batch.drop_column('session_version')
     op.drop_index(op.f('ix_login_failure_at'), table_name='login_failure')

@@ -42,6 +42,8 @@ PATHS: dict[str, dict] = {
     "/plans/{plan_id}/history": {"get": operation("Riwayat perubahan rencana")},
     "/plans/{plan_id}/comments": {"get": operation("Komentar reviu"), "post": operation("Tambah komentar", "CommentCreate", 201)},
     "/comments/{comment_id}/resolve": {"post": operation("Tandai komentar selesai")},
+    "/comments/{comment_id}": {"put": operation("Ubah komentar sendiri (teks lama tetap di jejak audit)", "CommentEdit"),
+                               "delete": operation("Tarik komentar sendiri", ok=204)},
 }
 
 _str, _int, _num = {"type": "string"}, {"type": "integer"}, {"type": "number"}
@@ -71,6 +73,8 @@ SCHEMAS = {
     "Transition": {"type": "object", "required": ["action"], "properties": {
         "action": {"enum": ["submit", "return", "approve", "lock", "reopen"]}, "note": _str}},
     "Revision": {"type": "object", "required": ["reason"], "properties": {"reason": _str}},
+    "CommentEdit": {"type": "object", "required": ["body"], "properties": {"body": {"type": "string", "maxLength": 5000}},
+                    "additionalProperties": False},
     "CommentCreate": {"type": "object", "required": ["body"], "properties": {
         "body": _str, "object_type": {"enum": ["plan", "node", "indicator"]}, "object_id": _int, "parent_id": _int}},
 }
