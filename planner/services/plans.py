@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from planner import periods
 from planner.errors import Conflict, Invalid, NotFound
 from planner.models import (
-    Indicator, NodeObjective, Organization, Plan, PlanNode, Realization, Scheme, SchemeLevel, Target,
+    Evidence, Indicator, NodeObjective, Organization, Plan, PlanNode, Realization, Scheme, SchemeLevel, Target,
 )
 from planner.models.base import utcnow
 from planner.models.plan import (
@@ -336,10 +336,11 @@ class SubtreeCount:
     indicators: int
     targets: int
     realizations: int = 0
+    evidence: int = 0
 
     @property
     def has_dependents(self) -> bool:
-        return self.nodes > 1 or self.indicators > 0 or self.realizations > 0
+        return self.nodes > 1 or self.indicators > 0 or self.realizations > 0 or self.evidence > 0
 
 
 def subtree_ids(s: Session, node: PlanNode) -> list[int]:
@@ -362,7 +363,9 @@ def count_subtree(s: Session, node: PlanNode) -> SubtreeCount:
                    .where(Indicator.node_id.in_(ids))).one()
     n_real = s.exec(select(func.count()).select_from(Realization).join(Indicator, Realization.indicator_id == Indicator.id)
                     .where(Indicator.node_id.in_(ids))).one()
-    return SubtreeCount(nodes=len(ids), indicators=n_ind, targets=n_tgt, realizations=n_real)
+    n_evidence = s.exec(select(func.count()).select_from(Evidence).join(Indicator, Evidence.indicator_id == Indicator.id)
+                        .where(Indicator.node_id.in_(ids))).one()
+    return SubtreeCount(nodes=len(ids), indicators=n_ind, targets=n_tgt, realizations=n_real, evidence=n_evidence)
 
 
 def delete_node(s: Session, node: PlanNode) -> SubtreeCount:
@@ -373,13 +376,13 @@ def delete_node(s: Session, node: PlanNode) -> SubtreeCount:
     audit.record(s, "delete", node, changes={"code": [node.code, None], "name": [node.name, None],
                                              "nodes": [count.nodes, 0], "indicators": [count.indicators, 0],
                                              "targets": [count.targets, 0],
-                                             "realizations": [count.realizations, 0]})
-    ind_ids = select(Indicator.id).where(Indicator.node_id.in_(ids))
-    # Explicit order instead of relying on ON DELETE CASCADE alone: the same on every database.
-    s.exec(delete(Target).where(Target.indicator_id.in_(ind_ids)))
-    s.exec(delete(Indicator).where(Indicator.node_id.in_(ids)))
-    s.exec(delete(NodeObjective).where(NodeObjective.node_id.in_(ids)))
-    s.exec(delete(PlanNode).where(PlanNode.id.in_(ids)))
+                                             "realizations": [count.realizations, 0],
+                                             "evidence": [count.evidence, 0]})
+    from planner.services import removal
+
+    # Row by row, children first: every removed row (realisations and evidence too) is in the audit trail.
+    ind_ids = list(s.exec(select(Indicator.id).where(Indicator.node_id.in_(ids))).all())
+    removal.remove(s, ind_ids, ids)
     return count
 
 
@@ -451,11 +454,10 @@ def move_indicator(s: Session, ind: Indicator, direction: str) -> None:
 
 
 def delete_indicator(s: Session, ind: Indicator) -> None:
-    for t in s.exec(select(Target).where(Target.indicator_id == ind.id)):
-        s.delete(t)
-    s.flush()
-    s.delete(ind)
-    s.flush()
+    """The indicator with its targets, realisations, evidence, narratives and follow-ups, each row audited."""
+    from planner.services import removal
+
+    removal.remove(s, [ind.id])
 
 
 def target_periods(plan: Plan, ind: Indicator) -> list[tuple[int, str]]:

@@ -1,7 +1,7 @@
 """The web layer: extensions, one blueprint per area, error pages, template filters."""
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, request, session as flask_session
+from flask import Flask, current_app, g, jsonify, request, session as flask_session
 from flask_babel import Babel, get_locale
 from flask_htmx import HTMX
 from flask_login import LoginManager
@@ -117,10 +117,24 @@ def _commit(response):
     from planner.web import security
 
     try:
-        return db.commit_or_rollback(response)
+        response = db.commit_or_rollback(response)
     except DomainError as exc:
         db.session().rollback()
         return security.add_headers(make_response(_domain_error(exc)))
+    _remove_files_after_commit(response)
+    return response
+
+
+def _remove_files_after_commit(response) -> None:
+    """Evidence files of deleted rows go only once the deletion is committed (services.removal)."""
+    from pathlib import Path
+
+    s = g.get("db_session") if "db_session" in g else None
+    names = s.info.pop("files_to_remove", []) if s is not None else []
+    if names and response.status_code < 400:
+        folder = Path(current_app.config["UPLOAD_DIR"])
+        for name in names:
+            (folder / Path(name).name).unlink(missing_ok=True)
 
 
 def _vary_on_htmx(response):

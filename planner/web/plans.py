@@ -18,7 +18,7 @@ from planner.models.plan import (
     TARGET_TYPE_LABELS, IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, PlanCreate, PlanUpdate, TargetIn,
 )
 from planner.permissions import can, require
-from planner.services import accounts, audit, orgs, plans, workflow
+from planner.services import accounts, audit, orgs, plans, removal, workflow
 from planner.calc.formatting import parse_number
 from planner.web.filters import t
 from planner.web.helpers import form_int, parse_form, principal, render, wants_fragment
@@ -475,6 +475,11 @@ def move_indicator(indicator_id: int):
 def delete_indicator(indicator_id: int):
     ind, node, plan = _indicator_for(indicator_id, "plan.edit")
     plans.ensure_editable(db.session(), plan)
+    goes = removal.dependents(db.session(), [ind.id])
+    if goes.any and request.form.get("confirm") != "1":  # monitoring data goes too: ask, with the counts
+        headers = {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"} if wants_fragment() else {}
+        body, status = render("plans/confirm_delete.html", block="confirm", ind=ind, goes=goes, status=409)
+        return body, status, headers
     plans.delete_indicator(db.session(), ind)
     flash(gettext("Indikator '%(name)s' dihapus.", name=ind.name), "ok")
     return _node_response_after(plan, node)

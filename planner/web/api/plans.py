@@ -155,7 +155,7 @@ def delete_node(node_id: int):
                           "ulangi dengan ?confirm=true untuk menghapus semuanya.", field="confirm", code="confirm_required")
     plans.delete_node(db.session(), node)
     return jsonify(deleted={"nodes": count.nodes, "indicators": count.indicators, "targets": count.targets,
-                            "realizations": count.realizations})
+                            "realizations": count.realizations, "evidence": count.evidence})
 
 
 @bp.post("/nodes/<int:node_id>/indicators")
