@@ -70,3 +70,15 @@ def test_unknown_fields_are_refused_naming_the_field(client, auth, renja, org, s
     url = path.format(plan=renja.id, node=keg.node.id, ind=keg.indicators[0].id)
     err = _shape(getattr(client, method)(url, headers=auth, json=payload), 422)
     assert err["field"] == field, err
+
+
+def test_target_put_honours_version(client, auth, renja, s):
+    from planner.services import plans
+
+    ind = plans.load_tree(s, renja).roots[0].children[0].indicators[0]
+    url = f"/api/v1/indicators/{ind.id}/targets"
+    version = client.get(f"/api/v1/indicators/{ind.id}", headers=auth).json["version"]
+    ok = client.put(url, headers=auth, json={"version": version, "targets": [{"year": 2026, "value": 90}]})
+    assert ok.status_code == 200 and ok.json["version"] == version + 1
+    stale = client.put(url, headers=auth, json={"version": version, "targets": [{"year": 2026, "value": 80}]})
+    assert stale.status_code == 409 and stale.json["error"]["field"] == "version"

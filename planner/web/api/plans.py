@@ -216,6 +216,10 @@ def put_targets(indicator_id: int):
     payload = _parse()
     if isinstance(payload, dict):
         refuse_unknown({"targets", "version"}, payload)
+        version = payload.get("version")
+        if version is not None and version != ind.version:  # the same lost-update check as the metadata PUT
+            raise Conflict("Indikator telah diubah orang lain sejak Anda membukanya; muat ulang lalu ulangi.",
+                           field="version")
     items = payload.get("targets") if isinstance(payload, dict) else payload
     if not isinstance(items, list):
         raise Invalid("Kirim daftar target: {\"targets\": [{year, period, value}]}.", field="targets")
