@@ -8,7 +8,6 @@ from flask import Flask, current_app, g, jsonify, request
 from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from planner import db
 
 MESSAGES = {
     400: ("bad_request", "Permintaan tidak dapat dibaca."),
