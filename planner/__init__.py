@@ -17,6 +17,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     app.config.from_mapping(_config.load(app.instance_path, test_config))
     db.init_app(app)
+    from planner.services import login_guard
+
+    login_guard.set_hash_slots(app.config["PASSWORD_HASH_SLOTS"])
 
     from planner.web import init_app as init_web
 

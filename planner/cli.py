@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user)
     from planner.cli_checks import check  # plan checks (issue 15)
     app.cli.add_command(check)
+    register_maintenance(app)
 
 
 def _create_app():
@@ -107,3 +108,72 @@ def create_user(username: str, role: str, org_code: str | None, password: str | 
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"User '{username}' created with role {role}" + (f" in {org_code}." if org_code else "."))
+
+
+# ---------------------------------------------------------------- backup, restore, evidence files
+
+def register_maintenance(app: Flask) -> None:
+    app.cli.add_command(backup_cmd)
+    app.cli.add_command(restore_cmd)
+    app.cli.add_command(files_group)
+
+
+@click.command("backup")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The archive to write (.zip)")
+@with_appcontext
+def backup_cmd(output: str):
+    """Write the whole database and every evidence file into one archive (safe while the app runs)."""
+    from planner import backup
+
+    manifest = backup.backup(db.engine(), current_app.config["UPLOAD_DIR"], output)
+    click.echo(f"Backup written to {output}: {sum(manifest['tables'].values())} rows, {manifest['files']} files, "
+               f"schema {manifest['revision']}.")
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace a database that already holds data")
+@with_appcontext
+def restore_cmd(archive: str, force: bool):
+    """Restore an archive of `planner backup` into an empty database (or over one, with --force)."""
+    from planner import backup
+
+    try:
+        manifest = backup.restore(db.engine(), current_app.config["UPLOAD_DIR"], archive, force=force)
+    except backup.RestoreRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Restored {sum(manifest['tables'].values())} rows and {manifest['files']} files "
+               f"from {manifest['created_at']}.")
+
+
+@click.group("files")
+def files_group():
+    """Evidence files against the database."""
+
+
+@files_group.command("check")
+@with_appcontext
+def files_check():
+    """List orphan files (no evidence row) and evidence rows whose file is missing; exit 1 when any."""
+    from planner import files
+
+    report = files.check(db.engine(), current_app.config["UPLOAD_DIR"])
+    for path in report.orphans:
+        click.echo(f"orphan  {path}")
+    for name in report.missing:
+        click.echo(f"missing {name}")
+    click.echo(f"{len(report.orphans)} orphan file(s), {len(report.missing)} missing file(s).")
+    if report.orphans or report.missing:
+        raise SystemExit(1)
+
+
+@files_group.command("clean")
+@click.option("--min-age", default=3600, show_default=True, type=float,
+              help="Seconds: younger orphans may be uploads still committing, and are kept")
+@with_appcontext
+def files_clean(min_age: float):
+    """Remove orphan evidence files."""
+    from planner import files
+
+    removed = files.clean(db.engine(), current_app.config["UPLOAD_DIR"], min_age)
+    click.echo(f"{len(removed)} orphan file(s) removed.")

@@ -48,9 +48,19 @@ def load(instance_path: str, test_config: dict | None = None) -> dict:
         "PUBLIC_SURVEY_PER_HOUR": int(env.get("PLANNER_PUBLIC_SURVEY_PER_HOUR", "30")),
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
+        # Login throttling (per account, per address, in a sliding window) and concurrent password hashes.
+        "LOGIN_MAX_PER_ACCOUNT": int(env.get("PLANNER_LOGIN_MAX_PER_ACCOUNT", "5")),
+        "LOGIN_MAX_PER_ADDRESS": int(env.get("PLANNER_LOGIN_MAX_PER_ADDRESS", "30")),
+        "LOGIN_WINDOW_SECONDS": int(env.get("PLANNER_LOGIN_WINDOW_SECONDS", "900")),
+        "PASSWORD_HASH_SLOTS": int(env.get("PLANNER_PASSWORD_HASH_SLOTS", str(min(4, os.cpu_count() or 1)))),
+        # Behind HTTPS: cookies only over TLS, and HSTS.
+        "SECURE_COOKIES": env.get("PLANNER_SECURE_COOKIES", "0").lower() in ("1", "true", "yes", "on"),
     }
     if test_config:
         config.update(test_config)
+    if config["SECURE_COOKIES"]:
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = _secret_key(inst)
     return config

@@ -15,6 +15,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
+from planner import guard  # noqa: F401  (registers the before_flush column check on every session)
+
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):

@@ -23,3 +23,5 @@ from planner.models.checks import FindingAck  # noqa: E402
 __all__ += ["FindingAck"]
 from planner.models.settings import OrganizationSettings  # noqa: E402
 __all__ += ["OrganizationSettings"]
+from planner.models.security import LoginFailure  # noqa: E402
+__all__ += ["LoginFailure"]

@@ -28,6 +28,8 @@ class User(SQLModel, table=True):
     is_active: bool = True
     # Bumped on password change: every session and token issued before is no longer valid.
     auth_version: int = 1
+    # Bumped on logout: a copied session cookie stops working once its owner logs out (API tokens stay).
+    session_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     created_at: datetime = Field(default_factory=utcnow)
 
     # Flask-Login protocol, kept here so the web layer needs no wrapper class.
@@ -40,7 +42,7 @@ class User(SQLModel, table=True):
         return False
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.auth_version}"
+        return f"{self.id}:{self.auth_version}:{self.session_version}"
 
 
 class Membership(SQLModel, table=True):

@@ -49,6 +49,9 @@ class Comment(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     resolved_at: Optional[datetime] = None
     resolved_by_id: Optional[int] = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    # Edited or withdrawn by its author; the earlier text stays in the audit trail.
+    edited_at: Optional[datetime] = None
+    withdrawn_at: Optional[datetime] = None
 
 
 class Schedule(SQLModel, table=True):

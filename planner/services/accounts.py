@@ -4,6 +4,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import lru_cache
+from importlib import resources
 
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -12,6 +14,7 @@ from planner.errors import Invalid
 from planner.models import ApiToken, Membership, User
 from planner.models.auth import ROLES
 from planner.models.base import utcnow
+from planner.services.login_guard import hashing_slot
 
 MIN_PASSWORD = 8
 # werkzeug's current default (scrypt). Tests lower the cost; the hash records its own method.
@@ -29,16 +32,44 @@ def create_user(s: Session, username: str, password: str, full_name: str = "") -
                       field="username")
     if by_username(s, username):
         raise Invalid(f"Nama pengguna '{username}' sudah dipakai.", field="username")
-    _check_password(password)
-    user = User(username=username, full_name=full_name.strip(), password_hash=generate_password_hash(password, method=HASH_METHOD))
+    _check_password(password, username)
+    user = User(username=username, full_name=full_name.strip(), password_hash=_hash(password))
     s.add(user)
     s.flush()
     return user
 
 
-def _check_password(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD:
+MAX_PASSWORD = 200  # scrypt of a megabyte-long "password" is a cheap denial of service
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The shipped list of passwords refused at any length (planner/data/common-passwords.txt)."""
+    text = resources.files("planner").joinpath("data/common-passwords.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def _check_password(password: str, username: str = "") -> None:
+    password = password or ""
+    if len(password) < MIN_PASSWORD:
         raise Invalid(f"Kata sandi minimal {MIN_PASSWORD} karakter.", field="password")
+    if len(password) > MAX_PASSWORD:
+        raise Invalid(f"Kata sandi maksimal {MAX_PASSWORD} karakter.", field="password")
+    lowered = password.lower()
+    if lowered in common_passwords() or len(set(lowered)) < 3 or (len(username) >= 4 and username.lower() in lowered):
+        raise Invalid("Kata sandi terlalu mudah ditebak (umum dipakai, berulang, atau memuat nama pengguna). "
+                      "Pilih kalimat sandi yang lebih panjang.", field="password")
+
+
+def _hash(password: str) -> str:
+    with hashing_slot():
+        return generate_password_hash(password, method=HASH_METHOD)
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    """A hash of the current method for unknown accounts: a wrong name costs as much as a wrong password."""
+    return generate_password_hash(secrets.token_hex(16), method=method)
 
 
 def add_membership(s: Session, user: User, role: str, organization_id: int | None) -> Membership:
@@ -57,16 +88,20 @@ def add_membership(s: Session, user: User, role: str, organization_id: int | Non
 
 
 def authenticate(s: Session, username: str, password: str) -> User | None:
-    user = by_username(s, username or "")
-    if user is None or not user.is_active or not check_password_hash(user.password_hash, password or ""):
+    """The user, or None; an unknown or inactive account does the same hashing work as a known one."""
+    user = by_username(s, (username or "")[:200])
+    stored = user.password_hash if user is not None else _dummy_hash(HASH_METHOD)
+    with hashing_slot():
+        ok = check_password_hash(stored, (password or "")[:MAX_PASSWORD + 1])
+    if user is None or not user.is_active or not ok:
         return None
     return user
 
 
 def change_password(s: Session, user: User, new_password: str) -> None:
     """A new password ends every session and API token issued before it."""
-    _check_password(new_password)
-    user.password_hash = generate_password_hash(new_password, method=HASH_METHOD)
+    _check_password(new_password, user.username)
+    user.password_hash = _hash(new_password)
     user.auth_version += 1
     s.add(user)
     s.flush()

@@ -11,13 +11,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from sqlalchemy import delete, func
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from planner import periods
 from planner.errors import Conflict, Invalid, NotFound
 from planner.models import (
-    Indicator, NodeObjective, Organization, Plan, PlanNode, Realization, Scheme, SchemeLevel, Target,
+    Evidence, Indicator, NodeObjective, Organization, Plan, PlanNode, Realization, Scheme, SchemeLevel, Target,
 )
 from planner.models.base import utcnow
 from planner.models.plan import (
@@ -88,8 +88,9 @@ def _check_renstra(s: Session, org_id: int, year: int, renstra_id: int | None) -
         found = versions.plan_in_force(s, org_id, "renstra", year)
         return found.id if found else None
     renstra = s.get(Plan, renstra_id)
-    if renstra is None or renstra.kind != "renstra":
-        raise Invalid("Renstra acuan tidak ditemukan.", field="renstra_id")
+    # Only the organisation's own Renstra: another unit's would show its sasaran and targets in this plan.
+    if renstra is None or renstra.kind != "renstra" or renstra.organization_id != org_id:
+        raise Invalid("Renstra acuan tidak ditemukan di organisasi ini.", field="renstra_id")
     if not renstra.first_year <= year <= renstra.last_year:
         raise Invalid(f"Tahun {year} di luar periode Renstra {renstra.period_label}.", field="renstra_id")
     return renstra.id
@@ -353,10 +354,11 @@ class SubtreeCount:
     indicators: int
     targets: int
     realizations: int = 0
+    evidence: int = 0
 
     @property
     def has_dependents(self) -> bool:
-        return self.nodes > 1 or self.indicators > 0 or self.realizations > 0
+        return self.nodes > 1 or self.indicators > 0 or self.realizations > 0 or self.evidence > 0
 
 
 def subtree_ids(s: Session, node: PlanNode) -> list[int]:
@@ -379,7 +381,9 @@ def count_subtree(s: Session, node: PlanNode) -> SubtreeCount:
                    .where(Indicator.node_id.in_(ids))).one()
     n_real = s.exec(select(func.count()).select_from(Realization).join(Indicator, Realization.indicator_id == Indicator.id)
                     .where(Indicator.node_id.in_(ids))).one()
-    return SubtreeCount(nodes=len(ids), indicators=n_ind, targets=n_tgt, realizations=n_real)
+    n_evidence = s.exec(select(func.count()).select_from(Evidence).join(Indicator, Evidence.indicator_id == Indicator.id)
+                        .where(Indicator.node_id.in_(ids))).one()
+    return SubtreeCount(nodes=len(ids), indicators=n_ind, targets=n_tgt, realizations=n_real, evidence=n_evidence)
 
 
 def delete_node(s: Session, node: PlanNode) -> SubtreeCount:
@@ -394,13 +398,13 @@ def delete_node(s: Session, node: PlanNode) -> SubtreeCount:
     audit.record(s, "delete", node, changes={"code": [node.code, None], "name": [node.name, None],
                                              "nodes": [count.nodes, 0], "indicators": [count.indicators, 0],
                                              "targets": [count.targets, 0],
-                                             "realizations": [count.realizations, 0]})
-    ind_ids = select(Indicator.id).where(Indicator.node_id.in_(ids))
-    # Explicit order instead of relying on ON DELETE CASCADE alone: the same on every database.
-    s.exec(delete(Target).where(Target.indicator_id.in_(ind_ids)))
-    s.exec(delete(Indicator).where(Indicator.node_id.in_(ids)))
-    s.exec(delete(NodeObjective).where(NodeObjective.node_id.in_(ids)))
-    s.exec(delete(PlanNode).where(PlanNode.id.in_(ids)))
+                                             "realizations": [count.realizations, 0],
+                                             "evidence": [count.evidence, 0]})
+    from planner.services import removal
+
+    # Row by row, children first: every removed row (realisations and evidence too) is in the audit trail.
+    ind_ids = list(s.exec(select(Indicator.id).where(Indicator.node_id.in_(ids))).all())
+    removal.remove(s, ind_ids, ids)
     return count
 
 
@@ -475,13 +479,12 @@ def move_indicator(s: Session, ind: Indicator, direction: str) -> None:
 
 
 def delete_indicator(s: Session, ind: Indicator) -> None:
-    """Its reported history stays with the lineage (earlier versions still show it)."""
+    """The indicator with its targets and the monitoring rows of this version's row, each row audited; what was
+    reported on earlier versions stays with the lineage (those versions still show it)."""
+    from planner.services import removal
+
     check_edit(s, get_plan(s, ind.plan_id))
-    for t in s.exec(select(Target).where(Target.indicator_id == ind.id)):
-        s.delete(t)
-    s.flush()
-    s.delete(ind)
-    s.flush()
+    removal.remove(s, [ind.id])
 
 
 def target_periods(plan: Plan, ind: Indicator) -> list[tuple[int, str]]:

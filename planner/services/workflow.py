@@ -189,8 +189,9 @@ def _target_text(t) -> str | None:
 def add_comment(s: Session, p: Principal, plan: Plan, body: str, object_type: str = "plan",
                 object_id: int | None = None, parent_id: int | None = None) -> Comment:
     require(p, "comment.create", plan)
-    if not (body or "").strip():
-        raise Invalid("Isi komentar wajib diisi.", field="body")
+    from planner.services.comments import check_body
+
+    body = check_body(body)
     if object_type not in COMMENT_TARGETS:
         raise Invalid(f"Komentar hanya untuk {', '.join(COMMENT_TARGETS)}.", field="object_type")
     if object_type != "plan":

@@ -1,11 +1,12 @@
 """The web layer: extensions, one blueprint per area, error pages, template filters."""
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, request, session as flask_session
+from flask import Flask, current_app, g, jsonify, request, session as flask_session
 from flask_babel import Babel, get_locale
 from flask_htmx import HTMX
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 from planner import db
 from planner.errors import DomainError
@@ -33,7 +34,16 @@ def _ui_language() -> dict:
     return {"ui_lang": str(get_locale() or "id")}
 
 
+class BoundedInt(IntegerConverter):
+    """``<int:...>`` in every route stops at the database's integer range: a larger id is a plain 404."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = BoundedInt
     csrf.init_app(app)
     htmx.init_app(app)
     Babel(app, locale_selector=_select_locale)  # catalogues in planner/translations (app.root_path)
@@ -46,8 +56,11 @@ def init_app(app: Flask) -> None:
     filters.register(app)
     app.before_request(_schema_is_current)
     app.before_request(_set_actor)
-    app.after_request(db.commit_or_rollback)
+    app.after_request(_commit)
     app.after_request(_vary_on_htmx)
+    from planner.web import security
+
+    security.init_app(app)
 
     from planner.web import admin, api, auth, monitoring, plans, review, worksheets
 
@@ -76,9 +89,9 @@ def init_app(app: Flask) -> None:
     csrf.exempt(api.bp)  # the API authenticates with bearer tokens, never with the session cookie
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(CSRFError, _csrf_error)
-    app.register_error_handler(404, _http_error)
-    app.register_error_handler(405, _http_error)
-    app.register_error_handler(413, _http_error)  # an upload above MAX_CONTENT_LENGTH
+    from planner.web import errors
+
+    errors.init_app(app)  # 404, 405 (with Allow), 413, 500 and database conflicts: JSON under /api/, pages elsewhere
 
 
 def _schema_is_current():
@@ -123,6 +136,34 @@ def _acting_principal():
     return principal() if current_user.is_authenticated else None
 
 
+def _commit(response):
+    """One commit per request. A row the column guard refuses at the final flush (``planner.guard``) is
+    answered like any domain error (422 naming the field), the request rolled back."""
+    from flask import make_response
+
+    from planner.web import security
+
+    try:
+        response = db.commit_or_rollback(response)
+    except DomainError as exc:
+        db.session().rollback()
+        return security.add_headers(make_response(_domain_error(exc)))
+    _remove_files_after_commit(response)
+    return response
+
+
+def _remove_files_after_commit(response) -> None:
+    """Evidence files of deleted rows go only once the deletion is committed (services.removal)."""
+    from pathlib import Path
+
+    s = g.get("db_session") if "db_session" in g else None
+    names = s.info.pop("files_to_remove", []) if s is not None else []
+    if names and response.status_code < 400:
+        folder = Path(current_app.config["UPLOAD_DIR"])
+        for name in names:
+            (folder / Path(name).name).unlink(missing_ok=True)
+
+
 def _vary_on_htmx(response):
     response.vary.add("HX-Request")
     return response
@@ -133,16 +174,13 @@ def _domain_error(exc: DomainError, status: int | None = None):
 
     status = status or exc.status
     if request.path.startswith("/api/"):
-        return jsonify(exc.as_dict()), status
-    return render_error(status, exc.message)
-
-
-def _http_error(exc):
-    """Unknown addresses and methods: JSON under /api/, a page elsewhere."""
-    messages = {404: ("not_found", "Alamat tidak dikenal."), 405: ("method_not_allowed", "Metode tidak diizinkan."),
-                413: ("too_large", "Kiriman terlalu besar: berkas melebihi batas unggah.")}
-    code, message = messages[exc.code]
-    return _domain_error(DomainError(message, code=code), status=exc.code)
+        response = jsonify(exc.as_dict()), status
+    else:
+        response = render_error(status, exc.message)
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after:  # throttled (429) or busy (503): say when to come back
+        return response[0], response[1], {**(response[2] if len(response) > 2 else {}), "Retry-After": str(retry_after)}
+    return response
 
 
 def _csrf_error(exc: CSRFError):

@@ -1,14 +1,16 @@
 """Log in, log out, change password, language."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, session as flask_session, url_for
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, request, session as flask_session, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from planner import db
 from planner.errors import Invalid
 from planner.models import User
-from planner.services import accounts
+from planner.services import accounts, login_guard
 from planner.web import login_manager
 from planner.web.helpers import render
 
@@ -17,35 +19,63 @@ bp = Blueprint("auth", __name__)
 
 @login_manager.user_loader
 def _load_user(user_id: str):
-    """The session stores ``id:auth_version``: a password change logs out every other session."""
-    uid, _, version = user_id.partition(":")
-    user = db.session().get(User, int(uid)) if uid.isdigit() else None
-    if user is None or not user.is_active or str(user.auth_version) != version:
+    """The session stores ``id:auth_version:session_version``: a password change logs out every other
+    session, a logout every copy of the session cookie."""
+    uid, _, versions = user_id.partition(":")
+    user = db.session().get(User, int(uid)) if uid.isdigit() and len(uid) < 10 else None
+    if user is None or not user.is_active or f"{user.auth_version}:{user.session_version}" != versions:
         return None
     return user
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
+    """Only a path of this site: browsers drop tabs and newlines and read ``\\`` as ``/``, so
+    ``/%09/evil.example/`` or ``/\\evil.example`` would leave the site."""
+    if target and target.startswith("/") and target.isprintable() and "\\" not in target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and not target.startswith("//"):
+            return target
     return url_for("plans.home")
+
+
+def login_attempt(username: str, password: str):
+    """Throttle, authenticate, count a failure: shared by the login page and the API token."""
+    limits = login_guard.limits_from_config(current_app.config)
+    s = db.session()
+    login_guard.check(s, limits, username, request.remote_addr)
+    user = accounts.authenticate(s, username, password)
+    if user is None:
+        login_guard.record_failure(db.engine(), limits, username, request.remote_addr)
+    else:
+        login_guard.clear_account(s, username)
+    return user
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    error = None
+    error, status, headers = None, 200, {}
     if request.method == "POST":
-        user = accounts.authenticate(db.session(), request.form.get("username", ""), request.form.get("password", ""))
-        if user:
-            flask_session.clear()
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
-        error = gettext("Nama pengguna atau kata sandi salah.")
-    return render("auth/login.html", error=error, status=401 if error else 200)
+        try:
+            user = login_attempt(request.form.get("username", ""), request.form.get("password", ""))
+        except (login_guard.TooManyAttempts, login_guard.Busy) as exc:
+            user, error, status = None, exc.message, exc.status
+            headers["Retry-After"] = str(exc.retry_after)
+        else:
+            if user:
+                flask_session.clear()
+                login_user(user)
+                return redirect(_safe_next(request.args.get("next")))
+            error, status = gettext("Nama pengguna atau kata sandi salah."), 401
+    body, status = render("auth/login.html", error=error, status=status)
+    return body, status, headers
 
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        user = db.session().get(User, current_user.id)
+        user.session_version += 1  # every copy of this session cookie ends here
+        db.session().add(user)
     logout_user()
     flask_session.clear()
     return redirect(url_for("auth.login"))

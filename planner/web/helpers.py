@@ -99,5 +99,6 @@ def _accepts_text(model: type[SQLModel], key: str) -> bool:
 
 
 def form_int(name: str) -> int | None:
+    """A whole number from the form or query; None when absent, not a number or beyond the database's integer."""
     value = (request.values.get(name) or "").strip()
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdigit() and len(value) <= 10 and int(value) <= 2**31 - 1 else None

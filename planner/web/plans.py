@@ -17,7 +17,7 @@ from planner.models.plan import (
     TARGET_TYPE_LABELS, IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, PlanCreate, PlanUpdate, TargetIn,
 )
 from planner.permissions import can, require
-from planner.services import accounts, audit, orgs, plans, tasks, versions, workflow
+from planner.services import accounts, audit, orgs, plans, removal, tasks, versions, workflow
 from planner.calc import default_range, summable
 from planner.calc.formatting import parse_number
 from planner.web.filters import t
@@ -46,14 +46,13 @@ def _switchers():
     all_orgs = orgs.all_orgs(db.session())
     readable = [(o, d) for o, d in orgs.tree_order(all_orgs) if p.is_admin or o.id in p.readable_orgs]
     return {"switch_orgs": readable, "current_org_id": flask_session.get("org_id"),
-            "current_year": flask_session.get("year", 2026), "labels": t(LABELS), "principal": p,
-            "my_tasks": _my_tasks}
+            "current_year": session_year(), "labels": t(LABELS), "principal": p, "my_tasks": _my_tasks}
 
 
 def _my_tasks():
     """Computed once per request, when a template first asks (the top bar's count, the home page)."""
     if "my_tasks" not in g:
-        g.my_tasks = tasks.for_user(db.session(), principal(), flask_session.get("year", 2026))
+        g.my_tasks = tasks.for_user(db.session(), principal(), session_year())
     return g.my_tasks
 
 
@@ -67,7 +66,7 @@ def home():
     org = s.get(Organization, org_id) if org_id else None
     if org is not None and not (p.is_admin or org.id in p.readable_orgs):
         org = None
-    year = flask_session.get("year", 2026)
+    year = session_year()
     scope = None if p.is_admin else p.readable_orgs
     plan_list = plans.list_plans(s, [org.id] if org else scope, year=year)
     org_names = {o.id: o.name for o in orgs.all_orgs(s)}
@@ -75,14 +74,31 @@ def home():
                   in_force_ids={pl.id for pl in versions.in_force_among(plan_list)}, tasks=_my_tasks())
 
 
-@bp.get("/switch")
+def session_year() -> int:
+    """The year chosen with the switcher; a value outside the plan years (an old cookie) falls back."""
+    year = flask_session.get("year")
+    return year if isinstance(year, int) and YEARS[0] <= year <= YEARS[1] else 2026
+
+
+YEARS = (2000, 2100)
+
+
+@bp.post("/switch")
 def switch():
-    org_id, year = form_int("org"), form_int("year")
-    if org_id is not None:
-        flask_session["org_id"] = org_id or None
-    elif request.args.get("org") == "":
+    """A POST (with CSRF): choosing an organisation or a year changes the session, so it never rides on GET."""
+    raw_org, raw_year = request.form.get("org"), (request.form.get("year") or "").strip()
+    if raw_org == "":
         flask_session.pop("org_id", None)
-    if year:
+    elif raw_org is not None:
+        org_id = form_int("org")
+        p = principal()
+        if org_id is None or not (p.is_admin or org_id in p.readable_orgs):
+            raise Invalid(gettext("Organisasi tidak dikenal."), field="org")
+        flask_session["org_id"] = org_id
+    if raw_year:
+        year = int(raw_year) if raw_year.isdigit() and len(raw_year) <= 4 else 0
+        if not YEARS[0] <= year <= YEARS[1]:
+            raise Invalid(gettext("Tahun harus antara 2000 dan 2100."), field="year")
         flask_session["year"] = year
     return redirect(url_for("plans.home"))
 
@@ -456,6 +472,12 @@ def move_indicator(indicator_id: int):
 @bp.post("/indicators/<int:indicator_id>/delete")
 def delete_indicator(indicator_id: int):
     ind, node, plan = _indicator_for(indicator_id, "plan.edit")
+    plans.ensure_editable(db.session(), plan)
+    goes = removal.dependents(db.session(), [ind.id])
+    if goes.any and request.form.get("confirm") != "1":  # monitoring data goes too: ask, with the counts
+        headers = {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"} if wants_fragment() else {}
+        body, status = render("plans/confirm_delete.html", block="confirm", ind=ind, goes=goes, status=409)
+        return body, status, headers
     plans.delete_indicator(db.session(), ind)
     flash(gettext("Indikator '%(name)s' dihapus.", name=ind.name), "ok")
     return _node_response_after(plan, node)

@@ -9,7 +9,7 @@ from planner import db
 from planner.errors import Forbidden, Invalid
 from planner.excel.history import history_workbook
 from planner.permissions import require
-from planner.services import audit, audit_view, orgs, plans, versions, workflow
+from planner.services import audit, audit_view, comments, orgs, plans, versions, workflow
 from planner.web.filters import t
 from planner.web.helpers import form_int, principal, render, respond
 from planner.web.plans import PLAN_TPL, tree_context
@@ -114,6 +114,26 @@ def resolve(comment_id: int):
     comment = workflow.get_comment(db.session(), comment_id)
     plan = _plan(comment.plan_id)
     workflow.resolve_comment(db.session(), principal(), comment)
+    return _comments_response(plan, None)
+
+
+@bp.post("/comments/<int:comment_id>/edit")
+def edit_comment(comment_id: int):
+    """The author corrects a comment; the earlier text stays in the audit trail."""
+    comment = workflow.get_comment(db.session(), comment_id)
+    plan = _plan(comment.plan_id)
+    try:
+        comments.edit(db.session(), principal(), comment, request.form.get("body", ""))
+    except Invalid as exc:
+        return _comments_response(plan, exc)
+    return _comments_response(plan, None)
+
+
+@bp.post("/comments/<int:comment_id>/withdraw")
+def withdraw_comment(comment_id: int):
+    comment = workflow.get_comment(db.session(), comment_id)
+    plan = _plan(comment.plan_id)
+    comments.withdraw(db.session(), principal(), comment)
     return _comments_response(plan, None)
 
 

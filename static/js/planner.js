@@ -130,6 +130,11 @@
     if (tooBig) input.value = "";
   });
 
+  // Print buttons (no inline handlers: the Content-Security-Policy allows no inline script).
+  document.addEventListener("click", function (e) {
+    if (e.target.closest && e.target.closest("[data-print]")) { e.preventDefault(); window.print(); }
+  });
+
   // A server error (5xx) or a lost connection during an htmx request shows a message instead of nothing.
   function say(text) {
     var flash = document.getElementById("flash");

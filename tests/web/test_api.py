@@ -102,7 +102,7 @@ def test_nodes_and_indicators_crud(client, auth, s, renja):
     gone = client.delete(f"/api/v1/nodes/{node_id}", headers=auth)
     assert gone.status_code == 409 and error_of(gone)["code"] == "confirm_required"
     gone = client.delete(f"/api/v1/nodes/{node_id}?confirm=true", headers=auth)
-    assert gone.json["deleted"] == {"nodes": 1, "indicators": 1, "targets": 1, "realizations": 0}
+    assert gone.json["deleted"] == {"nodes": 1, "indicators": 1, "targets": 1, "realizations": 0, "evidence": 0}
 
 
 @pytest.mark.parametrize("payload, field", [

@@ -191,7 +191,7 @@ TABLE: dict[str, Case] = {
     "healthz": Case("GET", fixed("/healthz"), PUBLIC, scoped=False),
     # plans
     "plans.home": Case("GET", fixed("/"), ALL, scoped=False),
-    "plans.switch": Case("GET", fixed("/switch?year=2027"), ALL, scoped=False),
+    "plans.switch": Case("POST", fixed("/switch"), ALL, scoped=False, data={"year": "2027"}),
     "plans.new_plan": Case("POST", fixed("/plans/new"), EDIT,
                            data=lambda w, where: {"source": "empty", "organization_id": w.orgs[where].id,
                                                   "kind": "renja", "scheme": "daerah", "year": w.year(where),
@@ -228,6 +228,9 @@ TABLE: dict[str, Case] = {
     "review.history_export": Case("GET", url("/plans/{}/history.xlsx", "plan"), ALL),
     "review.add_comment": Case("POST", url("/plans/{}/comments", "plan"), COMMENT, data={"body": "Catatan"}),
     "review.resolve": Case("POST", url("/comments/{}/resolve", "comment"), COMMENT),
+    # only a comment's author edits or withdraws it: the world's comments are root's, so every role here gets 403
+    "review.edit_comment": Case("POST", url("/comments/{}/edit", "comment"), set(), data={"body": "Diperbaiki"}),
+    "review.withdraw_comment": Case("POST", url("/comments/{}/withdraw", "comment"), set()),
     # worksheets (the public-service activity worksheet of a kegiatan)
     "worksheets.page": Case("GET", url("/nodes/{}/lembar-kerja", "node"), ALL),
     "worksheets.save_step": Case("POST", url("/nodes/{}/lembar-kerja/needs", "node"), EDIT, data={}),
@@ -295,6 +298,8 @@ TABLE: dict[str, Case] = {
     "api.list_comments": Case("GET", url("/api/v1/plans/{}/comments", "plan"), ALL, api=True),
     "api.add_comment": Case("POST", url("/api/v1/plans/{}/comments", "plan"), COMMENT, api=True, data={"body": "Catatan API"}),
     "api.resolve": Case("POST", url("/api/v1/comments/{}/resolve", "comment"), COMMENT, api=True),
+    "api.edit_comment": Case("PUT", url("/api/v1/comments/{}", "comment"), set(), api=True, data={"body": "Diperbaiki"}),
+    "api.withdraw_comment": Case("DELETE", url("/api/v1/comments/{}", "comment"), set(), api=True),
     "api.list_realizations": Case("GET", url("/api/v1/indicators/{}/realizations", "indicator"), ALL, api=True),
     "api.put_realization": Case("PUT", cell(api=True), EDIT, api=True, data={"value": 5}),
     "api.delete_realization": Case("DELETE", cell(reported=True, api=True), EDIT, api=True),

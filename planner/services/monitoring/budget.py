@@ -8,8 +8,8 @@ from sqlmodel import Session, select
 
 from planner import periods
 from planner.calc import format_rupiah, to_decimal
-from planner.errors import Invalid
-from planner.models import BudgetRealization, NodeBudget, PlanNode
+from planner.errors import Conflict, Invalid
+from planner.models import BudgetRealization, NodeBudget, Plan, PlanNode
 from planner.models.base import utcnow
 from planner.services import acting
 from planner.services.plans import get_plan
@@ -70,6 +70,7 @@ def set_budget(s: Session, node: PlanNode, year: int, pagu: Any, realized: Mappi
         raise Invalid(f"Realisasi anggaran {format_rupiah(total)} melebihi pagu {format_rupiah(pagu_d)}.",
                       field="realized")
     budget = s.exec(select(NodeBudget).where(NodeBudget.node_key == node.key, NodeBudget.year == year)).first()
+    ensure_pagu_unchanged(plan, node, budget, pagu_d)
     budget = budget or NodeBudget(node_id=node.id, node_key=node.key, year=year, pagu=pagu_d)
     old = _budget_rows(s, budget)
     for code in set(old) | set(amounts):
@@ -80,6 +81,22 @@ def set_budget(s: Session, node: PlanNode, year: int, pagu: Any, realized: Mappi
     s.flush()
     _replace_amounts(s, budget, old, amounts)
     return budget
+
+
+LOCKED_PAGU_STATUSES = ("submitted", "approved", "locked")
+
+
+def ensure_pagu_unchanged(plan: Plan, node: PlanNode, budget: NodeBudget | None, pagu: Decimal) -> None:
+    """Locked means locked: once a plan is submitted, approved or fixed, a node's pagu changes only through a
+    revision (Renja Perubahan). Realised amounts stay open; the pagu must stay what it is (or, for a first
+    entry, what the plan says)."""
+    if plan.status not in LOCKED_PAGU_STATUSES:
+        return
+    current = budget.pagu if budget is not None else node.pagu
+    if current is not None and Decimal(current) != pagu:
+        raise Conflict(f"Pagu tidak dapat diubah: rencana berstatus {plan.status_label}. Ubah pagu melalui "
+                       f"revisi rencana (Renja Perubahan); pagu saat ini {format_rupiah(Decimal(current))}.",
+                       field="pagu", code="locked")
 
 
 def _replace_amounts(s: Session, budget: NodeBudget, old: dict[str, BudgetRealization],

@@ -27,7 +27,7 @@ from planner.models import BudgetRealization, Evidence, Indicator, NodeBudget, P
 from planner.services import monitoring as mon
 from planner.services import plans
 from planner.services import settings as org_settings
-from planner.web.api import body, bp, num
+from planner.web.api import body, bp, num, numbers_as_text
 from planner.web.api.openapi import PATHS, SCHEMAS, operation
 from planner.web.api.plans import _plan
 from planner.web.monitoring import default_period
@@ -112,7 +112,9 @@ def list_realizations(indicator_id: int):
 @bp.put("/indicators/<int:indicator_id>/realizations/<int:year>/<period>")
 def put_realization(indicator_id: int, year: int, period: str):
     ind, plan = _indicator(indicator_id, "realization.edit")
-    data = body()  # which keys are needed follows the indicator: the service names the missing one
+    # which keys are needed follows the indicator: the service names the missing one
+    data = body(allowed={"value", "numerator", "denominator", "achieved", "note", "evidence_url"})
+    numbers_as_text(data, ("value", "numerator", "denominator"))
     s = db.session()
     existed = mon.get_realization(s, ind, year, period) is not None
     row = mon.record_realization(s, ind, year, period, value=data.get("value"), numerator=data.get("numerator"),
@@ -136,7 +138,7 @@ def delete_realization(indicator_id: int, year: int, period: str):
 def verify_realization(indicator_id: int, year: int, period: str):
     """A reviewer: ``{"verified": true}``, or ``{"verified": false, "note": "..."}`` to return it."""
     ind, _ = _indicator(indicator_id, "realization.verify")
-    data = body()
+    data = body(allowed={"verified", "note"})
     if not isinstance(data.get("verified"), bool):
         raise Invalid("verified harus true atau false.", field="verified")
     row = mon.verify(db.session(), ind, year, period, verified=data["verified"], note=_text(data, "note") or "",
@@ -195,10 +197,12 @@ def get_budget(node_id: int, year: int):
 def put_budget(node_id: int, year: int):
     node = plans.get_node(db.session(), node_id)
     _plan(node.plan_id, "realization.edit")
-    data = body()
+    data = body(allowed={"pagu", "realized"})
     realized = data.get("realized") or {}
     if not isinstance(realized, dict):
         raise Invalid("realized harus berupa objek {periode: rupiah}.", field="realized")
+    numbers_as_text(data, ("pagu",))
+    numbers_as_text(realized, tuple(realized), "realized.")
     mon.set_budget(db.session(), node, year, data.get("pagu"), realized, user_id=g.api_user.id)
     return jsonify(budget_json(node.id, year))
 

@@ -4,21 +4,29 @@ Kept as data next to the routes: a test checks that every API route is described
 """
 from __future__ import annotations
 
+import re
+
 from flask import jsonify
 
 from planner.web.api import bp
 
 ERROR = {"$ref": "#/components/schemas/Error"}
+QUERY_PARAMS = {"organization_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                "year": {"type": "integer", "minimum": 2000, "maximum": 2100},
+                "kind": {"enum": ["renstra", "renja"]},
+                "period": {"type": "string", "pattern": "^(Y|S[12]|TW[1-4]|M(0[1-9]|1[0-2]))$"}}
 
 
 def operation(summary: str, body: str | None = None, ok: int = 200, params: tuple[str, ...] = ()) -> dict:
     op: dict = {"summary": summary, "responses": {
         str(ok): {"description": "OK"},
-        "4XX": {"description": "Error", "content": {"application/json": {"schema": ERROR}}}}}
+        "2XX": {"description": "OK (201 when a record was created)"},
+        "4XX": {"description": "Error", "content": {"application/json": {"schema": ERROR}}},
+        "5XX": {"description": "Server error", "content": {"application/json": {"schema": ERROR}}}}}
     if body:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{body}"}}}}
     if params:
-        op["parameters"] = [{"name": p, "in": "query", "schema": {"type": "string"}} for p in params]
+        op["parameters"] = [{"name": p, "in": "query", "schema": QUERY_PARAMS.get(p, {"type": "string"})} for p in params]
     return op
 
 
@@ -43,6 +51,8 @@ PATHS: dict[str, dict] = {
     "/plans/{plan_id}/history": {"get": operation("Riwayat perubahan rencana")},
     "/plans/{plan_id}/comments": {"get": operation("Komentar reviu"), "post": operation("Tambah komentar", "CommentCreate", 201)},
     "/comments/{comment_id}/resolve": {"post": operation("Tandai komentar selesai")},
+    "/comments/{comment_id}": {"put": operation("Ubah komentar sendiri (teks lama tetap di jejak audit)", "CommentEdit"),
+                               "delete": operation("Tarik komentar sendiri", ok=204)},
 }
 # issue 8: plan versions
 PATHS["/plans/{plan_id}/versions"] = {"get": operation("Semua versi rencana: murni, Perubahan 1, 2, …; yang berlaku")}
@@ -79,18 +89,80 @@ SCHEMAS = {
     "Transition": {"type": "object", "required": ["action"], "properties": {
         "action": {"enum": ["submit", "return", "approve", "lock", "reopen"]}, "note": _str}},
     "Revision": {"type": "object", "required": ["reason"], "properties": {"reason": _str}},
+    "CommentEdit": {"type": "object", "required": ["body"], "properties": {"body": {"type": "string", "maxLength": 5000}},
+                    "additionalProperties": False},
     "CommentCreate": {"type": "object", "required": ["body"], "properties": {
         "body": _str, "object_type": {"enum": ["plan", "node", "indicator"]}, "object_id": _int, "parent_id": _int}},
 }
 
 
+# ---------------------------------------------------------------- generated from the validating models
+
+def _closed(schema: dict) -> dict:
+    """Objects refuse unknown keys, as the API does (422 naming the key)."""
+    if schema.get("type") == "object" and "properties" in schema:
+        schema.setdefault("additionalProperties", False)
+    for value in schema.values():
+        if isinstance(value, dict):
+            _closed(value)
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict):
+                    _closed(item)
+    return schema
+
+
+def from_model(name: str, model, extra_properties: dict | None = None) -> None:
+    """``SCHEMAS[name]`` from the pydantic model that validates the body: every field and constraint."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    for def_name, sub in schema.pop("$defs", {}).items():
+        SCHEMAS[def_name] = _closed(sub)
+    schema["properties"].update(extra_properties or {})
+    SCHEMAS[name] = _closed(schema)
+
+
+def _generated() -> None:
+    from planner.models.plan import IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, PlanCreate, TargetIn
+
+    baseline = {"baseline": {"type": "object", "additionalProperties": False, "properties": {
+        "value": {"type": ["number", "null"]}, "year": {"type": ["integer", "null"], "minimum": 1990, "maximum": 2100},
+        "text": {"type": ["string", "null"], "maxLength": 300}}}}
+    from_model("PlanCreate", PlanCreate)
+    from_model("NodeCreate", NodeCreate)
+    from_model("NodeUpdate", NodeUpdate)
+    from_model("Target", TargetIn)
+    from_model("IndicatorCreate", IndicatorCreate, baseline)
+    read_only = {"id": {"type": "integer"}, "node_id": {"type": "integer"}, "targets": {"type": "array"}}
+    from_model("IndicatorUpdate", IndicatorUpdate, {**baseline, **read_only})
+    SCHEMAS["Targets"] = {"type": "object", "additionalProperties": False, "properties": {
+        "targets": {"type": "array", "items": {"$ref": "#/components/schemas/Target"}}, "version": {"type": "integer"}}}
+
+
+_ID = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+PATH_PARAMS = {"year": {"type": "integer", "minimum": 2000, "maximum": 2100},
+               "period": {"type": "string", "pattern": "^(Y|S[12]|TW[1-4]|M(0[1-9]|1[0-2]))$"}}
+
+
+def _with_path_parameters(paths: dict) -> dict:
+    """Every ``{name}`` of a path declared, ids as bounded integers (a larger one is a 404)."""
+    out = {}
+    for path, ops in paths.items():
+        names = re.findall(r"{(\w+)}", path)
+        params = [{"name": n, "in": "path", "required": True, "schema": PATH_PARAMS.get(n, _ID)} for n in names]
+        out[path] = {m: ({**op, "parameters": params + op.get("parameters", [])} if params else op)
+                     for m, op in ops.items()}
+    return out
+
+
 def document() -> dict:
+    if "NodeCreate" not in SCHEMAS or "title" not in SCHEMAS["NodeCreate"]:
+        _generated()
     return {
         "openapi": "3.1.0",
         "info": {"title": "Planner API", "version": "1"},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
-        "paths": PATHS,
+        "paths": _with_path_parameters(PATHS),
         "components": {"schemas": SCHEMAS, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     }
 

@@ -11,7 +11,7 @@ from planner.models import Indicator, Plan, PlanNode, Scheme, Target
 from planner.models.plan import IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, PlanCreate, TargetIn
 from planner.permissions import require
 from planner.services import orgs, plans, versions
-from planner.web.api import body, bp, num, validate
+from planner.web.api import _parse, body, bp, finite_model, num, refuse_unknown, validate
 
 
 # ---------------------------------------------------------------- serialisers
@@ -168,21 +168,34 @@ def delete_node(node_id: int):
                           "ulangi dengan ?confirm=true untuk menghapus semuanya.", field="confirm", code="confirm_required")
     plans.delete_node(db.session(), node)
     return jsonify(deleted={"nodes": count.nodes, "indicators": count.indicators, "targets": count.targets,
-                            "realizations": count.realizations})
+                            "realizations": count.realizations, "evidence": count.evidence})
 
 
 @bp.post("/nodes/<int:node_id>/indicators")
 def create_indicator(node_id: int):
     node = _node(node_id)
-    data = body()
-    if isinstance(data.get("baseline"), dict):  # the tree's shape is accepted as input too
-        base = data.pop("baseline")
-        data.setdefault("baseline_value", base.get("value"))
-        data.setdefault("baseline_year", base.get("year"))
-        data.setdefault("baseline_text", base.get("text"))
+    data = _baseline_flat(body())  # the tree's shape is accepted as input too
     model = validate(IndicatorCreate, data)
     ind = plans.create_indicator(db.session(), node, model)
     return jsonify(indicator_json(ind, _targets(ind))), 201
+
+
+# Keys of an indicator's GET answer that a client may send back unchanged: accepted and ignored.
+_READ_ONLY = {"id", "node_id", "targets"}
+
+
+def _baseline_flat(data: dict) -> dict:
+    """``{"baseline": {value, year, text}}`` (the tree's shape) as the model's three fields."""
+    base = data.pop("baseline", None)
+    if base is None:
+        return data
+    if not isinstance(base, dict):
+        raise Invalid("baseline harus berupa objek {value, year, text}.", field="baseline")
+    refuse_unknown({"value", "year", "text"}, base)
+    for key in ("value", "year", "text"):
+        if key in base:
+            data.setdefault(f"baseline_{key}", base[key])
+    return data
 
 
 def _targets(ind: Indicator) -> list[Target]:
@@ -204,14 +217,8 @@ def get_indicator(indicator_id: int):
 @bp.put("/indicators/<int:indicator_id>")
 def update_indicator(indicator_id: int):
     ind, _ = _indicator(indicator_id)
-    data = body()
-    if isinstance(data.get("baseline"), dict):
-        base = data.pop("baseline")
-        data.setdefault("baseline_value", base.get("value"))
-        data.setdefault("baseline_year", base.get("year"))
-        data.setdefault("baseline_text", base.get("text"))
-    data.pop("targets", None)
-    model = validate(IndicatorUpdate, data)
+    data = _baseline_flat(body())
+    model = validate(IndicatorUpdate, data, extra=_READ_ONLY)
     plans.update_indicator(db.session(), ind, model)
     return jsonify(indicator_json(ind, _targets(ind)))
 
@@ -219,17 +226,29 @@ def update_indicator(indicator_id: int):
 @bp.put("/indicators/<int:indicator_id>/targets")
 def put_targets(indicator_id: int):
     ind, plan = _indicator(indicator_id)
-    payload = request.get_json(silent=True)
+    payload = _parse()
+    if isinstance(payload, dict):
+        refuse_unknown({"targets", "version"}, payload)
+        version = payload.get("version")
+        if version is not None and version != ind.version:  # the same lost-update check as the metadata PUT
+            raise Conflict("Indikator telah diubah orang lain sejak Anda membukanya; muat ulang lalu ulangi.",
+                           field="version")
     items = payload.get("targets") if isinstance(payload, dict) else payload
     if not isinstance(items, list):
         raise Invalid("Kirim daftar target: {\"targets\": [{year, period, value}]}.", field="targets")
     cells = []
     for i, item in enumerate(items):
+        extra = next((k for k in item if k not in TargetIn.model_fields), None) if isinstance(item, dict) else None
+        if extra:
+            raise Invalid(f"targets[{i}].{extra}: kolom tidak dikenal.", field=f"targets[{i}].{extra}", code="unknown_field")
         try:
             cells.append(TargetIn.model_validate(item))
+            finite_model(cells[-1])
         except ValidationError as exc:
             err = from_pydantic(exc)
             raise Invalid(f"targets[{i}].{err.message}", field=f"targets[{i}].{err.field}") from exc
+        except Invalid as exc:
+            raise Invalid(f"targets[{i}].{exc.message}", field=f"targets[{i}].{exc.field}") from exc
     plans.set_targets(db.session(), ind, plan, cells)
     ind.version += 1
     return jsonify(indicator_json(ind, _targets(ind)))

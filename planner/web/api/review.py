@@ -5,7 +5,7 @@ from flask import g, jsonify, request
 
 from planner import db
 from planner.models import Comment
-from planner.services import accounts, audit, workflow
+from planner.services import accounts, audit, comments, workflow
 from planner.web.api import body, bp
 from planner.web.api.plans import _plan, plan_json
 
@@ -14,13 +14,15 @@ def comment_json(c: Comment, names: dict[int, str]) -> dict:
     return {"id": c.id, "plan_id": c.plan_id, "object_type": c.object_type, "object_id": c.object_id,
             "parent_id": c.parent_id, "author": names.get(c.author_id), "body": c.body,
             "created_at": c.created_at.isoformat(), "resolved": c.resolved_at is not None,
-            "resolved_at": c.resolved_at.isoformat() if c.resolved_at else None}
+            "resolved_at": c.resolved_at.isoformat() if c.resolved_at else None,
+            "edited_at": c.edited_at.isoformat() if c.edited_at else None,
+            "withdrawn": c.withdrawn_at is not None}
 
 
 @bp.post("/plans/<int:plan_id>/transitions")
 def transition(plan_id: int):
     plan = _plan(plan_id)
-    data = body()
+    data = body(allowed={"action", "note"})
     workflow.transition(db.session(), g.principal, plan, str(data.get("action", "")), str(data.get("note") or ""))
     return jsonify(plan_json(plan))
 
@@ -28,7 +30,7 @@ def transition(plan_id: int):
 @bp.post("/plans/<int:plan_id>/revisions")
 def revision(plan_id: int):
     plan = _plan(plan_id)
-    rev = workflow.create_revision(db.session(), g.principal, plan, str(body().get("reason") or ""))
+    rev = workflow.create_revision(db.session(), g.principal, plan, str(body(allowed={"reason"}).get("reason") or ""))
     return jsonify(plan_json(rev)), 201
 
 
@@ -62,7 +64,7 @@ def list_comments(plan_id: int):
 @bp.post("/plans/<int:plan_id>/comments")
 def add_comment(plan_id: int):
     plan = _plan(plan_id)
-    data = body()
+    data = body(allowed={"body", "object_type", "object_id", "parent_id"})
     c = workflow.add_comment(db.session(), g.principal, plan, str(data.get("body") or ""),
                              str(data.get("object_type") or "plan"), data.get("object_id"), data.get("parent_id"))
     return jsonify(comment_json(c, {g.api_user.id: g.api_user.full_name or g.api_user.username})), 201
@@ -74,3 +76,21 @@ def resolve(comment_id: int):
     _plan(c.plan_id)
     workflow.resolve_comment(db.session(), g.principal, c)
     return jsonify(comment_json(c, {}))
+
+
+@bp.put("/comments/<int:comment_id>")
+def edit_comment(comment_id: int):
+    """The author corrects the text; the audit trail keeps the earlier one."""
+    c = workflow.get_comment(db.session(), comment_id)
+    _plan(c.plan_id)
+    comments.edit(db.session(), g.principal, c, str(body(allowed={"body"}).get("body") or ""))
+    return jsonify(comment_json(c, {g.api_user.id: g.api_user.full_name or g.api_user.username}))
+
+
+@bp.delete("/comments/<int:comment_id>")
+def withdraw_comment(comment_id: int):
+    """The author withdraws the comment: its text leaves the thread, the audit trail keeps it."""
+    c = workflow.get_comment(db.session(), comment_id)
+    _plan(c.plan_id)
+    comments.withdraw(db.session(), g.principal, c)
+    return "", 204

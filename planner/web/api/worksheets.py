@@ -45,6 +45,8 @@ def _answer(node: PlanNode):
 
 
 def _step_input(item: dict) -> dict:
+    """A step without its read-only keys. Unlike other bodies, a step's dict is the GET answer sent back, so
+    the labels and totals it carries are accepted and dropped here (the top level refuses unknown keys)."""
     return {k: v for k, v in item.items() if k not in _READ_ONLY}
 
 
@@ -56,7 +58,7 @@ def get_worksheet(node_id: int):
 @bp.put("/nodes/<int:node_id>/worksheet")
 def put_worksheet(node_id: int):
     node = _node(node_id)
-    data = body()
+    data = body(allowed={"steps", "version"}, extra={"node", "worksheet_id", "complete", "progress"})  # GET keys
     steps = data.get("steps")
     if not isinstance(steps, list) or not steps:
         raise Invalid("Kirim langkah yang disimpan: {\"steps\": [{\"key\": \"needs\", ...}]}.", field="steps")

@@ -1,0 +1,86 @@
+"""What goes when an indicator or a node is deleted, counted before and audited row by row.
+
+A node or indicator takes its targets, realisations, evidence, narratives, follow-ups and budget rows with it.
+Each row is deleted through the session, so the audit trail records every one with its last values; evidence
+files are named in ``session.info["files_to_remove"]`` and removed by the web layer only after the commit
+(a rolled-back delete keeps its files).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from planner.models import (
+    BudgetRealization, Evidence, FollowUp, Indicator, Narrative, NodeBudget, NodeObjective, PlanNode, Realization,
+    Target,
+)
+
+FILES_KEY = "files_to_remove"
+
+
+@dataclass
+class Dependents:
+    realizations: int = 0
+    evidence: int = 0
+    files: int = 0
+    narratives: int = 0
+    follow_ups: int = 0
+    budgets: int = 0
+
+    @property
+    def any(self) -> bool:
+        return any(vars(self).values())
+
+
+def _count(s: Session, model, *where) -> int:
+    return s.exec(select(func.count()).select_from(model).where(*where)).one()
+
+
+def dependents(s: Session, indicator_ids: list[int], node_ids: list[int] = ()) -> Dependents:
+    ind = list(indicator_ids) or [-1]
+    nodes = list(node_ids) or [-1]
+    return Dependents(
+        realizations=_count(s, Realization, Realization.indicator_id.in_(ind)),
+        evidence=_count(s, Evidence, Evidence.indicator_id.in_(ind)),
+        files=_count(s, Evidence, Evidence.indicator_id.in_(ind), Evidence.kind == "file"),
+        narratives=_count(s, Narrative, Narrative.indicator_id.in_(ind)),
+        follow_ups=_count(s, FollowUp, FollowUp.indicator_id.in_(ind)),
+        budgets=_count(s, NodeBudget, NodeBudget.node_id.in_(nodes)))
+
+
+def remove(s: Session, indicator_ids: list[int], node_ids: list[int] = ()) -> None:
+    """Delete, row by row and children first, everything hanging on these indicators and nodes (the nodes and
+    indicators included), each deletion audited."""
+    ind = list(indicator_ids) or [-1]
+    nodes = list(node_ids) or [-1]
+    budgets = select(NodeBudget.id).where(NodeBudget.node_id.in_(nodes))
+    groups = [
+        select(BudgetRealization).where(BudgetRealization.node_budget_id.in_(budgets)),
+        select(NodeBudget).where(NodeBudget.node_id.in_(nodes)),
+        select(Realization).where(Realization.indicator_id.in_(ind)),
+        select(Evidence).where(Evidence.indicator_id.in_(ind)),
+        select(Narrative).where(Narrative.indicator_id.in_(ind)),
+        select(FollowUp).where(FollowUp.indicator_id.in_(ind)),
+        select(Target).where(Target.indicator_id.in_(ind)),
+        select(Indicator).where(Indicator.id.in_(ind)),
+        select(NodeObjective).where(NodeObjective.node_id.in_(nodes)),
+    ]
+    files = s.info.setdefault(FILES_KEY, [])
+    for query in groups:
+        for row in s.exec(query).all():
+            if isinstance(row, Evidence) and row.kind == "file" and row.stored_name:
+                files.append(row.stored_name)
+            s.delete(row)
+        s.flush()
+    # nodes deepest first: a parent goes after its children
+    rows = {n.id: n for n in s.exec(select(PlanNode).where(PlanNode.id.in_(nodes))).all()}
+    def depth(n):
+        d = 0
+        while n.parent_id in rows:
+            n, d = rows[n.parent_id], d + 1
+        return d
+    for n in sorted(rows.values(), key=depth, reverse=True):
+        s.delete(n)
+        s.flush()
