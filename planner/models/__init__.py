@@ -13,3 +13,5 @@ __all__ += ["BudgetRealization", "Evidence", "FollowUp", "Narrative", "NodeBudge
 from planner.models.worksheet import ControlRow, NeedRow, Partner, ResourceRow, StandardRow, SuccessMeasure, Worksheet  # noqa: E402,F401
 from planner.models.workflow import AuditEntry, Comment, Schedule  # noqa: E402
 __all__ += ["AuditEntry", "Comment", "Schedule"]
+from planner.models.imports import ImportJob, ImportMapping, NodeYearPagu  # noqa: E402
+__all__ += ["ImportJob", "ImportMapping", "NodeYearPagu"]
