@@ -41,6 +41,8 @@ def load(instance_path: str, test_config: dict | None = None) -> dict:
         # Bukti dukung: kept outside static/ and served only to readers of the plan; one file's limit.
         "UPLOAD_DIR": env.get("PLANNER_UPLOAD_DIR") or str(inst / "uploads"),
         "EVIDENCE_MAX_BYTES": int(float(env.get("PLANNER_EVIDENCE_MAX_MB", "10")) * 1024 * 1024),
+        # Background jobs (imports): huey on SQLite in the instance folder unless set (planner/jobs.py).
+        "JOBS_URL": env.get("PLANNER_JOBS_URL"),
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
     }

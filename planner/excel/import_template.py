@@ -276,8 +276,12 @@ def build_template(data: dict[str, list[tuple]] | None = None, first_sheets=None
         write(guide.cell(row=r, column=1), line)
     guide["A1"].font = Font(bold=True, size=14)
     guide.column_dimensions["A"].width = 140
-    if first_sheets:
+    guide.column_dimensions["A"].width = 140
+    if first_sheets:  # the official matrix opens first; the instructions and data sheets follow
+        before = len(wb.sheetnames)
         first_sheets(wb)
+        for offset in range(len(wb.sheetnames) - before):
+            wb.move_sheet(wb.sheetnames[before + offset], offset=-(before + offset) + offset)
     refs = _lists_sheet(wb)
     for spec in SHEETS:
         if data is None:

@@ -672,7 +672,11 @@ def import_file(s: Session, principal: Principal, data: bytes, filename: str, or
         return Outcome(errors=[Problem(filename or "(berkas)", None, None, None, exc.message)], dry_run=dry_run)
     if mapping is not None:
         from planner.services import import_mapping
-        parsed = import_mapping.to_template(book, mapping)
+        target = org or s.get(Organization, mapping.organization_id)
+        exists = (versions.plan_being_edited(s, target.id, mapping.plan_kind, mapping.year)
+                  or versions.plan_in_force(s, target.id, mapping.plan_kind, mapping.year)) is not None
+        parsed = import_mapping.to_template(book, mapping, target.code, create_plan=not exists)
+        org = target
     else:
         parsed = parse.parse_book(book)
     if progress:

@@ -93,3 +93,4 @@ def healthz():
 
 
 from planner.web.api import monitoring, openapi, plans, review, worksheets  # noqa: E402,F401  (routes register on bp)
+from planner.web.api import imports  # noqa: E402,F401

@@ -42,6 +42,15 @@ PATHS: dict[str, dict] = {
     "/plans/{plan_id}/history": {"get": operation("Riwayat perubahan rencana")},
     "/plans/{plan_id}/comments": {"get": operation("Komentar reviu"), "post": operation("Tambah komentar", "CommentCreate", 201)},
     "/comments/{comment_id}/resolve": {"post": operation("Tandai komentar selesai")},
+    # imports and exports (Excel)
+    "/imports": {"post": {**operation("Impor workbook (multipart: file, organization_id, dry_run) sebagai pekerjaan "
+                                      "latar; jawabannya {id, status, created, updated, unchanged, errors}", ok=202),
+                          "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                              "type": "object", "required": ["file"], "properties": {
+                                  "file": {"type": "string", "format": "binary"}, "organization_id": {"type": "integer"},
+                                  "dry_run": {"type": "boolean"}}}}}}}},
+    "/imports/{job_id}": {"get": operation("Kemajuan dan hasil sebuah impor")},
+    "/plans/{plan_id}/export": {"get": operation("Unduh formulir resmi (.xlsx)", params=("kind", "period"))},
 }
 
 _str, _int, _num = {"type": "string"}, {"type": "integer"}, {"type": "number"}
