@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from planner import periods
-from planner.calc import achievement as calc_achievement, absorption, predikat, TargetSpec
+from planner.calc import achievement as calc_achievement, absorption, TargetSpec
 from planner.calc.formatting import format_number, format_percent
 from planner.errors import Invalid
 from planner.excel import import_template as tpl

@@ -14,25 +14,21 @@ goes through step 3 and is rolled back, so its counts are the real ones.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Callable
 
-from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from planner import periods
-from planner.errors import DomainError, Invalid, from_pydantic
+from planner.errors import DomainError, Invalid
 from planner.excel import import_parse as parse
 from planner.excel.import_parse import Parsed, Problem, Row
 from planner.excel.import_reader import read_book
-from planner.models import BudgetRealization, Indicator, NodeBudget, Organization, Plan, PlanNode, Realization
-from planner.models.monitoring import COUNTED_STATUSES
+from planner.models import Indicator, Organization, Plan, PlanNode
 from planner.models.plan import IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, PlanCreate, PlanUpdate, TargetIn
 from planner.permissions import Principal, can, require
 from planner.services import indicative_pagu, orgs, plans, versions
-from planner.services import monitoring as mon
+from planner.services.import_monitoring import MonitoringRows
+from planner.services.import_rows import Outcome, PlanState, _same_target, _target_in, _validated, problem_from
 
 Progress = Callable[[int, int], None]
 STRUCTURE = ("Rencana", "Simpul", "Pagu Indikatif", "Indikator", "Target")
@@ -42,91 +38,9 @@ IND_FIELDS = ("level", "unit", "definition", "formula", "data_source", "collecti
               "baseline_value", "baseline_year", "baseline_text", "polarity", "accumulation", "target_type", "weight",
               "ratio_factor", "rationale")
 IND_DEFAULTS = {f: IndicatorCreate.model_fields[f].default for f in IND_FIELDS}
-FIELD_COLUMNS = {"parent_id": "parent", "serves_id": "serves", "objective_id": "objective", "objectives": "objectives",
-                 "numerator": "numerator", "denominator": "denominator", "realized": "TW1", "lower": "lower"}
 
 
-@dataclass
-class Outcome:
-    counts: dict[str, dict[str, int]] = field(default_factory=dict)
-    errors: list[Problem] = field(default_factory=list)
-    dry_run: bool = False
-    organization_id: int | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def total(self, what: str) -> int:
-        return sum(c.get(what, 0) for c in self.counts.values())
-
-    def as_dict(self) -> dict:
-        return {"created": self.total("created"), "updated": self.total("updated"),
-                "unchanged": self.total("unchanged"), "sheets": self.counts,
-                "errors": [e.as_dict() for e in self.errors]}
-
-
-def problem_from(exc: DomainError, row: Row, key: str | None = None) -> Problem:
-    """A service's refusal, placed on the row and the column its field names."""
-    fld = (exc.field or "").split(".")[-1].split("[")[0]
-    key = key or FIELD_COLUMNS.get(fld, fld)
-    col = next((c for c in row.spec.columns if c.key == key), None)
-    return Problem(row.spec.name, row.number, col.header if col else None,
-                   row.raw.get(col.key) if col else None, exc.message)
-
-
-def _validated(model, data: dict):
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise from_pydantic(exc) from exc
-
-
-def _target_in(row: Row, year: int, period: str) -> TargetIn | None:
-    v = row.values
-    if all(v.get(k) is None for k in ("value", "lower", "upper", "text")):
-        return None
-    return _validated(TargetIn, {"year": year, "period": period, "value": v.get("value"), "lower": v.get("lower"),
-                                 "upper": v.get("upper"), "text": v.get("text")})
-
-
-def _same_target(a, b: TargetIn | None) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    return (a.value, a.lower, a.upper, (a.text or None)) == (b.value, b.lower, b.upper, (b.text or None))
-
-
-class PlanState:
-    """One plan while importing: its nodes and indicators by code, loaded once."""
-
-    def __init__(self, s: Session, plan: Plan):
-        self.plan = plan
-        tree = plans.load_tree(s, plan)
-        self.levels = {lv.kind: lv.depth for lv in tree.levels}
-        self.nodes: dict[str, PlanNode] = {tn.node.code: tn.node for tn in tree.walk()}
-        self.by_id = {n.id: n for n in self.nodes.values()}
-        self.objectives = {tn.node.id: {o.text: o for o in tn.objectives} for tn in tree.walk()}
-        self.indicators: dict[str, Indicator] = {}
-        self.by_name: dict[tuple[int, str], Indicator] = {}
-        for tn in tree.walk():
-            for ind in tn.indicators:
-                self.add_indicator(ind)
-        self.targets = {iid: {(t.year, t.period): t for t in ts} for iid, ts in tree.targets.items()}
-
-    def add_indicator(self, ind: Indicator) -> None:
-        if ind.code:
-            self.indicators[ind.code] = ind
-        self.by_name[(ind.node_id, ind.name.strip().lower())] = ind
-
-    def indicator(self, node: PlanNode | None, code: str | None, name: str | None) -> Indicator | None:
-        if code and code in self.indicators:
-            return self.indicators[code]
-        if node is not None and name:
-            return self.by_name.get((node.id, name.strip().lower()))
-        return None
-
-
-class Importer:
+class Importer(MonitoringRows):
     def __init__(self, s: Session, principal: Principal, parsed: Parsed, org: Organization | None,
                  dry_run: bool = False, progress: Progress | None = None, user_id: int | None = None):
         self.s, self.p, self.parsed, self.org = s, principal, parsed, org
@@ -575,80 +489,6 @@ class Importer:
             if changed:
                 self.guarded(changed[0], lambda: plans.set_targets(self.s, ind, st.plan, list(wanted.values())), "period")
 
-    def _monitoring_indicator(self, r: Row) -> tuple[PlanState, Indicator] | None:
-        v = r.values
-        st = self._plan_state(r, ("renja", v["plan_year"]), monitoring=True)
-        if st is None:
-            return None
-        ind = st.indicator(st.nodes.get(v.get("node")), v.get("indicator"), v.get("indicator_name"))
-        if ind is None:
-            self.fail(r, "indicator", "indikator tidak ditemukan (kode, atau kode simpul + nama indikator)")
-            return None
-        return st, ind
-
-    def apply_realisations(self) -> None:
-        existing: dict[int, dict] = {}
-        for r in self.rows("Realisasi"):
-            self.tick()
-            v = r.values
-            if not v.get("plan_year") or not v.get("period"):
-                continue
-            found = self._monitoring_indicator(r)
-            if found is None:
-                continue
-            st, ind = found
-            if st.plan.id not in existing:
-                rows = self.s.exec(select(Realization).join(Indicator, Realization.indicator_id == Indicator.id)
-                                   .where(Indicator.plan_id == st.plan.id)).all()
-                existing[st.plan.id] = {(x.indicator_id, x.year, x.period): x for x in rows}
-            achieved = None if v.get("achieved") is None else v["achieved"] == "ya"
-            if all(v.get(k) is None for k in ("value", "numerator", "denominator")) and achieved is None:
-                self.count(r, "unchanged")
-                continue
-            old = existing[st.plan.id].get((ind.id, v["plan_year"], v["period"]))
-            same = old is not None and old.status in COUNTED_STATUSES and (
-                old.value, old.numerator, old.denominator, old.achieved, old.note) == (
-                v.get("value"), v.get("numerator"), v.get("denominator"), achieved, v.get("note") or "")
-            if same:
-                self.count(r, "unchanged")
-                continue
-            saved = self.guarded(r, lambda: mon.record_realization(
-                self.s, ind, v["plan_year"], v["period"], value=v.get("value"), numerator=v.get("numerator"),
-                denominator=v.get("denominator"), achieved=achieved, note=v.get("note") or "", user_id=self.user_id))
-            if saved is not None:
-                self.count(r, "updated" if old is not None else "created")
-
-    def apply_budgets(self) -> None:
-        for r in self.rows("Realisasi Anggaran"):
-            self.tick()
-            v = r.values
-            if not v.get("plan_year") or not v.get("node") or v.get("pagu") is None:
-                continue
-            st = self._plan_state(r, ("renja", v["plan_year"]), monitoring=True)
-            if st is None:
-                continue
-            node = st.nodes.get(v["node"])
-            if node is None:
-                self.fail(r, "node", "simpul tidak ditemukan di Renja ini")
-                continue
-            budget = self.s.exec(select(NodeBudget).where(NodeBudget.node_id == node.id,
-                                                          NodeBudget.year == v["plan_year"])).first()
-            old = {} if budget is None else {b.period: b.amount for b in self.s.exec(
-                select(BudgetRealization).where(BudgetRealization.node_budget_id == budget.id))}
-            wanted = dict(old)
-            for q in periods.QUARTERS:
-                if q in v:
-                    if v[q] is None:
-                        wanted.pop(q, None)
-                    else:
-                        wanted[q] = v[q]
-            if budget is not None and budget.pagu == v["pagu"] and wanted == old:
-                self.count(r, "unchanged")
-                continue
-            if self.guarded(r, lambda: mon.set_budget(self.s, node, v["plan_year"], v["pagu"], wanted, self.user_id),
-                            "pagu"):
-                self.count(r, "created" if budget is None else "updated")
-
 
 def run(s: Session, principal: Principal, parsed: Parsed, org: Organization | None, *, dry_run: bool = False,
         progress: Progress | None = None, user_id: int | None = None) -> Outcome:
@@ -657,7 +497,10 @@ def run(s: Session, principal: Principal, parsed: Parsed, org: Organization | No
     if parsed.errors:
         imp.errors = list(parsed.errors)
     else:
-        imp.run()
+        # The services flush what they write themselves; autoflush before every query of every row
+        # would only repeat empty flushes (each one runs the audit hooks).
+        with s.no_autoflush:
+            imp.run()
     return Outcome({k: {w: c.get(w, 0) for w in ("created", "updated", "unchanged")} for k, c in imp.counts.items()},
                    imp.errors, dry_run, imp.org.id if imp.org is not None else None)
 
