@@ -152,7 +152,7 @@ def renstra_form(s: Session, plan: Plan) -> Form:
                Head("Unit Penanggung Jawab", rowspan=3), Head("Lokasi", rowspan=3)],
               [Head(f"Tahun {y}", colspan=2) for y in years],
               [h for _ in years for h in (Head("K"), Head("Rp"))] + [Head("K"), Head("Rp")]]
-    columns = ([Column(22), Column(22), Column(28), Column(14), Column(30), Column(10)]
+    columns = ([Column(22), Column(22), Column(28), Column(14), Column(30), Column(10, "number")]
                + [c for _ in years for c in (Column(10, "number"), Column(16, "money"))]
                + [Column(10, "number"), Column(18, "money"), Column(18), Column(14)])
     return Form("renstra", "Matriks Renstra", [
@@ -412,11 +412,11 @@ def evaluasi_form(s: Session, plan: Plan) -> Form:
          Head("Tingkat Capaian Kinerja dan Realisasi Anggaran Renstra s/d Tahun Berjalan (%)", colspan=2, rowspan=2),
          Head("Unit Penanggung Jawab", rowspan=3)],
         [Head("I", colspan=2), Head("II", colspan=2), Head("III", colspan=2), Head("IV", colspan=2)],
-        [Head("K"), Head("Rp")] * 12,
+        [Head("K"), Head("Rp")] * 11,
     ]
     kr = [Column(9, "number"), Column(15, "money")]
-    columns = ([Column(5, "int"), Column(20), Column(14), Column(28), Column(24)] + kr * 3 + kr * 4 + kr
-               + [Column(9, "percent"), Column(9, "percent")] + kr + [Column(9, "percent"), Column(9, "percent")]
+    columns = ([Column(5, "int"), Column(20), Column(19), Column(28), Column(24)] + kr * 3 + kr * 4 + kr
+               + [Column(10, "percent"), Column(10, "percent")] + kr + [Column(10, "percent"), Column(10, "percent")]
                + [Column(16)])
     pendorong, penghambat, next_q, next_renja = _narratives(s, plan, year)
     footer = [("Rata-rata capaian kinerja", format_percent(progress.annual_achievement.value)),
