@@ -139,3 +139,14 @@ def test_a_plan_named_in_the_rencana_sheet_is_created(s, org, as_admin):
     plan = s.exec(select(Plan).where(Plan.first_year == 2027)).one()
     assert plan.organization_id == org.id
     assert s.exec(select(Target)).one().value == 95.5
+
+
+def test_a_csv_sheet_imports_like_the_template_sheet(s, org, full_plan, as_admin):
+    _, renja = full_plan
+    csv = ("Jenis Rencana;Tahun;Kode Simpul;Kode Indikator;Nama Indikator;Tahun Target;Periode;Target\n"
+           "renja;2026;5.02.02.2.01;;Jumlah layanan kegiatan 1;2026;Y;120,5\n").encode()
+    out = run_import(s, as_admin, csv, org, filename="Target.csv")
+    assert out.ok and out.counts["Target"] == {"created": 0, "updated": 1, "unchanged": 0}
+    assert 120.5 in {t.value for t in s.exec(select(Target))}
+    out = run_import(s, as_admin, b"a;b\n1;2\n", org, filename="lain.csv")
+    assert not out.ok and "CSV" in out.errors[0].message

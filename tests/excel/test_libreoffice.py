@@ -37,9 +37,12 @@ def test_a_workbook_saved_by_libreoffice_imports_the_same(s, org, full_plan, as_
     assert direct.ok and via_lo.ok, [str(e) for e in via_lo.errors]
     assert via_lo.counts == direct.counts and via_lo.total("unchanged") > 0
     assert via_lo.total("created") == via_lo.total("updated") == 0
-    convert([src], "ods", out_dir)  # and its own format
-    ods = run_import(s, as_admin, (out_dir / "renja.ods").read_bytes(), org, dry_run=True, filename="renja.ods")
-    assert ods.ok and ods.counts == direct.counts
+    convert([src], "ods", out_dir)  # its own format, and the old Excel one
+    convert([src], "xls", out_dir)
+    for ext in ("ods", "xls"):
+        other = run_import(s, as_admin, (out_dir / f"renja.{ext}").read_bytes(), org, dry_run=True,
+                           filename=f"renja.{ext}")
+        assert other.ok and other.counts == direct.counts, (ext, [str(e) for e in other.errors])
 
 
 def test_every_export_opens_in_openpyxl_and_libreoffice(s, org, full_plan, tmp_path):
