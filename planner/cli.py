@@ -17,6 +17,8 @@ def register(app: Flask) -> None:
     from planner.cli_checks import check  # plan checks (issue 15)
     app.cli.add_command(check)
     register_maintenance(app)
+    app.cli.add_command(import_cmd)
+    app.cli.add_command(export_cmd)
 
 
 def _create_app():
@@ -58,8 +60,14 @@ def serve(host: str, port: int, threads: int):
             click.echo("SQLite database upgraded to the newest schema.")
         else:
             raise click.ClickException("The database schema is behind: run `planner db upgrade` first.")
+    from planner import jobs
+
+    consumer = jobs.start_consumer(current_app._get_current_object())  # imports run beside the server
     click.echo(f"Planner on http://{host}:{port}")
-    waitress_serve(current_app._get_current_object(), host=host, port=port, threads=threads)
+    try:
+            waitress_serve(current_app._get_current_object(), host=host, port=port, threads=threads)
+    finally:
+        consumer.stop(graceful=True)
 
 
 @click.command()
@@ -177,3 +185,74 @@ def files_clean(min_age: float):
 
     removed = files.clean(db.engine(), current_app.config["UPLOAD_DIR"], min_age)
     click.echo(f"{len(removed)} orphan file(s) removed.")
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--org", "org_code", default=None, help="Organisation code (else the file's Rencana sheet names it)")
+@click.option("--dry-run", is_flag=True, help="Validate and count, write nothing")
+@click.option("--user", "username", default=None, help="Act as this account (default: the first administrator)")
+@with_appcontext
+def import_cmd(file: str, org_code: str | None, dry_run: bool, username: str | None):
+    """Import a workbook (Planner's template): all or nothing; exits non-zero with every problem."""
+    from pathlib import Path
+
+    from sqlmodel import Session, select
+
+    from planner.models import Membership, User
+    from planner.permissions import principal_for
+    from planner.services import imports, orgs
+
+    eng = db.engine()
+    with Session(eng) as s:
+        if username:
+            user = s.exec(select(User).where(User.username == username)).first()
+        else:
+            user = s.exec(select(User).join(Membership, Membership.user_id == User.id)
+                          .where(Membership.role == "admin").order_by(User.id)).first()
+        if user is None:
+            raise click.ClickException("No such account; create an administrator first (planner create-user).")
+        org = orgs.by_code(s, org_code) if org_code else None
+        if org_code and org is None:
+            raise click.ClickException(f"Organisasi '{org_code}' tidak ditemukan.")
+        principal = principal_for(s, user)
+        org_id = org.id if org else None
+    outcome = imports.execute(eng, user.id, Path(file).read_bytes(), Path(file).name, org_id, dry_run=dry_run,
+                              principal=principal)
+    for sheet, c in outcome.counts.items():
+        click.echo(f"{sheet}: {c['created']} dibuat, {c['updated']} diubah, {c['unchanged']} tetap")
+    if not outcome.ok:
+        for e in outcome.errors:
+            click.echo(str(e), err=True)
+        raise SystemExit(1)
+    click.echo("Uji coba selesai: tidak ada yang disimpan." if dry_run else "Impor selesai.")
+
+
+@click.command("export")
+@click.argument("kind", type=click.Choice(["renstra", "renja", "pk", "iku", "metadata", "evaluasi-renja", "monitoring"]))
+@click.option("--org", "org_code", required=True)
+@click.option("--year", required=True, type=int)
+@click.option("--period", default=None, help="monitoring: TW1-TW4, S1-S2, M01-M12 or Y (default TW4)")
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False))
+@with_appcontext
+def export_cmd(kind: str, org_code: str, year: int, period: str | None, output: str):
+    """Write an official form as .xlsx (the plan of that year: the fixed version, else the newest)."""
+    from pathlib import Path
+
+    from sqlmodel import Session
+
+    from planner.errors import DomainError
+    from planner.services import acting, exports, orgs, versions
+
+    with acting.act_as(Session(db.engine()), acting.SYSTEM) as s:
+        org = orgs.by_code(s, org_code)
+        if org is None:
+            raise click.ClickException(f"Organisasi '{org_code}' tidak ditemukan.")
+        plan_kind = "renstra" if kind == "renstra" else "renja"
+        plan = (versions.plan_in_force(s, org.id, plan_kind, year)
+                or versions.plan_being_edited(s, org.id, plan_kind, year))
+        if plan is None:
+            raise click.ClickException(f"{org_code} tidak memiliki {plan_kind} yang mencakup {year}.")
+        try:
+            Path(output).write_bytes(exports.workbook(s, plan, kind, period))
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from exc
+    click.echo(f"{output} ditulis ({exports.KINDS[kind]}, {plan.name}).")

@@ -46,6 +46,8 @@ def load(instance_path: str, test_config: dict | None = None) -> dict:
         # questionnaire submissions allowed per address per hour.
         "COMPLAINT_LIMIT_DAYS": int(env.get("PLANNER_COMPLAINT_LIMIT_DAYS", "15")),
         "PUBLIC_SURVEY_PER_HOUR": int(env.get("PLANNER_PUBLIC_SURVEY_PER_HOUR", "30")),
+        # Background jobs (imports): huey on SQLite in the instance folder unless set (planner/jobs.py).
+        "JOBS_URL": env.get("PLANNER_JOBS_URL"),
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
         # Login throttling (per account, per address, in a sliding window) and concurrent password hashes.

@@ -1,7 +1,7 @@
 """organisation settings and plausible ranges of indicators
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-02 04:50:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0009'
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

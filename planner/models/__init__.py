@@ -25,3 +25,5 @@ from planner.models.settings import OrganizationSettings  # noqa: E402
 __all__ += ["OrganizationSettings"]
 from planner.models.security import LoginFailure  # noqa: E402
 __all__ += ["LoginFailure"]
+from planner.models.imports import ImportJob, ImportMapping, NodeYearPagu  # noqa: E402
+__all__ += ["ImportJob", "ImportMapping", "NodeYearPagu"]

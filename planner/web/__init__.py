@@ -85,6 +85,11 @@ def init_app(app: Flask) -> None:
     from planner.web import methodology, settings
     app.register_blueprint(methodology.bp)
     app.register_blueprint(settings.bp)
+    from planner import jobs
+    from planner.web import imports
+
+    app.register_blueprint(imports.bp)
+    jobs.configure(app)
     app.add_url_rule("/healthz", "healthz", api.healthz)
     csrf.exempt(api.bp)  # the API authenticates with bearer tokens, never with the session cookie
     app.register_error_handler(DomainError, _domain_error)

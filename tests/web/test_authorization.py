@@ -180,6 +180,24 @@ def action_step(suffix: str = "", api: bool = False):
 
 _PAST_YEARS = itertools.count(1900)
 MARK = lambda w, where: {"status": "done", "on": f"{w.step_year}-01-15"}  # noqa: E731
+def import_job(suffix: str = "", dry_done: bool = False):
+    """An import job of the organisation (started by the administrator), e.g. a clean dry run."""
+    def build(w, where):
+        from planner.models.imports import ImportJob
+        from planner.excel.import_template import build_template
+        job = ImportJob(organization_id=w.orgs[where].id, filename="t.xlsx", content=build_template(),
+                        dry_run=True, status="done" if dry_done else "failed")
+        w.s.add(job)
+        w.s.commit()
+        return f"/imports/{job.id}{suffix}"
+    return build
+
+
+def upload(w, where, extra=None):
+    import io
+    from planner.excel.import_template import build_template
+    return {"file": (io.BytesIO(build_template()), "templat.xlsx"), "organization_id": str(w.orgs[where].id),
+            "dry_run": "1", **(extra or {})}
 
 
 TABLE: dict[str, Case] = {
@@ -267,6 +285,21 @@ TABLE: dict[str, Case] = {
     "admin.schedule_list": Case("GET", fixed("/admin/schedules"), ADMIN, scoped=False),
     "admin.extend": Case("POST", lambda w, where: f"/admin/schedules/{schedules.save(w.s, w.orgs['in'].id, 2026, 'drafting', date(2026, 3, 1)).id}/extend",
                          ADMIN, scoped=False, data={"until": "2026-04-01", "note": "Perpanjangan"}),
+    # imports and exports (Excel)
+    "imports.index": Case("GET", fixed("/imports"), ALL, scoped=False),
+    "imports.upload": Case("POST", fixed("/imports"), EDIT, data=upload),
+    "imports.job": Case("GET", import_job(), ALL),
+    "imports.run_for_real": Case("POST", import_job("/run", dry_done=True), EDIT),
+    "imports.template": Case("GET", fixed("/imports/template.xlsx"), ALL, scoped=False),
+    "imports.wizard": Case("GET", fixed("/imports/wizard"), ALL, scoped=False),
+    "imports.wizard_step": Case("POST", fixed("/imports/wizard"), EDIT,
+                                data=lambda w, where: upload(w, where, {"step": "upload"})),
+    "imports.export_xlsx": Case("GET", url("/plans/{}/ekspor/renja.xlsx", "plan"), ALL),
+    "imports.print_view": Case("GET", url("/plans/{}/cetak/renja", "plan"), ALL),
+    "api.create_import": Case("POST", fixed("/api/v1/imports"), EDIT, api=True, data=upload,
+                              extra={"multipart": True}),
+    "api.get_import": Case("GET", lambda w, where: "/api/v1" + import_job()(w, where), ALL, api=True),
+    "api.export_plan": Case("GET", lambda w, where: f"/api/v1/plans/{w.plan(where).id}/export?kind=renja", ALL, api=True),
     # API
     "api.token": Case("POST", fixed("/api/v1/auth/token"), PUBLIC, scoped=False, api=True),
     "api.openapi": Case("GET", fixed("/api/v1/openapi.json"), PUBLIC, scoped=False, api=True),
@@ -620,6 +653,8 @@ def _request(app, role_user, case: Case, where: str, w: World):
     target = case.url(w, where)
     payload = case.payload(w, where)
     w.s.commit()  # the builders' transaction must not hold SQLite's lock during the request
+    if case.extra.get("multipart"):
+        return client.open(target, method=case.method, data=payload, headers=headers)
     if case.api and case.method != "GET":
         if target == "/api/v1/auth/token" and case.method == "POST":
             payload = {"username": role_user or "root", "password": PASSWORD}

@@ -202,3 +202,4 @@ from planner.web.api import action_plans  # noqa: E402,F401  (issue #17: rencana
 from planner.web.api import service  # noqa: E402,F401  (issue 14: instruments, evaluations, surveys, complaints)
 from planner.web.api import checks  # noqa: E402,F401  (issue 15)
 from planner.web.api import settings  # noqa: E402,F401  (organisation settings, methodology §9)
+from planner.web.api import imports  # noqa: E402,F401

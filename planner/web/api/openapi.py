@@ -53,6 +53,15 @@ PATHS: dict[str, dict] = {
     "/comments/{comment_id}/resolve": {"post": operation("Tandai komentar selesai")},
     "/comments/{comment_id}": {"put": operation("Ubah komentar sendiri (teks lama tetap di jejak audit)", "CommentEdit"),
                                "delete": operation("Tarik komentar sendiri", ok=204)},
+    # imports and exports (Excel)
+    "/imports": {"post": {**operation("Impor workbook (multipart: file, organization_id, dry_run) sebagai pekerjaan "
+                                      "latar; jawabannya {id, status, created, updated, unchanged, errors}", ok=202),
+                          "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                              "type": "object", "required": ["file"], "properties": {
+                                  "file": {"type": "string", "format": "binary"}, "organization_id": {"type": "integer"},
+                                  "dry_run": {"type": "boolean"}}}}}}}},
+    "/imports/{job_id}": {"get": operation("Kemajuan dan hasil sebuah impor")},
+    "/plans/{plan_id}/export": {"get": operation("Unduh formulir resmi (.xlsx)", params=("kind", "period"))},
 }
 # issue 8: plan versions
 PATHS["/plans/{plan_id}/versions"] = {"get": operation("Semua versi rencana: murni, Perubahan 1, 2, …; yang berlaku")}

@@ -1,0 +1,96 @@
+"""What an import works with: its outcome, problems placed on cells, and one plan's rows by code."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from planner.errors import DomainError, from_pydantic
+from planner.excel.import_parse import Problem, Row
+from planner.models import Indicator, Plan, PlanNode
+from planner.models.plan import TargetIn
+from planner.services import plans
+
+FIELD_COLUMNS = {"parent_id": "parent", "serves_id": "serves", "objective_id": "objective", "objectives": "objectives",
+                 "numerator": "numerator", "denominator": "denominator", "realized": "TW1", "lower": "lower"}
+
+
+@dataclass
+class Outcome:
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    errors: list[Problem] = field(default_factory=list)
+    dry_run: bool = False
+    organization_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def total(self, what: str) -> int:
+        return sum(c.get(what, 0) for c in self.counts.values())
+
+    def as_dict(self) -> dict:
+        return {"created": self.total("created"), "updated": self.total("updated"),
+                "unchanged": self.total("unchanged"), "sheets": self.counts,
+                "errors": [e.as_dict() for e in self.errors]}
+
+
+def problem_from(exc: DomainError, row: Row, key: str | None = None) -> Problem:
+    """A service's refusal, placed on the row and the column its field names."""
+    fld = (exc.field or "").split(".")[-1].split("[")[0]
+    key = key or FIELD_COLUMNS.get(fld, fld)
+    col = next((c for c in row.spec.columns if c.key == key), None)
+    return Problem(row.spec.name, row.number, col.header if col else None,
+                   row.raw.get(col.key) if col else None, exc.message)
+
+
+def _validated(model, data: dict):
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise from_pydantic(exc) from exc
+
+
+def _target_in(row: Row, year: int, period: str) -> TargetIn | None:
+    v = row.values
+    if all(v.get(k) is None for k in ("value", "lower", "upper", "text")):
+        return None
+    return _validated(TargetIn, {"year": year, "period": period, "value": v.get("value"), "lower": v.get("lower"),
+                                 "upper": v.get("upper"), "text": v.get("text")})
+
+
+def _same_target(a, b: TargetIn | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return (a.value, a.lower, a.upper, (a.text or None)) == (b.value, b.lower, b.upper, (b.text or None))
+
+
+class PlanState:
+    """One plan while importing: its nodes and indicators by code, loaded once."""
+
+    def __init__(self, s: Session, plan: Plan):
+        self.plan = plan
+        tree = plans.load_tree(s, plan)
+        self.levels = {lv.kind: lv.depth for lv in tree.levels}
+        self.nodes: dict[str, PlanNode] = {tn.node.code: tn.node for tn in tree.walk()}
+        self.by_id = {n.id: n for n in self.nodes.values()}
+        self.objectives = {tn.node.id: {o.text: o for o in tn.objectives} for tn in tree.walk()}
+        self.indicators: dict[str, Indicator] = {}
+        self.by_name: dict[tuple[int, str], Indicator] = {}
+        for tn in tree.walk():
+            for ind in tn.indicators:
+                self.add_indicator(ind)
+        self.targets = {iid: {(t.year, t.period): t for t in ts} for iid, ts in tree.targets.items()}
+
+    def add_indicator(self, ind: Indicator) -> None:
+        if ind.code:
+            self.indicators[ind.code] = ind
+        self.by_name[(ind.node_id, ind.name.strip().lower())] = ind
+
+    def indicator(self, node: PlanNode | None, code: str | None, name: str | None) -> Indicator | None:
+        if code and code in self.indicators:
+            return self.indicators[code]
+        if node is not None and name:
+            return self.by_name.get((node.id, name.strip().lower()))
+        return None
