@@ -324,7 +324,7 @@ def _budget_by_quarter(s: Session, plan: Plan, year: int) -> dict[int, dict[str,
                   .where(PlanNode.plan_id == plan.id, NodeBudget.year == year)).all()
     out: dict[int, dict[str, Decimal]] = {}
     for node_id, period, amount in rows:
-        quarter = f"TW{(mon._months(period)[1] - 1) // 3 + 1}"
+        quarter = f"TW{(periods.months(period)[1] - 1) // 3 + 1}"
         out.setdefault(node_id, {}).setdefault(quarter, Decimal(0))
         out[node_id][quarter] += amount
     return out
