@@ -10,7 +10,7 @@ import re
 from typing import Iterable, Optional
 
 from planner.calc.checks import (
-    ERROR, INFO, WARNING, Finding, IndicatorData, NodeData, PlanData, TargetData, _close, _fmt,
+    ERROR, INFO, WARNING, Finding, IndicatorData, NodeData, PlanData, _close, _fmt,
     indicator_subject, node_subject, rule,
 )
 
