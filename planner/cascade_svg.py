@@ -127,7 +127,7 @@ def render(cascade, legend: dict[str, str], node_url: Optional[Callable] = None,
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="cascade-svg" viewBox="0 0 {_f(width)} {_f(height)}" '
            f'width="{_f(width)}" height="{_f(height)}" role="img" aria-label="{escape(cascade.title)}" '
            f'data-nodes="{len(placed)}"><title>{escape(cascade.title)}</title><style>{STYLE}</style>',
-           f'<rect width="100%" height="100%" fill="#ffffff"/>',
+           '<rect width="100%" height="100%" fill="#ffffff"/>',
            f'<text class="ttl" x="{PAD}" y="24">{escape(cascade.title)}</text>']
     x = PAD
     for status, label in legend.items():

@@ -11,7 +11,7 @@ from typing import Iterable, Optional
 
 from planner.calc.units import PERCENT, default_range, unit_kind
 from planner.calc.checks import (
-    ERROR, INFO, WARNING, Finding, IndicatorData, NodeData, PlanData, TargetData, _close, _fmt,
+    ERROR, INFO, WARNING, Finding, IndicatorData, NodeData, PlanData, _close, _fmt,
     indicator_subject, node_subject, rule,
 )
 

@@ -13,7 +13,7 @@ from planner.errors import Forbidden, Invalid, NotFound
 from planner.models import Plan
 from planner.models.plan import IndicatorUpdate
 from planner.permissions import principal_for
-from planner.services import accounts, cascade, checks, plans, review_screen, seeds, versions, workflow
+from planner.services import cascade, checks, plans, review_screen, seeds, versions, workflow
 
 
 @pytest.fixture
