@@ -127,9 +127,10 @@ def parse_number(text: str | float | int) -> float:
     if isinstance(text, bool):
         raise _error(text)
     if isinstance(text, (int, float)):
-        if isinstance(text, float) and not math.isfinite(text):
+        value = float(text) if isinstance(text, float) or abs(text) < 10 ** 308 else math.inf
+        if not math.isfinite(value):
             raise _error(text)
-        return float(text)
+        return value
     if not isinstance(text, str) or not text.strip():
         raise ValueError("nilai kosong, bukan angka")
     m = _SHAPE.match(text.strip())
@@ -139,5 +140,7 @@ def parse_number(text: str | float | int) -> float:
     if digits is None:
         raise _error(text)
     value = float(Decimal(digits))
+    if not math.isfinite(value):  # "1" × 400 is a number too large to be one (methodology §10.2)
+        raise _error(text)
     negative = (m["s1"] or m["s2"] or "+") in "-\u2212"
     return -value if negative else value

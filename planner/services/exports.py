@@ -100,7 +100,7 @@ def template_rows(s: Session, plan: Plan) -> dict[str, list[tuple]]:
                               tpl.shown("frequency", ind.frequency), ind.responsible, ind.baseline_value,
                               ind.baseline_year, ind.baseline_text, tpl.shown("polarity", ind.polarity),
                               tpl.shown("accumulation", ind.accumulation), tpl.shown("target_type", ind.target_type),
-                              ind.weight, ind.ratio_factor, ind.rationale))
+                              ind.weight, ind.ratio_factor, ind.rationale, ind.valid_min, ind.valid_max))
             for t in tree.targets.get(ind.id, []):
                 target.append((plan.kind, year, n.code, ind.code, None if ind.code else ind.name, t.year, t.period,
                                t.value, t.lower, t.upper, t.text))

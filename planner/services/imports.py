@@ -36,7 +36,7 @@ MONITORING = ("Realisasi", "Realisasi Anggaran")
 NODE_TEXT = ("name", "unit_in_charge", "location", "funding_source", "description")
 IND_FIELDS = ("level", "unit", "definition", "formula", "data_source", "collection_method", "frequency", "responsible",
               "baseline_value", "baseline_year", "baseline_text", "polarity", "accumulation", "target_type", "weight",
-              "ratio_factor", "rationale")
+              "ratio_factor", "rationale", "valid_min", "valid_max")
 IND_DEFAULTS = {f: IndicatorCreate.model_fields[f].default for f in IND_FIELDS}
 
 

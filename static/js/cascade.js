@@ -70,7 +70,7 @@
       else if (b.dataset.zoom === "fit") fit();
       else if (b.dataset.zoom === "reset") actual();
       else if (b.dataset.export === "png") png(svg, W, H, b.dataset.filename || "pohon-kinerja.png");
-      else if (b.dataset.print !== undefined) window.print();
+      // [data-print] is handled by planner.js for every page (handling it here too opened the dialog twice).
     });
     // Print the whole tree, whatever part is on screen.
     window.addEventListener("beforeprint", function () { svg.setAttribute("viewBox", [0, 0, W, H].join(" ")); });

@@ -28,11 +28,24 @@ def counts(s):
     return [s.exec(select(Target)).all().__len__(), len(s.exec(select(PlanNode)).all()), len(s.exec(select(Indicator)).all())]
 
 
+def target_row(data: bytes, indicator_name: str, period: str = "Y") -> int:
+    """The Target sheet row of one indicator's target for one period."""
+    ws = load_workbook(BytesIO(data))["Target"]
+    headers = {c.value: c.column - 1 for c in ws[3]}
+    for row in ws.iter_rows(min_row=4):
+        if row[headers["Nama Indikator"]].value == indicator_name and row[headers["Periode"]].value == period:
+            return row[0].row
+    raise AssertionError(f"no Target row for {indicator_name} {period}")
+
+
 def test_indonesian_and_plain_numbers_are_read(s, org, full_plan, as_admin):
     _, renja = full_plan
     data = exports.workbook(s, renja, "renja")
-    for text, expected in [("88,67", 88.67), ("88.67", 88.67), ("90%", 90.0), ("1.250", 1250.0)]:
-        out = run_import(s, as_admin, edit(data, "Target", {"Target": text}), org)
+    count_row = target_row(data, "Jumlah layanan kegiatan 1")  # a count: 1.250 (thousands) is plausible there,
+    # unlike in a percent indicator, whose plausible range stops at 1.000
+    for text, expected, row in [("88,67", 88.67, 4), ("88.67", 88.67, 4), ("90%", 90.0, 4),
+                                ("1.250", 1250.0, count_row)]:
+        out = run_import(s, as_admin, edit(data, "Target", {"Target": text}, row=row), org)
         assert out.ok, [str(e) for e in out.errors]
         values = {t.value for t in s.exec(select(Target))}
         assert expected in values

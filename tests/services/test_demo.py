@@ -47,8 +47,8 @@ def test_the_demo_has_a_year_to_show(s, client, login):
 
     # Idempotent: a second run adds nothing.
     again = _load(s)
-    assert again == {"organizations": 0, "plans": 0, "users": 0, "worksheets": 0, "settings": 0,
-                     "realisations": 0, "budgets": 0, "reviews": 0}
+    assert {"organizations", "plans", "users", "worksheets", "settings", "realisations", "budgets",
+            "reviews"} <= set(again) and set(again.values()) == {0}
 
     # Every unit's dashboard shows every status colour, the spending flag and the settings it used.
     web = login("admin", seeds.DEMO_PASSWORD)

@@ -126,7 +126,7 @@ def test_plan_and_unit_timelines_filter_by_person(s, editor, admin, org, make_or
     assert "Langkah Ani" in html and "Langkah Bidang" in html and "Langkah UPT" not in html
     assert '<option value="ani"' in html and '<option value="Bidang Pajak"' in html
     html = text(editor.get(f"/plans/{plan.id}/rencana-aksi?pemilik=Bidang+Pajak&kertas=f4"))
-    assert "Langkah Bidang" in html and "Langkah Ani" not in html and "330mm 215mm" in html
+    assert "Langkah Bidang" in html and "Langkah Ani" not in html and "css/print/action-plan-f4.css" in html
     html = text(editor.get(f"/organisasi/{org.id}/rencana-aksi?year={YEAR}"))
     assert "Langkah Ani" in html and "Langkah UPT" in html and "2 Renja" in html
 

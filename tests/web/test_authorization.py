@@ -17,7 +17,7 @@ from planner.models import Plan
 from planner.models.monitoring import FollowUpCreate
 from planner.models.plan import IndicatorCreate, NodeCreate, PlanCreate, TargetIn
 from planner.permissions import principal_for
-from planner.services import accounts, plans, schedules, workflow
+from planner.services import accounts, orgs, plans, schedules, workflow
 from planner.services import monitoring as mon
 from tests.conftest import PASSWORD
 
@@ -35,15 +35,24 @@ class World:
 
     def __init__(self, s, org_a, org_b):
         self.s, self.orgs = s, {"in": org_a, "out": org_b}
+        self._base = dict(self.orgs)
         self._years = {"in": itertools.count(2000), "out": itertools.count(2000)}
+        self._spills = itertools.count(1)
 
     def year(self, where: str) -> int:
-        """Each Renja needs its own year within an organisation."""
-        return next(self._years[where])
+        """Each Renja needs its own year within an organisation. Past the last valid year (2100) the side moves
+        to a fresh sub-unit of its organisation, which stays inside (or outside) the user's scope the same way."""
+        year = next(self._years[where])
+        if year > 2100:
+            base, n = self._base[where], next(self._spills)
+            self.orgs[where] = orgs.create(self.s, f"{base.code}-{n}", f"{base.name} {n}", base.kind, base.id)
+            self._years[where] = itertools.count(2000)
+            year = next(self._years[where])
+        return year
 
     def plan(self, where="in", status="draft"):
-        org = self.orgs[where]
         year = self.year(where)
+        org = self.orgs[where]
         plan = plans.create_plan(self.s, PlanCreate(organization_id=org.id, kind="renja", scheme="daerah", year=year,
                                                     name=f"Renja uji {year}"))
         program = plans.create_node(self.s, plan, NodeCreate(kind="program", code="5.02.02", name="Program uji"))
@@ -211,9 +220,9 @@ TABLE: dict[str, Case] = {
     "plans.home": Case("GET", fixed("/"), ALL, scoped=False),
     "plans.switch": Case("POST", fixed("/switch"), ALL, scoped=False, data={"year": "2027"}),
     "plans.new_plan": Case("POST", fixed("/plans/new"), EDIT,
-                           data=lambda w, where: {"source": "empty", "organization_id": w.orgs[where].id,
-                                                  "kind": "renja", "scheme": "daerah", "year": w.year(where),
-                                                  "name": "Renja baru uji"}),
+                           data=lambda w, where: {"source": "empty", "year": w.year(where),  # year first: it may
+                                                  "organization_id": w.orgs[where].id,  # move the side
+                                                  "kind": "renja", "scheme": "daerah", "name": "Renja baru uji"}),
     "plans.show": Case("GET", url("/plans/{}", "plan"), ALL),
     "plans.edit_plan": Case("POST", url("/plans/{}/edit", "plan"), EDIT, data={"name": "Nama rencana baru"}),
     "plans.add_node": Case("POST", url("/plans/{}/nodes", "plan"), EDIT,
@@ -307,8 +316,8 @@ TABLE: dict[str, Case] = {
     "api.organizations": Case("GET", fixed("/api/v1/organizations"), ALL, scoped=False, api=True),
     "api.list_plans": Case("GET", fixed("/api/v1/plans"), ALL, scoped=False, api=True),
     "api.create_plan": Case("POST", fixed("/api/v1/plans"), EDIT, api=True,
-                            data=lambda w, where: {"organization_id": w.orgs[where].id, "kind": "renja", "scheme": "daerah",
-                                                   "year": w.year(where), "name": "Renja API uji"}),
+                            data=lambda w, where: {"year": w.year(where), "organization_id": w.orgs[where].id,
+                                                   "kind": "renja", "scheme": "daerah", "name": "Renja API uji"}),
     "api.get_plan": Case("GET", url("/api/v1/plans/{}", "plan"), ALL, api=True),
     "api.tree": Case("GET", url("/api/v1/plans/{}/tree", "plan"), ALL, api=True),
     "api.create_node": Case("POST", url("/api/v1/plans/{}/nodes", "plan"), EDIT, api=True,

@@ -113,7 +113,7 @@ def test_cascade_page_svg_and_collapse(s, org, make_renstra, editor):
     page = editor.get(f"/plans/{renja.id}/pohon").get_data(as_text=True)
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="cascade-svg"' in page
     assert "Meningkatnya kemandirian fiskal" in page and "Program Pengelolaan Pendapatan Daerah" in page
-    assert "js/cascade.js" in page and "@page { size: A3 landscape" in page
+    assert "js/cascade.js" in page and "css/print/cascade-a3.css" in page  # the paper, as a stylesheet (CSP)
     sasaran = plans.load_tree(s, renstra).roots[0].children[0].node
     assert f"collapse=n{sasaran.id}" in page
     folded = editor.get(f"/plans/{renja.id}/pohon?collapse=n{sasaran.id}&paper=a4").get_data(as_text=True)
