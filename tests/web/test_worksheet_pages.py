@@ -428,7 +428,10 @@ def test_print_view(editor, s, keg, org):
     resp = editor.get(url(keg.node, "cetak"))
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200 and "RENCANA KEGIATAN PELAYANAN PUBLIK" in html
-    assert "size: A4 landscape" in html and "window.print()" in html
+    # A4 landscape comes from the stylesheet's named page, the print button from static JS (no inline code: CSP)
+    assert 'class="sheet-body"' in html and "data-print" in html
+    css = editor.get("/static/css/planner.css").get_data(as_text=True)
+    assert "size: A4 landscape" in css and ".sheet-body { page: worksheet-sheet; }" in css
     assert org.name in html and f"{keg.node.code} {keg.node.name}" in html and "5 dari 5 langkah lengkap" in html
     for key in wm.STEP_KEYS:
         assert wm.STEP_TITLES[key].upper() in html
