@@ -72,6 +72,8 @@ def _check_numbers(value, path: str) -> None:
         raise Invalid(f"{path}: harus berupa angka terhingga (bukan Infinity atau NaN)", field=path or None)
     elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= INT_LIMIT:
         raise Invalid(f"{path}: angka di luar batas", field=path or None)
+    elif isinstance(value, int) and path.rsplit(".", 1)[-1].endswith("_id") and not 0 <= value <= 2**31 - 1:
+        raise Invalid(f"{path}: tidak ditemukan (di luar rentang id)", field=path)  # an id the database cannot hold
 
 
 def numbers_as_text(data: dict, keys: tuple[str, ...], path: str = "") -> None:
