@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from planner.errors import DomainError, Invalid, from_pydantic
 from planner.models import NodeObjective, Plan, PlanNode
 from planner.models.plan import IndicatorCreate, NodeCreate, PlanCreate, TargetIn
-from planner.services import accounts, orgs, plans, worksheet
+from planner.services import accounts, orgs, plans, worksheet_seeds
 
 DEMO_PASSWORD = "planner-demo"
 # Which demo organisations each demo account works in (role -> organisation codes).
@@ -48,7 +48,7 @@ def load_demo(s: Session, seeds_dir: Path) -> dict[str, int]:
     sheets = seeds_dir / "worksheets.yaml"
     if sheets.exists():
         try:
-            counts["worksheets"] = worksheet.load_worksheets(s, yaml.safe_load(sheets.read_text("utf-8")))
+            counts["worksheets"] = worksheet_seeds.load_worksheets(s, yaml.safe_load(sheets.read_text("utf-8")))
         except DomainError as exc:
             raise SeedError(f"{sheets.name}: {exc.message}", field=exc.field) from exc
     counts["action_plans"] = _load_action_plans(s, seeds_dir / "action_plans.yaml")

@@ -9,9 +9,9 @@ Entry points for the pages, the API, the seeds and the print/Excel builders:
 
 * ``get_or_create(s, node)``, ``save_step(s, node, key, data)`` — write (flush, never commit);
 * ``load(s, node, realisation_fn=None) -> WorksheetView`` — read, in a fixed number of statements;
-* ``as_dict(view)`` (the API shape), ``progress(view)``; the printable "Rencana Kegiatan Pelayanan
-  Publik" is built from the view by ``planner.excel.worksheet_sheet.plan_sheet``;
-* ``load_worksheets(s, data)`` — ``seeds/worksheets.yaml``.
+* ``progress(view)``; the API shape is ``worksheet_json.as_dict(view)``; the printable "Rencana Kegiatan
+  Pelayanan Publik" is built from the view by ``planner.excel.worksheet_sheet.plan_sheet``;
+* ``worksheet_seeds.load_worksheets(s, data)`` — ``seeds/worksheets.yaml``.
 """
 from __future__ import annotations
 
@@ -27,23 +27,23 @@ from sqlmodel import Session, select
 
 from planner import periods
 from planner.calc import TargetSpec, format_rupiah, gap
-from planner.errors import Conflict, DomainError, Invalid, NotFound, from_pydantic
+from planner.errors import Conflict, Invalid, NotFound, from_pydantic
 from planner.models import Indicator, Plan, PlanNode, Target
 from planner.models.base import utcnow
 from planner.models.worksheet import (
-    CAPACITY_ASPECTS, COMPLAINT_ASPECTS, COMPLAINT_CHANNELS, COMPONENT_GROUPS, CONSTRAINT_ASPECTS, MEASURING_METHODS,
-    STANDARD_COMPONENTS, STANDARD_STATES, STEP_INPUTS, STEP_KEYS, STEP_TITLES, SUCCESS_DIMENSIONS,
+    CAPACITY_ASPECTS, COMPLAINT_ASPECTS, COMPLAINT_CHANNELS, COMPONENT_GROUPS, CONSTRAINT_ASPECTS,
+    STANDARD_COMPONENTS, STANDARD_STATES, STEP_INPUTS, STEP_KEYS, STEP_TITLES,
     WORKSHEET_NODE_KINDS, ControlIn, ControlRow, ControlRowBase, NeedRow, NeedRowBase, NeedsIn, Partner, PartnerBase,
     ResourceRow, ResourceRowBase, ResourcesIn, StandardRow, StandardRowBase, StandardsIn, StepIn, SuccessIn,
     SuccessMeasure, SuccessMeasureBase, Worksheet, Note, target_text,
 )
 from planner.permissions import Principal, can
-from planner.services import acting, orgs, plans, versions
+from planner.services import acting, orgs, plans
 
 __all__ = [
     "RULES", "RealisationFn", "WorksheetView", "Progress",
     "NeedsIn", "StandardsIn", "SuccessIn", "ResourcesIn", "ControlIn",
-    "get_or_create", "save_step", "load", "as_dict", "progress", "load_worksheets", "may_save", "require_save",
+    "get_or_create", "save_step", "load", "progress", "may_save", "require_save",
 ]
 
 # Monitoring's hook: the realisation of an indicator in (year, period), or None when not reported.
@@ -696,137 +696,3 @@ def progress_by_node(s: Session, plan: Plan) -> dict[int, Progress]:
         ]
         out[node.id] = Progress(done=sum(st.complete for st in steps), total=len(steps))
     return out
-
-
-def as_dict(view: WorksheetView) -> dict:
-    """The API shape of ``GET /api/v1/nodes/{id}/worksheet``. A step's dict can be sent back as its PUT
-    body: labels, totals and other read-only keys are ignored on input."""
-    p = progress(view)
-    return {
-        "node": {"id": view.node.id, "kind": view.node.kind, "code": view.node.code, "name": view.node.name,
-                 "plan_id": view.plan.id},
-        "worksheet_id": view.worksheet.id,
-        "version": view.worksheet.version,
-        "complete": view.complete,
-        "progress": {"done": p.done, "total": p.total, "percent": p.percent},
-        "steps": [_STEP_DICTS[st.key](st) for st in view.steps],
-    }
-
-
-def _jsonable(value):
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def _row_dict(row, base, **extra) -> dict:
-    data = {k: _jsonable(v) for k, v in row.model_dump(include={"id", *base.model_fields}).items()}
-    return data | {k: _jsonable(v) for k, v in extra.items()}
-
-
-def _step_head(st: StepView) -> dict:
-    return {"key": st.key, "number": st.number, "title": st.title, "complete": st.complete, "rule": st.rule,
-            "missing": st.missing}
-
-
-def _needs_dict(st: NeedsView) -> dict:
-    rows = [_row_dict(r, NeedRowBase, stakeholder_group_label=r.stakeholder_group_label, method_label=r.method_label)
-            for r in st.rows]
-    return _step_head(st) | {"rows": rows, "capacity": {n.key: n.text for n in st.capacity}}
-
-
-def _standards_dict(st: StandardsView) -> dict:
-    return _step_head(st) | {
-        "components": [{"key": k, "label": label, "group": g, "group_label": COMPONENT_GROUPS[g]}
-                       for k, label, g in STANDARD_COMPONENTS],
-        "rows": [_row_dict(r, StandardRowBase, component_label=r.component_label, state_label=r.state_label)
-                 for r in st.rows],
-        "services": [{"service": sv.service, "components": [
-            {"key": c.key, "label": c.label, "group": c.group, "state": c.state, "state_label": c.state_label,
-             "content": c.row.content if c.row else "", "activity": c.row.activity if c.row else ""}
-            for c in sv.cells]} for sv in st.services],
-        "constraints": {n.key: n.text for n in st.constraints},
-    }
-
-
-def _indicator_keys(ind: Optional[Indicator]) -> dict:
-    return {"indicator_code": ind.code if ind else None, "indicator_name": ind.name if ind else None,
-            "unit": ind.unit if ind else None}
-
-
-def _success_dict(st: SuccessView) -> dict:
-    rows = [_row_dict(line.row, SuccessMeasureBase, **_indicator_keys(line.indicator),
-                      target=target_text(line.target) or None,
-                      dimension_label=SUCCESS_DIMENSIONS[line.row.dimension],
-                      method_label=MEASURING_METHODS[line.row.method]) for line in st.rows]
-    return _step_head(st) | {"rows": rows}
-
-
-def _resources_dict(st: ResourcesView) -> dict:
-    rows = [_row_dict(r, ResourceRowBase, total=r.total, category_label=r.category_label,
-                      source_label=r.source_label) for r in st.rows]
-    return _step_head(st) | {
-        "rows": rows,
-        "partners": [_row_dict(p, PartnerBase, kind_label=p.kind_label) for p in st.partners],
-        "total": _jsonable(st.total), "total_internal": _jsonable(st.total_internal),
-        "total_partner": _jsonable(st.total_partner), "pagu": _jsonable(st.pagu),
-        "pagu_from_children": st.pagu_from_children, "over_pagu": st.over_pagu,
-        "over_pagu_reason": st.over_pagu_reason, "warning": st.warning,
-    }
-
-
-def _control_dict(st: ControlView) -> dict:
-    rows = [_row_dict(c.row, ControlRowBase, **_indicator_keys(c.indicator), period_label=c.period_label,
-                      target=target_text(c.target) or None, realisation=c.realisation, gap=c.gap)
-            for c in st.rows]
-    complaint = {n.key: n.text for n in st.complaint} | {"channels": st.channels}
-    return _step_head(st) | {"rows": rows, "complaint": complaint}
-
-
-_STEP_DICTS: dict[str, Callable[[Any], dict]] = {
-    "needs": _needs_dict, "standards": _standards_dict, "success": _success_dict,
-    "resources": _resources_dict, "control": _control_dict,
-}
-
-
-# ---------------------------------------------------------------- seeds
-
-def load_worksheets(s: Session, data: dict) -> int:
-    """``seeds/worksheets.yaml``: each entry names an organisation and a node code (optionally the Renja
-    ``year``) and holds the five steps exactly as ``save_step`` takes them. Worksheets that already exist
-    are left as they are (like the rest of the demo data); returns how many were created."""
-    created = 0
-    for i, item in enumerate(data.get("worksheets") or []):
-        where = f"worksheets[{i}] {item.get('organization')}/{item.get('node')}"
-        try:
-            node = _seed_node(s, item)
-            if find(s, node) is not None:
-                continue
-            for key in STEP_KEYS:
-                if key in item:
-                    save_step(s, node, key, item[key])
-            created += 1
-        except DomainError as exc:
-            raise type(exc)(f"{where}: {exc.message}", field=exc.field) from exc
-    return created
-
-
-def _seed_node(s: Session, item: dict) -> PlanNode:
-    """The node with that code in the organisation's plans in force: the Renja of ``year`` (or the
-    latest Renja) first, since a worksheet plans a year's work; a Renstra only when no Renja holds it."""
-    org = orgs.by_code(s, str(item.get("organization", "")))
-    if org is None:
-        raise NotFound(f"organisasi '{item.get('organization')}' tidak ditemukan.", field="organization")
-    q = (select(PlanNode, Plan).join(Plan, PlanNode.plan_id == Plan.id)
-         .where(Plan.organization_id == org.id, PlanNode.code == str(item.get("node", ""))))
-    if item.get("year"):
-        q = q.where(Plan.kind == "renja", Plan.first_year == int(item["year"]))
-    found = s.exec(q).all()
-    in_force = {p.id for p in versions.in_force_among([p for _, p in found])}
-    candidates = sorted(((n, p) for n, p in found if p.id in in_force),
-                        key=lambda np: (np[1].kind != "renja", -np[1].first_year))
-    if not candidates:
-        raise NotFound(f"simpul '{item.get('node')}' tidak ada di rencana {org.code}.", field="node")
-    return candidates[0][0]

@@ -25,6 +25,8 @@ from planner.models import worksheet as wm
 from planner.models.plan import IndicatorCreate, NodeCreate, PlanCreate, TargetIn
 from planner.services import acting, orgs, plans
 from planner.services import worksheet as svc
+from planner.services.worksheet_json import as_dict
+from planner.services.worksheet_seeds import _seed_node, load_worksheets
 
 ROOT = Path(__file__).resolve().parents[2]
 STRATEGIC = r"[A-Za-z0-9.\-]{1,20}"
@@ -478,7 +480,7 @@ def test_progress_counts_complete_steps(s, world):
 
 def test_as_dict_shape(s, world):
     save_all(s, world.kegiatan)
-    out = svc.as_dict(svc.load(s, world.kegiatan))
+    out = as_dict(svc.load(s, world.kegiatan))
     assert [st["key"] for st in out["steps"]] == ["needs", "standards", "success", "resources", "control"]
     assert all(st["complete"] is True and st["rule"] for st in out["steps"])
     steps = {st["key"]: st for st in out["steps"]}
@@ -497,10 +499,10 @@ def test_as_dict_shape(s, world):
 
 def test_a_step_from_as_dict_can_be_saved_back(s, world):
     save_all(s, world.kegiatan)
-    before = svc.as_dict(svc.load(s, world.kegiatan))
+    before = as_dict(svc.load(s, world.kegiatan))
     for step in copy.deepcopy(before["steps"]):
         svc.save_step(s, world.kegiatan, step["key"], step)
-    after = svc.as_dict(svc.load(s, world.kegiatan))
+    after = as_dict(svc.load(s, world.kegiatan))
 
     def without_ids(steps):
         return yaml.safe_dump([{k: v for k, v in st.items() if k != "rows"} | {
@@ -608,11 +610,11 @@ def test_load_runs_a_fixed_number_of_statements(s, engine, world):
 def test_load_worksheets_resolves_codes(s, world):
     data = {"worksheets": [{"organization": "BAPENDA-X", "node": "5.02.01.1.01",
                             **{key: make() for key, make in STEP_DATA.items()}}]}
-    assert svc.load_worksheets(s, data) == 1
+    assert load_worksheets(s, data) == 1
     assert svc.load(s, world.kegiatan).complete
-    assert svc.load_worksheets(s, data) == 0  # existing worksheets are left as they are
+    assert load_worksheets(s, data) == 0  # existing worksheets are left as they are
     with pytest.raises(Exception) as exc:
-        svc.load_worksheets(s, {"worksheets": [{"organization": "BAPENDA-X", "node": "9.99.99.9.99"}]})
+        load_worksheets(s, {"worksheets": [{"organization": "BAPENDA-X", "node": "9.99.99.9.99"}]})
     assert "worksheets[0] BAPENDA-X/9.99.99.9.99" in str(exc.value)
 
 
@@ -635,9 +637,9 @@ def test_seed_worksheets_are_complete_against_the_seed_plans(engine):
             add_scheme(s, key)
         counts = seeds.load_demo(s, ROOT / "seeds")  # organisations, Renstra, Renja, then the worksheets
         assert counts["worksheets"] == len(wanted)
-        assert svc.load_worksheets(s, {"worksheets": wanted}) == 0  # idempotent
+        assert load_worksheets(s, {"worksheets": wanted}) == 0  # idempotent
         for entry in wanted:
-            node = svc._seed_node(s, entry)
+            node = _seed_node(s, entry)
             view = svc.load(s, node)
             assert [st.missing for st in view.steps] == [[]] * 5, entry["node"]
             assert view.plan.kind == "renja"

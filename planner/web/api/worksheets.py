@@ -1,6 +1,6 @@
 """API routes of the public-service activity worksheet (issue #5).
 
-``GET /nodes/{id}/worksheet`` answers ``services.worksheet.as_dict``: ``{"node", "worksheet_id", "version",
+``GET /nodes/{id}/worksheet`` answers ``services.worksheet_json.as_dict``: ``{"node", "worksheet_id", "version",
 "complete", "progress", "steps": [{"key", "number", "title", "complete", "rule", "missing", "rows" ...}]}``.
 A step's dict is also its PUT body (labels, totals and other read-only keys are ignored), so a client may
 read, change and send back. ``PUT /nodes/{id}/worksheet`` takes ``{"steps": [...]}`` (all five or some,
@@ -18,6 +18,7 @@ from planner.models.worksheet import STEP_KEYS, STEP_TITLES
 from planner.permissions import require
 from planner.services import monitoring, plans
 from planner.services import worksheet as svc
+from planner.services.worksheet_json import as_dict
 from planner.web.api import body, bp
 from planner.web.api.openapi import PATHS, SCHEMAS, operation
 
@@ -41,7 +42,7 @@ def _require_save(node: PlanNode, key: str) -> None:
 def _answer(node: PlanNode):
     s = db.session()
     view = svc.load(s, node, monitoring.realisation_lookup(s, plans.get_plan(s, node.plan_id)))
-    return jsonify(svc.as_dict(view))
+    return jsonify(as_dict(view))
 
 
 def _step_input(item: dict) -> dict:
