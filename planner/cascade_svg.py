@@ -8,6 +8,7 @@ paper. Styles live inside the SVG, so a downloaded file looks the same as the pa
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 from dataclasses import dataclass
 from html import escape
 from typing import Callable, Optional
@@ -25,14 +26,9 @@ COLOURS = {  # status: (fill, stroke)
     "perlu_perhatian": ("#fff4e0", "#c77700"), "kritis": ("#fdecea", "#b3261e"),
     "belum_dilaporkan": ("#eef0f3", "#8a96a3"), "belum_jatuh_tempo": ("#f6f7f9", "#c3cbd4"),
 }
-STYLE = (
-    "text{font-family:'DejaVu Sans',Arial,sans-serif;fill:#1d2733}"
-    ".lvl{font-size:9.5px;fill:#5d6b7a;text-transform:uppercase;letter-spacing:.3px}"
-    ".nm{font-size:11px;font-weight:600}.ind{font-size:9.5px;fill:#33404d}.note{font-size:9.5px;font-weight:600}"
-    ".edge{fill:none;stroke:#9aa5b1;stroke-width:1.2}.tg{font-size:13px;font-weight:700;fill:#1d2733}"
-    ".ttl{font-size:15px;font-weight:700}.lg{font-size:10px}.box{stroke-width:1.4}"
-    ".gap .box{stroke-dasharray:5 3}"
-)
+# One stylesheet for the picture: the page links it (no inline <style>: CSP), an exported file embeds it.
+STYLE_FILE = Path(__file__).resolve().parent.parent / "static" / "css" / "cascade-svg.css"
+STYLE = STYLE_FILE.read_text("utf-8").split("*/", 1)[-1].strip()
 
 
 @dataclass
@@ -126,7 +122,8 @@ def render(cascade, legend: dict[str, str], node_url: Optional[Callable] = None,
     placed, edges, width, height = layout(cascade.roots)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="cascade-svg" viewBox="0 0 {_f(width)} {_f(height)}" '
            f'width="{_f(width)}" height="{_f(height)}" role="img" aria-label="{escape(cascade.title)}" '
-           f'data-nodes="{len(placed)}"><title>{escape(cascade.title)}</title><style>{STYLE}</style>',
+           f'data-nodes="{len(placed)}"><title>{escape(cascade.title)}</title>'
+           + ("" if node_url else f"<style>{STYLE}</style>"),  # a file carries its style; the page links it
            '<rect width="100%" height="100%" fill="#ffffff"/>',
            f'<text class="ttl" x="{PAD}" y="24">{escape(cascade.title)}</text>']
     x = PAD

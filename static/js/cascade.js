@@ -83,6 +83,14 @@
     copy.setAttribute("viewBox", [0, 0, W, H].join(" "));
     copy.setAttribute("width", W); copy.setAttribute("height", H);
     copy.querySelectorAll("a.toggle").forEach(function (a) { a.remove(); });
+    // The page styles the picture from css/cascade-svg.css; a picture on its own carries those rules inside.
+    var style = document.createElementNS("http://www.w3.org/2000/svg", "style");
+    style.textContent = Array.prototype.filter.call(document.styleSheets, function (sheet) {
+      return sheet.href && sheet.href.indexOf("cascade-svg.css") !== -1;
+    }).map(function (sheet) {
+      return Array.prototype.map.call(sheet.cssRules, function (r) { return r.cssText; }).join("\n");
+    }).join("\n");
+    copy.insertBefore(style, copy.firstChild);
     var data = new XMLSerializer().serializeToString(copy);
     var img = new Image();
     var k = Math.min(2, 16000 / Math.max(W, H));
