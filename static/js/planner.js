@@ -135,6 +135,15 @@
     if (e.target.closest && e.target.closest("[data-print]")) { e.preventDefault(); window.print(); }
   });
 
+  // On a phone a wide table scrolls inside its own box: let the keyboard reach and scroll it too (WCAG 2.1.1).
+  function focusableScrollers() {
+    document.querySelectorAll("main table").forEach(function (table) {
+      if (getComputedStyle(table).overflowX === "auto" && !table.hasAttribute("tabindex")) table.setAttribute("tabindex", "0");
+    });
+  }
+  focusableScrollers();
+  document.addEventListener("htmx:afterSettle", focusableScrollers);
+
   // A server error (5xx) or a lost connection during an htmx request shows a message instead of nothing.
   function say(text) {
     var flash = document.getElementById("flash");

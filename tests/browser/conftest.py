@@ -37,7 +37,7 @@ def live_server(s, database_url, tmp_path):
 
 
 @pytest.fixture
-def page(live_server):
+def page(live_server, request):
     if not shutil.which(CHROMIUM):
         pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
@@ -45,7 +45,9 @@ def page(live_server):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"])
-        pg = browser.new_page(viewport={"width": 1366, "height": 900})
+        # axe-core is injected as a script: only the accessibility checks lift the page's CSP to do so.
+        pg = browser.new_page(viewport={"width": 1366, "height": 900},
+                              bypass_csp=request.node.get_closest_marker("axe") is not None)
         pg.errors = []
         pg.on("pageerror", lambda e: pg.errors.append(str(e)))
         pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)

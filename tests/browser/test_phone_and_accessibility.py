@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 WIDTHS = (390, 1366)
 # Words an Indonesian official should never meet in the Indonesian UI (the style guides write "Standar",
@@ -41,6 +43,7 @@ def _main_pages(page) -> list[str]:
             worksheet, "/monitoring", "/review", "/plans/new", "/admin/users", "/account/password"]
 
 
+@pytest.mark.axe
 def test_main_pages_fit_a_phone_pass_axe_and_speak_indonesian(login_as):
     page = login_as("admin")
     urls = _main_pages(page)

@@ -24,7 +24,7 @@ def test_walk_the_five_steps_and_print(page, login_as):
     login_as("penyusun")
     page.click("text=Rencana Kerja Badan Pendapatan Daerah Provinsi Kalimantan Barat Tahun 2026")
     row = page.locator("tbody.node", has=page.locator("strong", has_text=re.compile(f"^{SUB_KEGIATAN}$")))
-    row.locator("a.ws-link").click()
+    row.locator("a.ws-link", has_text="Lembar kerja").click()
     expect(page.locator("h1")).to_have_text("Lembar Kerja Kegiatan Pelayanan Publik")
     expect(page.locator(".ws-node")).to_contain_text(SUB_KEGIATAN)
     progress = page.locator("#ws-progress")
@@ -123,5 +123,5 @@ def test_walk_the_five_steps_and_print(page, login_as):
     page.goto(page.url.split("/nodes/")[0] + "/")
     page.click("text=Rencana Kerja Badan Pendapatan Daerah Provinsi Kalimantan Barat Tahun 2026")
     row = page.locator("tbody.node", has=page.locator("strong", has_text=re.compile(f"^{SUB_KEGIATAN}$")))
-    expect(row.locator("a.ws-link")).to_have_text("Lembar kerja ✓")
+    expect(row.locator("a.ws-link", has_text="Lembar kerja")).to_have_text("Lembar kerja ✓")
     assert not [e for e in page.errors if not re.search("favicon|422", e)], page.errors
