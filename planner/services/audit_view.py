@@ -50,6 +50,11 @@ FIELDS = {
     "closed_by_id": "Ditutup oleh", "reopened_by_id": "Dibuka kembali oleh", "uploaded_by_id": "Diunggah oleh",
     "created_by_id": "Dibuat oleh", "updated_by_id": "Diubah oleh", "entered_at": "Diisi pada",
     "closed_at": "Ditutup pada", "reopened_at": "Dibuka kembali pada", "uploaded_at": "Diunggah pada",
+    "budget": "Anggaran (Rp)", "evidence_url": "Tautan bukti dukung", "status_on": "Tanggal status",
+    "status_note": "Catatan status", "volume": "Volume", "months": "Bulan", "start": "Mulai",
+    "start_date": "Mulai", "end_date": "Berakhir", "owner_text": "Penanggung jawab",
+    "status_by_id": "Status diisi oleh", "status_at": "Status diisi pada", "end": "Berakhir", "output": "Keluaran", "owner_user_id": "Penanggung jawab (akun)", "valid_min": "Batas bawah wajar",
+    "valid_max": "Batas atas wajar",
 }
 # Internal values nobody reads: where a file sits on disk, its checksum, bookkeeping keys.
 HIDDEN = {"stored_name", "sha256", "plan_id", "node_id", "indicator_id", "node_budget_id", "organization_id",
@@ -153,7 +158,7 @@ def _value(key: str, value: Any, names: _Names, object_type: str) -> str:
         return KINDS.get(object_type, {}).get(value, value)
     if key in CHOICES and isinstance(value, str):
         return CHOICES[key].get(value, value)
-    if key in ("pagu", "amount") and isinstance(value, (int, float)):
+    if key in ("pagu", "amount", "budget") and isinstance(value, (int, float)):
         return "Rp " + format_number(value, 0)
     if key == "year" or key.endswith("_year"):
         return str(value)
