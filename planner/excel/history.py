@@ -8,8 +8,8 @@ from openpyxl.styles import Alignment, Font
 
 from planner.excel.cells import safe
 
-HEADERS = ["Waktu", "Pengguna", "Tindakan", "Objek", "Uraian", "Perubahan (lama → baru)", "Catatan"]
-WIDTHS = [20, 14, 14, 14, 40, 60, 40]
+HEADERS = ["Waktu", "Pengguna", "Tindakan", "Objek", "Uraian", "Perubahan (lama → baru)", "Catatan", "Versi"]
+WIDTHS = [20, 14, 14, 14, 40, 60, 40, 14]
 
 
 def _changes(changes) -> str:
@@ -28,7 +28,7 @@ def history_workbook(title: str, rows) -> bytes:
     wrap = Alignment(wrap_text=True, vertical="top")
     for r in rows:
         ws.append([r.at, safe(r.username), r.action, r.object_label, safe(r.subject), safe(_changes(r.changes)),
-                   safe(r.note)])
+                   safe(r.note), r.version])
     for i, width in enumerate(WIDTHS):
         ws.column_dimensions[chr(65 + i)].width = width
     for row in ws.iter_rows(min_row=3):

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable
 
-from sqlmodel import Session, select
+from sqlmodel import Session, or_, select
 
 from planner import periods
 from planner.calc.formatting import format_number
 from planner.models import AuditEntry, Indicator, NodeObjective, Organization, Plan, PlanNode, User
 from planner.models.monitoring import REALIZATION_STATUSES
+from planner.services import versions
 from planner.models.plan import (ACCUMULATION_LABELS, ACTIVITY_TYPE_LABELS, FREQUENCY_LABELS, LEVEL_LABELS,
                                  PLAN_STATUSES, POLARITY_LABELS, TARGET_TYPE_LABELS)
 
@@ -89,6 +90,34 @@ class Row:
     subject: str
     changes: list[Change] = field(default_factory=list)
     note: str = ""
+    version: str = ""  # "Murni", "Perubahan 1", …: which version of the plan the entry was written on
+
+
+def plan_history(s: Session, plan: Plan, node_id: int | None = None,
+                 indicator_id: int | None = None) -> list[AuditEntry]:
+    """The trail of a plan through all its versions, newest first: a Perubahan's history goes on from its
+    murni's. With ``node_id`` or ``indicator_id``, that node's or indicator's entries in every version
+    (its copies share its lineage key); entries of another plan never show."""
+    ids = [v.id for v in versions.versions(s, plan)]
+    nodes = select(PlanNode.id).where(PlanNode.plan_id.in_(ids))
+    if indicator_id is not None:
+        ind = s.get(Indicator, indicator_id)
+        key = ind.key if ind is not None and ind.plan_id in ids else None
+        mine = AuditEntry.indicator_id.in_(select(Indicator.id).where(Indicator.plan_id.in_(ids),
+                                                                       Indicator.key == key))
+    elif node_id is not None:
+        node = s.get(PlanNode, node_id)
+        key = node.key if node is not None and node.plan_id in ids else None
+        mine = AuditEntry.node_id.in_(nodes.where(PlanNode.key == key))
+    else:  # sasaran of a node are recorded with their node only
+        mine = or_(AuditEntry.plan_id.in_(ids), AuditEntry.node_id.in_(nodes))
+    q = select(AuditEntry).where(mine, or_(AuditEntry.plan_id.in_(ids), AuditEntry.plan_id.is_(None)))
+    return list(s.exec(q.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())))
+
+
+def version_labels(s: Session, plan: Plan) -> dict[int, str]:
+    """Plan id -> "Murni" / "Perubahan n" for every version of ``plan``."""
+    return {v.id: versions.version_label(v) for v in versions.versions(s, plan)}
 
 
 def zone_of(org: Organization | None) -> tuple[str, timezone]:
@@ -177,8 +206,11 @@ def _subject(e: AuditEntry, names: _Names) -> str:
     return label
 
 
-def rows(s: Session, entries: Iterable[AuditEntry], org: Organization | None) -> list[Row]:
+def rows(s: Session, entries: Iterable[AuditEntry], org: Organization | None,
+         version_of: dict[int, str] | None = None) -> list[Row]:
+    """Readable rows; ``version_of`` (plan id -> label) names the version each entry was written on."""
     entries = list(entries)
+    version_of = version_of or {}
     names, zone = _Names(s, entries), zone_of(org)
     out = []
     for e in entries:
@@ -187,5 +219,5 @@ def rows(s: Session, entries: Iterable[AuditEntry], org: Organization | None) ->
                    for k, (old, new) in e.changes.items() if k not in HIDDEN]
         out.append(Row(at=local_time(e.at, zone), username=e.username, action=ACTIONS.get(e.action, e.action),
                        object_label=OBJECTS.get(e.object_type, e.object_type), subject=_subject(e, names),
-                       changes=changes, note=e.note))
+                       changes=changes, note=e.note, version=version_of.get(e.plan_id, "")))
     return out

@@ -121,10 +121,13 @@ class _Outline:
 
 
 def _linkable(s: Session, outline: _Outline, node: PlanNode) -> list[Indicator]:
-    """The indicators a success measure or checkpoint may link: the node's and its descendants'."""
-    ids = outline.subtree(node.id)
-    return list(s.exec(select(Indicator).where(Indicator.node_id.in_(ids))
-                       .order_by(Indicator.node_id, Indicator.position, Indicator.id)))
+    """The indicators a success measure or checkpoint may link: the node's, its descendants', and those of
+    the activity levels above it up to the kegiatan (a K/L RO's service is judged by its kegiatan's outcome,
+    e.g. the IPP), never a program's or a sasaran's."""
+    above = [a.id for a in outline.ancestors(node.id) if a.kind in WORKSHEET_NODE_KINDS]
+    order = {nid: i for i, nid in enumerate(above + sorted(outline.subtree(node.id)))}
+    rows = s.exec(select(Indicator).where(Indicator.node_id.in_(list(order)))).all()
+    return sorted(rows, key=lambda i: (order[i.node_id], i.position, i.id))
 
 
 # ---------------------------------------------------------------- writing
@@ -220,12 +223,12 @@ class _Links:
         if code:
             ind = self.by_code.get(code)
             if ind is None:
-                raise _row_error(i, "indicator_code", f"indikator '{code}' bukan indikator kegiatan ini atau turunannya")
+                raise _row_error(i, "indicator_code", f"indikator '{code}' bukan indikator kegiatan ini, induknya, atau turunannya")
             if row.indicator_id not in (None, ind.id):
                 raise _row_error(i, "indicator_id", "kode dan id indikator menunjuk indikator yang berbeda")
             return ind.id
         if row.indicator_id is not None and row.indicator_id not in self.by_id:
-            raise _row_error(i, "indicator_id", "indikator yang dipilih bukan indikator kegiatan ini atau turunannya")
+            raise _row_error(i, "indicator_id", "indikator yang dipilih bukan indikator kegiatan ini, induknya, atau turunannya")
         return row.indicator_id
 
 

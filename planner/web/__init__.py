@@ -196,9 +196,8 @@ def _csrf_error(exc: CSRFError):
 
 def _unauthorized():
     """An expired session during an htmx request sends the whole page to the login form."""
-    from flask import redirect, url_for
+    from flask import url_for
 
-    target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
-    if request.headers.get("HX-Request"):
-        return "", 401, {"HX-Redirect": target}
-    return redirect(target)
+    from planner.web.helpers import page_redirect
+
+    return page_redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None), 401)

@@ -32,21 +32,47 @@ def render(template: str, block: str | None = None, status: int = 200, **ctx):
 
 
 def respond(template: str, block: str | None = None, *, context: Callable[[], dict] | dict,
-            redirect_to: str | None = None, message: str | None = None, status: int = 200, **extra):
+            redirect_to: str | None = None, message: str | None = None, status: int = 200,
+            oob: bool = False, also: tuple[str, ...] = (), page: tuple[str, Callable[[], dict] | dict] | None = None,
+            retarget: str | None = None, **extra):
     """How a handler answers, decided here once:
 
-    * an htmx request gets the named ``block`` of the page;
+    * an htmx request gets the named ``block`` of the page; with ``oob`` the block carries its out-of-band
+      extras (``oob=True`` in its context), and each block named in ``also`` follows it, swapped out of band;
+      ``retarget`` sends it to another element (a confirmation into the message area);
     * a plain request that succeeded (``status`` < 400) and has ``redirect_to`` is redirected there
       (post/redirect/get), ``message`` flashed for the next page;
-    * anything else gets the full page (a plain form with an error shows it in place).
+    * anything else gets the full page (a plain form with an error shows it in place): ``template``, or
+      ``page`` = (template, context) when the full page is another one than the fragment's (a grid cell
+      saved from a plain form shows its detail page).
 
     ``context`` may be a function, so a redirect builds no page context."""
-    if redirect_to is not None and status < 400 and not (block and wants_fragment()):
+    fragment = bool(block) and wants_fragment()
+    if redirect_to is not None and status < 400 and not fragment:
         if message:
             flash(message, "ok")
         return redirect(redirect_to)
-    ctx = (context() if callable(context) else context) | extra
-    return render(template, block=block, status=status, **ctx)
+    if not fragment and page is not None:
+        template, context = page
+    ctx = _context(context) | extra
+    if not fragment:
+        return render_template(template, **ctx), status
+    headers = {"HX-Retarget": retarget, "HX-Reswap": "innerHTML"} if retarget else {}
+    html = render_block(template, block, **(ctx | {"oob": True} if oob else ctx))
+    html += "".join(render_block(template, name, **(ctx | {"oob": True})) for name in also)
+    return html, status, headers
+
+
+def _context(context: Callable[[], dict] | dict) -> dict:
+    return context() if callable(context) else context
+
+
+def page_redirect(target: str, htmx_status: int = 200):
+    """Send the browser to ``target`` as a whole page: htmx is told so in a header (``HX-Redirect``, with
+    ``htmx_status``), since following a plain redirect it would swap the next page into an element."""
+    if htmx:
+        return "", htmx_status, {"HX-Redirect": target}
+    return redirect(target)
 
 
 def render_error(status: int, message: str):

@@ -13,7 +13,7 @@ from planner.models import Organization
 from planner.models.imports import ImportMapping
 from planner.permissions import can, require
 from planner.services import exports, import_jobs, orgs, plans
-from planner.web.helpers import form_int, principal, render, wants_fragment
+from planner.web.helpers import form_int, page_redirect, principal, render
 
 bp = Blueprint("imports", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -182,7 +182,7 @@ def wizard_step():
         s.commit()
         jobs.enqueue_import(job.id)
         target = url_for("imports.job", job_id=job.id)
-        return ("", 200, {"HX-Redirect": target}) if wants_fragment() else redirect(target)
+        return page_redirect(target)
     preview = im.to_template(book, mapping, "", create_plan=False)
     return render(WIZ_TPL, "wizard", step="columns", job=job, sheet=sheet, mapping=mapping, labels=labels,
                   fields=im.FIELDS, preview=preview, ctx={})

@@ -30,7 +30,7 @@ from planner.services import monitoring as mon
 from planner.services import settings as org_settings
 from planner.web.methodology import section_url
 from planner.web.filters import compact, period as period_label, t
-from planner.web.helpers import parse_form, principal, render, respond, wants_fragment
+from planner.web.helpers import parse_form, principal, render, respond
 
 bp = Blueprint("monitoring", __name__)
 GRID_TPL = "monitoring/grid.html"
@@ -263,25 +263,32 @@ def _save_measurement(ind: Indicator, year: int, period: str) -> None:
 @bp.post("/indicators/<int:indicator_id>/realisasi/<int:year>/<period>")
 def save_cell(indicator_id: int, year: int, period: str):
     """One cell of the grid, or the entry form of the detail page (``view=detail``)."""
-    ind, plan = _indicator_for(indicator_id, "realization.edit", period)
-    detail_view = request.form.get("view") == "detail"
+    ind, plan = _indicator_for(indicator_id, period=period)
     error = None
     try:
         _save_measurement(ind, year, period)
     except (Invalid, Conflict) as exc:
         error = exc
-    if detail_view or not wants_fragment():
-        if error is None and not wants_fragment():
-            flash(gettext("Realisasi %(name)s %(period)s %(year)s tersimpan.", name=ind.name,
-                          period=period_label(period), year=year), "ok")
-            return redirect(_back(url_for("monitoring.detail", indicator_id=ind.id, year=year, period=period)))
-        ctx = detail_context(plan, ind, year, period, error=error, section="entry" if error else None,
-                             form=request.form if error else {}, saved="entry" if error is None else None)
-        return render(DETAIL_TPL, block="entry", status=_status(error), **ctx)
-    upto = _upto(year, "upto")
-    ctx = _cell_context(plan, ind, year, period, upto, error=error, error_key=f"{ind.id}-{period}",
-                        form=request.form if error else {}, just_saved=error is None)
-    return render(GRID_TPL, block="cell", status=_status(error), **ctx)
+    form = request.form if error else {}
+    message = gettext("Realisasi %(name)s %(period)s %(year)s tersimpan.", name=ind.name,
+                      period=period_label(period), year=year)
+    return _cell_response(plan, ind, year, period, error, message, form=form, just_saved=error is None,
+                          section="entry" if error else None, saved="entry" if error is None else None)
+
+
+def _cell_response(plan: Plan, ind: Indicator, year: int, period: str, error, message: str, *, form,
+                   section: str | None, saved: str | None = None, just_saved: bool = False):
+    """A grid cell for htmx (its row and summaries out of band); the detail page's entry block when the
+    form came from there (``view=detail``); a plain form goes back (PRG) or shows its error in place."""
+    detail = (DETAIL_TPL, lambda: detail_context(plan, ind, year, period, error=error, section=section, form=form,
+                                                 saved=saved))
+    back = _back(url_for("monitoring.detail", indicator_id=ind.id, year=year, period=period))
+    if request.form.get("view") == "detail":
+        return respond(DETAIL_TPL, "entry", context=detail[1], status=_status(error), redirect_to=back,
+                       message=message)
+    return respond(GRID_TPL, "cell", status=_status(error), redirect_to=back, message=message, page=detail,
+                   context=lambda: _cell_context(plan, ind, year, period, _upto(year, "upto"), error=error,
+                                                 error_key=f"{ind.id}-{period}", form=form, just_saved=just_saved))
 
 
 def _status(error) -> int:
@@ -291,7 +298,7 @@ def _status(error) -> int:
 @bp.post("/indicators/<int:indicator_id>/realisasi/<int:year>/<period>/verify")
 def verify_cell(indicator_id: int, year: int, period: str):
     """A reviewer accepts the value (``decision=verify``) or returns it with a note (``decision=return``)."""
-    ind, plan = _indicator_for(indicator_id, "realization.verify", period)
+    ind, plan = _indicator_for(indicator_id, period=period)
     verified = request.form.get("decision", "verify") != "return"
     error = None
     try:
@@ -299,19 +306,9 @@ def verify_cell(indicator_id: int, year: int, period: str):
                    user_id=_user_id())
     except (Invalid, Conflict) as exc:
         error = exc
-    if request.form.get("view") == "detail" or not wants_fragment():
-        if not wants_fragment():
-            if error:
-                flash(error.message, "error")
-            else:
-                flash(gettext("Realisasi diverifikasi.") if verified
-                      else gettext("Realisasi dikembalikan kepada pengisi."), "ok")
-            return redirect(_back(url_for("monitoring.detail", indicator_id=ind.id, year=year, period=period)))
-        ctx = detail_context(plan, ind, year, period, error=error, section="verify" if error else None,
-                             form=request.form if error else {})
-        return render(DETAIL_TPL, block="entry", status=_status(error), **ctx)
-    ctx = _cell_context(plan, ind, year, period, _upto(year, "upto"), error=error, error_key=f"{ind.id}-{period}")
-    return render(GRID_TPL, block="cell", status=_status(error), **ctx)
+    message = gettext("Realisasi diverifikasi.") if verified else gettext("Realisasi dikembalikan kepada pengisi.")
+    return _cell_response(plan, ind, year, period, error, message, form=request.form if error else {},
+                          section="verify" if error else None)
 
 
 # ---------------------------------------------------------------- closing periods
@@ -566,10 +563,10 @@ def save_budget(node_id: int, year: int):
         error = exc
     def context() -> dict:
         ctx = budget_context(plan, error=error, error_node=node.id if error else None, form=form if error else {},
-                             oob=error is None and wants_fragment(), saved_node=node.id if error is None else None)
+                             saved_node=node.id if error is None else None)
         return dict(ctx, np=ctx["progress"].node(node.id))
 
-    return respond(BUDGET_TPL, "budget_row", status=_status(error), context=context,
+    return respond(BUDGET_TPL, "budget_row", status=_status(error), context=context, oob=error is None,
                    message=gettext("Anggaran %(code)s tersimpan.", code=node.code),
                    redirect_to=_back(url_for("monitoring.budget", plan_id=plan.id, year=year)) + f"#budget-{node.id}")
 

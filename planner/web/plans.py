@@ -21,7 +21,7 @@ from planner.services import accounts, audit, orgs, plans, removal, tasks, versi
 from planner.calc import default_range, summable
 from planner.calc.formatting import parse_number
 from planner.web.filters import t
-from planner.web.helpers import form_int, parse_form, principal, render, respond, wants_fragment
+from planner.web.helpers import form_int, parse_form, principal, render, respond
 
 bp = Blueprint("plans", __name__)
 PLAN_TPL = "plans/plan.html"
@@ -342,10 +342,15 @@ def add_indicator(node_id: int):
         data.targets = _quick_targets(plan, request.form)
         plans.create_indicator(db.session(), node, data)
     except Invalid as exc:
-        if not wants_fragment():
-            return render(IND_TPL, status=422, **_indicator_context(plan, node, None, error=exc, form=request.form))
-        ctx = tree_context(plan, error=exc, form=request.form, adding_indicator_to=node.id)
-        return render(PLAN_TPL, block="node", status=422, tn=ctx["tree"].by_id[node.id], **ctx)
+        error = exc
+
+        def tree_with_form() -> dict:
+            ctx = tree_context(plan, error=error, form=request.form, adding_indicator_to=node.id)
+            return ctx | {"tn": ctx["tree"].by_id[node.id]}
+
+        # the tree row's quick form for htmx; without it, the full indicator form shows the error
+        return respond(PLAN_TPL, "node", status=422, context=tree_with_form, page=(
+            IND_TPL, lambda: _indicator_context(plan, node, None, error=error, form=request.form)))
     return _node_response_after(plan, node)
 
 
@@ -475,9 +480,8 @@ def delete_indicator(indicator_id: int):
     plans.ensure_editable(db.session(), plan)
     goes = removal.dependents(db.session(), [ind.id])
     if goes.any and request.form.get("confirm") != "1":  # monitoring data goes too: ask, with the counts
-        headers = {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"} if wants_fragment() else {}
-        body, status = render("plans/confirm_delete.html", block="confirm", ind=ind, goes=goes, status=409)
-        return body, status, headers
+        return respond("plans/confirm_delete.html", "confirm", status=409, retarget="#flash",
+                       context={"ind": ind, "goes": goes})
     plans.delete_indicator(db.session(), ind)
     flash(gettext("Indikator '%(name)s' dihapus.", name=ind.name), "ok")
     return _node_response_after(plan, node)

@@ -9,7 +9,7 @@ from planner import db
 from planner.errors import Forbidden, Invalid
 from planner.excel.history import history_workbook
 from planner.permissions import require
-from planner.services import audit, audit_view, comments, orgs, plans, versions, workflow
+from planner.services import audit_view, comments, orgs, plans, versions, workflow
 from planner.web.filters import t
 from planner.web.helpers import form_int, principal, render, respond
 from planner.web.plans import PLAN_TPL, tree_context
@@ -73,22 +73,23 @@ def diff(plan_id: int):
 
 @bp.get("/plans/<int:plan_id>/history")
 def history(plan_id: int):
+    """The trail of every version of the plan (or of one node or indicator through its versions)."""
     plan = _plan(plan_id)
+    s = db.session()
     node_id, indicator_id = form_int("node"), form_int("indicator")
-    entries = audit.history(db.session(), plan_id=plan.id if not (node_id or indicator_id) else None,
-                            node_id=node_id, indicator_id=indicator_id)
-    if indicator_id or node_id:  # a node's or indicator's panel must not leak another plan's entries
-        entries = [e for e in entries if e.plan_id in (None, plan.id)]
-    entries = audit_view.rows(db.session(), entries, orgs.get(db.session(), plan.organization_id))
+    version_of = audit_view.version_labels(s, plan)
+    entries = audit_view.rows(s, audit_view.plan_history(s, plan, node_id, indicator_id),
+                              orgs.get(s, plan.organization_id), version_of)
     return render("review/history.html", block="entries", plan=plan, entries=entries, node_id=node_id,
-                  indicator_id=indicator_id)
+                  indicator_id=indicator_id, show_version=len(version_of) > 1)
 
 
 @bp.get("/plans/<int:plan_id>/history.xlsx")
 def history_export(plan_id: int):
     plan = _plan(plan_id)
     s = db.session()
-    rows = audit_view.rows(s, audit.history(s, plan_id=plan.id), orgs.get(s, plan.organization_id))
+    rows = audit_view.rows(s, audit_view.plan_history(s, plan), orgs.get(s, plan.organization_id),
+                           audit_view.version_labels(s, plan))
     data = history_workbook(plan.name, rows)
     name = f"riwayat-{plan.kind}-{plan.period_label}-{plan.id}.xlsx".replace("–", "-")
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -17,10 +17,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Optional
 
-from flask import Blueprint, Response, flash, g, redirect, request, url_for
+from flask import Blueprint, Response, g, request, url_for
 from flask_babel import gettext
 from flask_login import login_required
-from jinja2_fragments.flask import render_block
 
 from planner import db, periods
 from planner.calc.formatting import format_number
@@ -33,7 +32,7 @@ from planner.permissions import require
 from planner.services import monitoring, plans
 from planner.services import worksheet as svc
 from planner.web.filters import t
-from planner.web.helpers import principal, render, wants_fragment
+from planner.web.helpers import principal, render, respond
 
 bp = Blueprint("worksheets", __name__)
 TPL = "worksheets/worksheet.html"
@@ -163,12 +162,9 @@ def save_step(node_id: int, step: str):
         return render(TPL, block=f"step_{step}", status=status, **ctx)
     title = gettext("Langkah %(number)s (%(title)s) tersimpan.", number=wm.STEP_KEYS.index(step) + 1,
                     title=t(wm.STEP_TITLES[step]))
-    if not wants_fragment():
-        flash(title, "ok")
-        return redirect(url_for("worksheets.page", node_id=node.id) + f"#step-{step}")
-    ctx = _context(node, plan, saved=step)
-    html = render_block(TPL, f"step_{step}", **ctx) + render_block(TPL, "progress", **dict(ctx, oob=True))
-    return html, 200
+    # the step comes back with the progress bar (and every step form's new version) out of band
+    return respond(TPL, f"step_{step}", also=("progress",), context=lambda: _context(node, plan, saved=step),
+                   message=title, redirect_to=url_for("worksheets.page", node_id=node.id) + f"#step-{step}")
 
 
 @bp.get("/nodes/<int:node_id>/lembar-kerja/cetak")

@@ -92,3 +92,43 @@ def test_allowed_imports_pass():
     assert violations([("planner.web.bad", False, "from planner.services import plans\nfrom planner import db\n"),
                        ("planner.excel.bad", False, "from planner.models import Plan\nfrom .cells import safe\n"),
                        ("planner.services.bad", False, "from planner.calc import tree\n")]) == []
+
+
+# ---------------------------------------------------------------- page or fragment, decided once
+
+# What only planner/web/helpers.py may read or write: the htmx request flags and the htmx answer headers.
+HTMX_MARKERS = ("wants_fragment(", "htmx.", "import htmx", "render_block", "HX-Request", "HX-Retarget",
+                "HX-Reswap", "HX-Redirect", "HX-Trigger", "HX-Boosted", "HX-Target", "request.headers.get(\"HX")
+
+
+def htmx_branches(modules) -> list[str]:
+    """Web modules (but the helper, and the app set-up that creates the extension and adds ``Vary``) that
+    look at the htmx flags or write htmx headers themselves instead of answering through ``respond``."""
+    found = []
+    for module, _, source in modules:
+        if not module.startswith("planner.web") or module in ("planner.web.helpers", "planner.web"):
+            continue
+        code = [ln for ln in source.splitlines() if not ln.lstrip().startswith("#")]
+        for n, line in enumerate(code, 1):
+            found += [f"{module}:{n}: {marker}" for marker in HTMX_MARKERS if marker in line]
+    return found
+
+
+def test_no_handler_branches_on_htmx_itself():
+    assert htmx_branches(sources()) == []
+
+
+def test_the_app_setup_reads_no_htmx_flag_either():
+    """planner/web/__init__.py may create the extension and add ``Vary: HX-Request``, nothing else."""
+    source = (PACKAGE / "web" / "__init__.py").read_text("utf-8")
+    assert "request.headers.get(\"HX" not in source and "wants_fragment(" not in source and "HX-Redirect" not in source
+
+
+@pytest.mark.parametrize("source", [
+    "if wants_fragment():\n    pass\n",
+    "headers = {'HX-Retarget': '#flash'}\n",
+    "if request.headers.get(\"HX-Request\"):\n    pass\n",
+    "from jinja2_fragments.flask import render_block\n",
+])
+def test_the_htmx_check_catches_a_handler_branching_itself(source):
+    assert htmx_branches([("planner.web.bad", False, source)])

@@ -5,7 +5,7 @@ from flask import g, jsonify, request
 
 from planner import db
 from planner.models import Comment
-from planner.services import accounts, audit, comments, workflow
+from planner.services import accounts, audit, audit_view, comments, workflow
 from planner.web.api import body, bp
 from planner.web.api.plans import _plan, plan_json
 
@@ -47,10 +47,13 @@ def diff(plan_id: int):
 @bp.get("/plans/<int:plan_id>/history")
 def history(plan_id: int):
     plan = _plan(plan_id)
-    entries = audit.history(db.session(), plan_id=plan.id)
+    s = db.session()
+    version_of = audit_view.version_labels(s, plan)  # every version's entries, each naming its version
+    entries = audit_view.plan_history(s, plan)
     return jsonify(entries=[{"at": e.at.isoformat(), "user": e.username, "action": e.action,
                              "object": {"type": e.object_type, "id": e.object_id, "label": e.label},
-                             "changes": e.changes, "note": e.note} for e in entries])
+                             "changes": e.changes, "note": e.note, "plan_id": e.plan_id,
+                             "version": version_of.get(e.plan_id)} for e in entries])
 
 
 @bp.get("/plans/<int:plan_id>/comments")
