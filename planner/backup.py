@@ -72,10 +72,10 @@ def backup(engine: Engine, upload_dir: str | Path, out: str | Path) -> dict:
                         for r in conn.execute(select(table).order_by(*table.primary_key.columns))]
                 counts[table.name] = len(rows)
                 z.writestr(f"tables/{table.name}.json", json.dumps(rows, ensure_ascii=False))
-                if table.name == "evidence":
-                    files = [Path(upload_dir) / r["stored_name"] for r in rows if r.get("stored_name")]
+                if table.name in ("evidence", "action_step_evidence"):  # both kept in the upload folder
+                    files += [Path(upload_dir) / r["stored_name"] for r in rows if r.get("stored_name")]
             stored = 0
-            for path in files:
+            for path in dict.fromkeys(files):  # a file shared by versions is stored once
                 if path.is_file():
                     z.write(path, f"files/{path.name}")
                     stored += 1

@@ -1,4 +1,4 @@
-"""Evidence files on disk against the ``evidence`` rows: orphans (a file no row names) and missing files.
+"""Evidence files on disk against the ``evidence`` and ``action_step_evidence`` rows: orphans (a file no row names) and missing files.
 
 An upload writes its file before its row commits, so ``clean`` leaves files younger than ``min_age`` alone.
 """
@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from planner.models import Evidence
+from planner.models import Evidence, StepEvidence
 
 
 @dataclass
@@ -23,6 +23,8 @@ class FileReport:
 def check(engine: Engine, upload_dir: str | Path) -> FileReport:
     with engine.connect() as conn:
         named = {n for (n,) in conn.execute(select(Evidence.stored_name).where(Evidence.stored_name.is_not(None)))}
+        named |= {n for (n,) in conn.execute(select(StepEvidence.stored_name)  # action steps' evidence
+                                             .where(StepEvidence.stored_name.is_not(None)))}
     folder = Path(upload_dir)
     on_disk = {p.name: p for p in folder.iterdir() if p.is_file()} if folder.exists() else {}
     return FileReport(orphans=sorted(p for n, p in on_disk.items() if n not in named),

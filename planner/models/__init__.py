@@ -15,6 +15,8 @@ from planner.models.workflow import AuditEntry, Comment, Schedule  # noqa: E402
 __all__ += ["AuditEntry", "Comment", "Schedule"]
 from planner.models.action_plan import ActionStep, ActionStepLink  # noqa: E402
 __all__ += ["ActionStep", "ActionStepLink"]
+from planner.models.action_plan import StepEvidence  # noqa: E402
+__all__ += ["StepEvidence"]
 from planner.models.evaluation import (  # noqa: E402,F401
     EvaluationEvidence, Evaluation, EvaluationScore, GapActivity, Instrument, InstrumentAspect, InstrumentIndicator)
 from planner.models.survey import Survey, SurveyElement, SurveyResponse  # noqa: E402,F401

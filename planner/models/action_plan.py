@@ -3,8 +3,8 @@ they run, who carries them out, what they deliver, and whether they happened.
 
 A step's schedule is a set of months of the plan's year (the "bulan ke-" marks of the forms units fill
 in), or a start and end date; the months are kept as text ("3,4,5") so the audit trail reads plainly.
-The step's status is written by monitoring (done / late / dropped, with a date, a note and a link to
-evidence); "planned" is a step nobody has marked yet. Whether a planned step is overdue is computed
+The step's status is written by monitoring (done / late / dropped, with a date, a note, and evidence:
+files and links, as a realisation has them); "planned" is a step nobody has marked yet. Whether a planned step is overdue is computed
 (``planner.calc.schedule``), never stored.
 """
 from __future__ import annotations
@@ -80,6 +80,24 @@ class ActionStepLink(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     step_id: int = Field(foreign_key="action_step.id", index=True, ondelete="CASCADE")
     prerequisite_id: int = Field(foreign_key="action_step.id", index=True, ondelete="CASCADE")
+
+
+class StepEvidence(SQLModel, table=True):
+    """Bukti dukung of a step, as a realisation has it: an uploaded file (checked by content, kept outside
+    ``static/`` under a random name, by the same storage as realisation evidence) or a link."""
+
+    __tablename__ = "action_step_evidence"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    step_id: int = Field(foreign_key="action_step.id", index=True, ondelete="CASCADE")
+    kind: str = Field(sa_type=String(4))  # "file" or "link"
+    filename: str = Field(default="", max_length=255)  # as uploaded, for display and download only
+    stored_name: Optional[str] = Field(default=None, max_length=64)
+    content_type: str = Field(default="", max_length=100)
+    size: Optional[int] = None
+    url: Optional[str] = Field(default=None, max_length=1000)
+    uploaded_by_id: Optional[int] = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    uploaded_at: datetime = Field(default_factory=utcnow)
 
 
 def _strip(cls, v):

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Iterable, Optional
-from urllib.parse import urlparse
 
 from sqlalchemy import delete, func
 from sqlalchemy.orm import Session as OrmSession
@@ -206,8 +205,13 @@ def save_action_plan(s: Session, p: Principal, node: PlanNode, items: list[StepI
         s.add(step)
         rows.append(step)
     _check_budget(node, items)
-    for gone in (st for sid, st in existing.items() if sid not in seen):
-        s.delete(gone)
+    gone = [st for sid, st in existing.items() if sid not in seen]
+    if gone:
+        from planner.services import step_evidence  # it reads this module: imported late
+
+        step_evidence.drop_for_steps(s, [st.id for st in gone])
+    for st in gone:
+        s.delete(st)
     s.flush()
     _save_links(s, plan, rows, items)
     return rows
@@ -244,14 +248,11 @@ def _save_links(s: Session, plan: Plan, rows: list[ActionStep], items: list[Step
 # ---------------------------------------------------------------- monitoring a step
 
 def _check_url(url: str | None) -> Optional[str]:
+    """An empty link clears the mark's link; any other is checked as every evidence link is."""
+    from planner.services.monitoring.evidence import check_url  # monitoring reads plans: imported late
+
     url = (url or "").strip()
-    if not url:
-        return None
-    parts = urlparse(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise Invalid("Tautan bukti dukung harus berupa alamat http:// atau https:// yang lengkap.",
-                      field="evidence_url")
-    return url
+    return check_url(url) if url else None
 
 
 def closed_month(s: Session, plan: Plan, day: date) -> Optional[str]:
@@ -295,6 +296,10 @@ def set_status(s: Session, p: Principal, step: ActionStep, data: StatusIn, today
     step.version += 1
     s.add(step)
     s.flush()
+    if data.status != "planned" and step.evidence_url:
+        from planner.services import step_evidence
+
+        step_evidence.link_row(s, step, step.evidence_url)  # the mark's link joins the step's evidence list
     # The trail leaves status columns to explicit entries (as for plan transitions): say what was marked.
     audit.record(s, "mark", step, changes={"status": [old, step.status]}, note=note)
     return step
@@ -322,6 +327,9 @@ def copy_to_revision(s: Session, base: Plan, revision: Plan) -> int:
         s.add_all(ActionStepLink(step_id=copies[old_step].id, prerequisite_id=copies[pre].id)
                   for pre in pres if pre in copies)
     s.flush()
+    from planner.services import step_evidence
+
+    step_evidence.copy_to(s, copies)
     return len(copies)
 
 

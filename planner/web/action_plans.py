@@ -12,23 +12,25 @@ import re
 from datetime import date
 from typing import Optional
 
-from flask import Blueprint, Response, flash, g, redirect, request, url_for
+from flask import Blueprint, Response, current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from pydantic import ValidationError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from planner import db, periods
 from planner.calc import schedule
 from planner.calc.formatting import format_number, parse_number
-from planner.errors import Conflict, DomainError, Invalid, from_pydantic
+from planner.errors import Conflict, DomainError, Invalid, NotFound, from_pydantic
 from planner.excel import action_plan as xlsx
 from planner.models import Organization, Plan, PlanNode
 from planner.models.action_plan import ACTION_NODE_KINDS, STEP_STATUSES, StatusIn, StepIn
 from planner.permissions import can, require
 from planner.services import action_plans as svc
-from planner.services import orgs, plans
+from planner.services.monitoring import EVIDENCE_TYPES
+from planner.services import orgs, plans, step_evidence
 from planner.web.filters import t
-from planner.web.helpers import principal, render
+from planner.web.helpers import principal, render, respond, send_evidence
 
 bp = Blueprint("action_plans", __name__)
 NODE_TPL = "action_plans/node.html"
@@ -90,6 +92,9 @@ def _node_context(node: PlanNode, plan: Plan, **extra) -> dict:
         completion=tl.completion(tl.today), paper=_paper(), error=None, status_error=None,
         mark_day=min(tl.today, date(plan.first_year, 12, 31)),  # a mark's default date lies in the plan's year
     )
+    ctx["evidence"] = step_evidence.for_steps(s, [r.step.id for r in rows])
+    ctx["max_mb"] = current_app.config["EVIDENCE_MAX_BYTES"] / (1024 * 1024)
+    ctx["accept"] = ",".join(f".{ext}" for ext in EVIDENCE_TYPES)
     ctx.update(extra)
     if ctx["form_rows"] is None:
         ctx["form_rows"] = [_form_row(r) for r in rows]
@@ -116,8 +121,7 @@ def node_page(node_id: int):
 
 @bp.post("/nodes/<int:node_id>/rencana-aksi")
 def save(node_id: int):
-    node, plan = _node_for(node_id)
-    require(principal(), "plan.edit", plan)
+    node, plan = _node_for(node_id)  # the service checks plan.edit
     raw = _rows(request.form)
     try:
         items = [_step_in(r, i) for i, r in enumerate(raw)]
@@ -172,8 +176,7 @@ def _step_in(r: dict, i: int) -> StepIn:
 def set_status(step_id: int):
     s = db.session()
     step = svc.get_step(s, step_id)
-    node, plan = _node_for(step.node_id)
-    require(principal(), "realization.edit", plan)
+    node, plan = _node_for(step.node_id)  # the service checks realization.edit
     form = request.form
     try:
         on = date.fromisoformat(form["on"]) if form.get("on") else None
@@ -196,6 +199,73 @@ def set_status(step_id: int):
     target = back if back.startswith("/") and not back.startswith("//") else \
         url_for("action_plans.node_page", node_id=node.id)
     return redirect(target + ("" if "#" in target else f"#step-{step.id}"))
+
+
+# ---------------------------------------------------------------- a step's evidence (files and links)
+
+def _back_to_step(step, node) -> str:
+    return url_for("action_plans.node_page", node_id=node.id) + f"#step-{step.id}"
+
+
+@bp.post("/langkah/<int:step_id>/bukti")
+def add_evidence(step_id: int):
+    """A file (checked as realisation evidence is) or a link; the page comes back at the step."""
+    s, cfg = db.session(), current_app.config
+    step = svc.get_step(s, step_id)
+    node, plan = _node_for(step.node_id)  # the service checks realization.edit
+    error = None
+    try:
+        try:
+            upload = request.files.get("file")
+            url = (request.form.get("url") or "").strip()
+        except RequestEntityTooLarge as exc:
+            limit = format_number(cfg["MAX_CONTENT_LENGTH"] / (1024 * 1024), None)
+            raise Invalid(f"Berkas terlalu besar; batasnya {limit} MB.", field="file") from exc
+        if upload is not None and upload.filename:
+            step_evidence.add_file(s, step, upload.filename, upload.stream, cfg["UPLOAD_DIR"],
+                                   cfg["EVIDENCE_MAX_BYTES"])
+        elif url:
+            step_evidence.add_link(s, step, url)
+        else:
+            raise Invalid("Pilih berkas atau tuliskan tautan bukti dukung.", field="file")
+    except (Invalid, Conflict) as exc:
+        error = exc
+    return respond(NODE_TPL, status=error.status if error else 200, redirect_to=_back_to_step(step, node),
+                   message=gettext("Bukti dukung langkah '%(name)s' ditambahkan.", name=step.name),
+                   context=lambda: _node_context(node, plan, status_error=(step.id, error.message) if error else None))
+
+
+def _step_evidence(evidence_id: int):
+    s = db.session()
+    row = step_evidence.get(s, evidence_id)
+    step = svc.get_step(s, row.step_id)
+    node, plan = _node_for(step.node_id)
+    return row, step, node, plan
+
+
+@bp.get("/langkah-bukti/<int:evidence_id>")
+def evidence_file(evidence_id: int):
+    """A file goes only to those who may read the plan, always as a download; a link is followed."""
+    row, _, _, _ = _step_evidence(evidence_id)
+    if row.kind == "link":
+        return redirect(row.url)
+    path = step_evidence.path(row, current_app.config["UPLOAD_DIR"])
+    if path is None or not path.is_file():
+        raise NotFound("Berkas bukti dukung tidak ditemukan di server.")
+    return send_evidence(path, row.filename, row.content_type)
+
+
+@bp.post("/langkah-bukti/<int:evidence_id>/hapus")
+def delete_evidence(evidence_id: int):
+    row, step, node, plan = _step_evidence(evidence_id)  # the service checks realization.edit
+    error = None
+    try:
+        step_evidence.delete(db.session(), row, current_app.config["UPLOAD_DIR"])
+    except Conflict as exc:
+        error = exc
+    return respond(NODE_TPL, status=error.status if error else 200, redirect_to=_back_to_step(step, node),
+                   message=gettext("Bukti dukung langkah dihapus."),
+                   context=lambda: _node_context(node, plan, status_error=(step.id, error.message) if error else None))
 
 
 # ---------------------------------------------------------------- plan and unit timelines

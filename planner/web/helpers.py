@@ -4,7 +4,7 @@ from __future__ import annotations
 import typing
 from typing import Callable, TypeVar
 
-from flask import flash, g, redirect, render_template, request
+from flask import flash, g, redirect, render_template, request, send_file
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from pydantic import ValidationError
@@ -73,6 +73,17 @@ def page_redirect(target: str, htmx_status: int = 200):
     if htmx:
         return "", htmx_status, {"HX-Redirect": target}
     return redirect(target)
+
+
+def send_evidence(path, filename: str, content_type: str):
+    """An evidence file, always as a download that the browser neither sniffs, caches nor runs (every kind of
+    evidence is served by this one answer)."""
+    resp = send_file(path, mimetype=content_type or "application/octet-stream", as_attachment=True,
+                     download_name=filename or path.name, max_age=0, conditional=False)
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Cache-Control"] = "private, no-store"
+    resp.headers["Content-Security-Policy"] = "sandbox"
+    return resp
 
 
 def render_error(status: int, message: str):

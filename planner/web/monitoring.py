@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from flask import Blueprint, current_app, flash, redirect, request, send_file, session as flask_session, url_for
+from flask import Blueprint, current_app, flash, redirect, request, session as flask_session, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -30,7 +30,7 @@ from planner.services import monitoring as mon
 from planner.services import settings as org_settings
 from planner.web.methodology import section_url
 from planner.web.filters import compact, period as period_label, t
-from planner.web.helpers import parse_form, principal, render, respond
+from planner.web.helpers import parse_form, principal, render, respond, send_evidence
 
 bp = Blueprint("monitoring", __name__)
 GRID_TPL = "monitoring/grid.html"
@@ -432,12 +432,7 @@ def evidence_file(evidence_id: int):
     path = mon.evidence_path(row, current_app.config["UPLOAD_DIR"])
     if path is None or not path.is_file():
         raise NotFound("Berkas bukti dukung tidak ditemukan di server.")
-    resp = send_file(path, mimetype=row.content_type or "application/octet-stream", as_attachment=True,
-                     download_name=row.filename or path.name, max_age=0, conditional=False)
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    resp.headers["Cache-Control"] = "private, no-store"
-    resp.headers["Content-Security-Policy"] = "sandbox"
-    return resp
+    return send_evidence(path, row.filename, row.content_type)
 
 
 @bp.post("/evidence/<int:evidence_id>/delete")

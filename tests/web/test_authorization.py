@@ -187,6 +187,18 @@ def action_step(suffix: str = "", api: bool = False):
     return build
 
 
+def step_evidence_row(suffix: str = "", api: bool = False):
+    """A link as evidence of a fresh step (see ``action_step``)."""
+    def build(w, where):
+        from planner.services import action_plans, step_evidence
+
+        step = action_plans.get_step(w.s, int(action_step()(w, where).split("/")[-1]))
+        row = step_evidence.add_link(w.s, step, "https://contoh.id/bukti-langkah")
+        w.s.commit()
+        return (f"/api/v1/action-step-evidence/{row.id}" if api else f"/langkah-bukti/{row.id}") + suffix
+    return build
+
+
 _PAST_YEARS = itertools.count(1900)
 MARK = lambda w, where: {"status": "done", "on": f"{w.step_year}-01-15"}  # noqa: E731
 def import_job(suffix: str = "", dry_done: bool = False):
@@ -371,6 +383,15 @@ TABLE: dict[str, Case] = {
     "api.put_action_plan": Case("PUT", url("/api/v1/nodes/{}/action-plan", "node"), EDIT, api=True,
                                 data={"steps": [{"name": "Rapat koordinasi", "months": [1]}]}),
     "api.put_step_status": Case("PUT", action_step("/status", api=True), EDIT, api=True, data=MARK),
+    # a step's evidence (files and links, as a realisation has them): added and removed as marks are
+    "action_plans.add_evidence": Case("POST", action_step("/bukti"), EDIT, data={"url": "https://contoh.id/bukti"}),
+    "action_plans.evidence_file": Case("GET", step_evidence_row(), ALL),
+    "action_plans.delete_evidence": Case("POST", step_evidence_row("/hapus"), EDIT),
+    "api.list_step_evidence": Case("GET", action_step("/evidence", api=True), ALL, api=True),
+    "api.add_step_evidence": Case("POST", action_step("/evidence", api=True), EDIT, api=True,
+                                  data={"url": "https://contoh.id/bukti"}),
+    "api.get_step_evidence": Case("GET", step_evidence_row(api=True), ALL, api=True),
+    "api.delete_step_evidence": Case("DELETE", step_evidence_row(api=True), EDIT, api=True),
     # calculation settings of an organisation (methodology §9) and the methodology page
     "methodology.page": Case("GET", fixed("/cara-menghitung"), PUBLIC, scoped=False),
     "settings.page": Case("GET", lambda w, where: f"/organisasi/{w.orgs[where].id}/pengaturan", ALL),

@@ -78,13 +78,21 @@ def file_type(filename: str) -> tuple[str, str, _FileType]:
     return name, ext, ftype
 
 
-def store_evidence_file(s: Session, ind: Indicator, year: int, period: str, filename: str,
-                        data: bytes | BinaryIO, upload_dir: str | Path, max_bytes: int,
-                        user_id: int | None = None) -> Evidence:
-    """Check extension, size and content; store under ``upload_dir`` with a random name.
+@dataclass(frozen=True)
+class StoredFile:
+    """A checked upload written under the upload folder: what a row records about it."""
+
+    filename: str  # the uploader's name, cleaned (shown and offered on download)
+    stored_name: str  # ours: random, with the checked extension
+    content_type: str
+    size: int
+
+
+def store_file(filename: str, data: bytes | BinaryIO, upload_dir: str | Path, max_bytes: int) -> StoredFile:
+    """Check extension, size and content; write under ``upload_dir`` with a random name. Every kind of
+    evidence (a realisation's, an action step's) is stored by this one function.
 
     ``upload_dir`` must lie outside ``static/``: files are served by a view that checks access."""
-    open_cell(s, ind, year, period)
     name, ext, ftype = file_type(filename)
     content = read_limited(data, max_bytes)
     if not ftype.looks_right(content):
@@ -95,9 +103,17 @@ def store_evidence_file(s: Session, ind: Indicator, year: int, period: str, file
     stored = f"{secrets.token_hex(16)}.{ext}"
     with open(folder / stored, "xb") as out:  # "x": never overwrite another file
         out.write(content)
+    return StoredFile(name, stored, ftype.content_type, len(content))
+
+
+def store_evidence_file(s: Session, ind: Indicator, year: int, period: str, filename: str,
+                        data: bytes | BinaryIO, upload_dir: str | Path, max_bytes: int,
+                        user_id: int | None = None) -> Evidence:
+    """A file as evidence of a realisation cell that may be written now."""
+    open_cell(s, ind, year, period)
+    f = store_file(filename, data, upload_dir, max_bytes)
     row = Evidence(indicator_id=ind.id, indicator_key=ind.key, year=year, period=period, kind="file",
-                   filename=name,
-                   stored_name=stored, content_type=ftype.content_type, size=len(content),
+                   filename=f.filename, stored_name=f.stored_name, content_type=f.content_type, size=f.size,
                    uploaded_by_id=user_id)
     s.add(row)
     s.flush()
@@ -140,8 +156,9 @@ def get_evidence(s: Session, evidence_id: int) -> Evidence:
     return row
 
 
-def evidence_path(row: Evidence, upload_dir: str | Path) -> Path | None:
-    """Where a file lives (None for a link); the stored name is ours, never the uploader's."""
+def evidence_path(row, upload_dir: str | Path) -> Path | None:
+    """Where a file lives (None for a link); the stored name is ours, never the uploader's. Any evidence row
+    with ``kind`` and ``stored_name`` (a realisation's, an action step's)."""
     return Path(upload_dir) / row.stored_name if row.kind == "file" and row.stored_name else None
 
 

@@ -11,18 +11,24 @@ Contract (names are fixed; extend, never rename):
   and send back.
 * ``PUT /action-steps/{id}/status`` with ``{status, on, note}`` (optionally ``evidence_url`` and ``version``;
   a stale ``version`` is a 409) marks a step ``done``, ``late``, ``dropped`` or back to ``planned``.
+* A step's evidence, as a realisation has it: ``GET /action-steps/{id}/evidence`` lists it;
+  ``POST /action-steps/{id}/evidence`` adds a file (``multipart/form-data``, field ``file``) or a link
+  (``{url}``), 201; ``GET /action-step-evidence/{id}`` downloads a file (a link redirects);
+  ``DELETE /action-step-evidence/{id}`` removes it (204).
 """
 from __future__ import annotations
 
-from flask import g, jsonify
+from flask import current_app, g, jsonify, redirect, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from planner import db
-from planner.errors import DomainError, Invalid
+from planner.errors import DomainError, Invalid, NotFound
 from planner.models.action_plan import StatusIn, StepIn
 from planner.permissions import require
 from planner.services import action_plans as svc
-from planner.services import plans
+from planner.services import plans, step_evidence
 from planner.web.api import body, bp, num, validate
+from planner.web.helpers import send_evidence
 from planner.web.api.openapi import PATHS, SCHEMAS, operation
 
 _READ_ONLY = {"state", "status", "status_on", "status_note", "evidence_url", "owner_name"}
@@ -50,8 +56,7 @@ def get_action_plan(node_id: int):
 
 @bp.put("/nodes/<int:node_id>/action-plan")
 def put_action_plan(node_id: int):
-    node, plan = _node(node_id)
-    require(g.principal, "plan.edit", plan)
+    node, plan = _node(node_id)  # the service checks plan.edit
     data = body()
     steps = data.get("steps")
     if not isinstance(steps, list):
@@ -80,6 +85,70 @@ def put_step_status(step_id: int):
     return jsonify({k: num(v) for k, v in svc.step_json(row).items()})
 
 
+# ---------------------------------------------------------------- a step's evidence
+
+def evidence_json(e) -> dict:
+    out = {"id": e.id, "step_id": e.step_id, "kind": e.kind, "uploaded_at": e.uploaded_at.isoformat()}
+    if e.kind == "link":
+        out["url"] = e.url
+    else:
+        out.update(filename=e.filename, content_type=e.content_type, size=e.size,
+                   download=f"/api/v1/action-step-evidence/{e.id}")
+    return out
+
+
+@bp.get("/action-steps/<int:step_id>/evidence")
+def list_step_evidence(step_id: int):
+    step = svc.get_step(db.session(), step_id)
+    _node(step.node_id)
+    return jsonify(evidence=[evidence_json(e) for e in step_evidence.for_step(db.session(), step.id)])
+
+
+@bp.post("/action-steps/<int:step_id>/evidence")
+def add_step_evidence(step_id: int):
+    s, cfg = db.session(), current_app.config
+    step = svc.get_step(s, step_id)
+    _node(step.node_id)  # the service checks realization.edit
+    try:
+        upload = request.files.get("file") if not request.is_json else None
+    except RequestEntityTooLarge as exc:
+        raise Invalid("Berkas terlalu besar.", field="file") from exc
+    if upload is not None and upload.filename:
+        row = step_evidence.add_file(s, step, upload.filename, upload.stream, cfg["UPLOAD_DIR"],
+                                     cfg["EVIDENCE_MAX_BYTES"])
+    else:
+        url = body(allowed={"url"}).get("url")
+        if not isinstance(url, str) or not url.strip():
+            raise Invalid('Kirim berkas (multipart, kolom "file") atau tautan: {"url": "https://..."}.', field="url")
+        row = step_evidence.add_link(s, step, url)
+    return jsonify(evidence_json(row)), 201
+
+
+def _evidence(evidence_id: int):
+    s = db.session()
+    row = step_evidence.get(s, evidence_id)
+    _node(svc.get_step(s, row.step_id).node_id)
+    return row
+
+
+@bp.get("/action-step-evidence/<int:evidence_id>")
+def get_step_evidence(evidence_id: int):
+    row = _evidence(evidence_id)
+    if row.kind == "link":
+        return redirect(row.url)
+    path = step_evidence.path(row, current_app.config["UPLOAD_DIR"])
+    if path is None or not path.is_file():
+        raise NotFound("Berkas bukti dukung tidak ditemukan di server.")
+    return send_evidence(path, row.filename, row.content_type)
+
+
+@bp.delete("/action-step-evidence/<int:evidence_id>")
+def delete_step_evidence(evidence_id: int):
+    row = _evidence(evidence_id)  # the service checks realization.edit
+    step_evidence.delete(db.session(), row, current_app.config["UPLOAD_DIR"])
+    return "", 204
+
+
 # ---------------------------------------------------------------- OpenAPI (next to the routes)
 
 _str, _int, _num = {"type": "string"}, {"type": "integer"}, {"type": "number"}
@@ -91,6 +160,18 @@ PATHS.update({
     },
     "/action-steps/{step_id}/status": {
         "put": operation("Tandai langkah selesai, terlambat, dibatalkan atau kembali direncanakan", "StepStatus"),
+    },
+    "/action-steps/{step_id}/evidence": {
+        "get": operation("Bukti dukung langkah (berkas dan tautan)"),
+        "post": {**operation("Tambah bukti dukung langkah: berkas (multipart, kolom file) atau tautan", ok=201),
+                 "requestBody": {"required": True, "content": {
+                     "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+                         "file": {"type": "string", "format": "binary"}}}},
+                     "application/json": {"schema": {"$ref": "#/components/schemas/StepEvidenceLink"}}}}},
+    },
+    "/action-step-evidence/{evidence_id}": {
+        "get": operation("Unduh berkas bukti dukung langkah (tautan: dialihkan)"),
+        "delete": operation("Hapus bukti dukung langkah", ok=204),
     },
 })
 SCHEMAS.update({
@@ -104,4 +185,6 @@ SCHEMAS.update({
     "StepStatus": {"type": "object", "required": ["status"], "properties": {
         "status": {"enum": ["planned", "done", "late", "dropped"]}, "on": _date, "note": _str,
         "evidence_url": _str, "version": _int}},
+    "StepEvidenceLink": {"type": "object", "required": ["url"], "additionalProperties": False,
+                         "properties": {"url": {**_str, "format": "uri"}}},
 })
