@@ -13,7 +13,8 @@ from planner import migrate
 from planner.calc import ipp_category
 from planner.config import ROOT
 from planner.db import make_engine
-from planner.models import AuditEntry, Comment, Indicator, Organization, Plan, Target
+from planner.models import AuditEntry, Comment, Indicator, Organization, Plan, PlanNode, Target
+from planner.models import ActionStep, Worksheet
 from planner.permissions import principal_for
 from planner.services import accounts, demo, seeds, workflow
 from planner.services import monitoring as mon
@@ -107,6 +108,20 @@ def test_the_demo_has_a_year_to_show(s, client, login):
     sheet = next(w for w in yaml.safe_load((SEEDS / "worksheets.yaml").read_text("utf-8"))["worksheets"]
                  if w["organization"] == "BPJN-KALBAR")
     assert f"kategori awal {start.code}" in yaml.safe_dump(sheet, allow_unicode=True)
+
+    # Its public-service activity sits where a K/L structure puts it: an RO under the directorate's kegiatan,
+    # carrying the worksheet and the action plan (program → kegiatan → KRO → RO).
+    renja = _renja(s, "BPJN-KALBAR")
+    (ws,) = s.exec(select(Worksheet).join(PlanNode, Worksheet.node_id == PlanNode.id)
+                   .where(PlanNode.plan_id == renja.id)).all()
+    chain, node = [], s.get(PlanNode, ws.node_id)
+    while node is not None:
+        chain.append((node.kind, node.code))
+        node = s.get(PlanNode, node.parent_id) if node.parent_id else None
+    assert [k for k, _ in reversed(chain)] == ["program", "kegiatan", "kro", "ro"] and chain[2][1] == "2400"
+    steps = s.exec(select(ActionStep).where(ActionStep.plan_id == renja.id)).all()
+    assert steps and {st.node_id for st in steps} == {ws.node_id}
+    assert not s.exec(select(PlanNode).where(PlanNode.plan_id == renja.id, PlanNode.code == "2410")).first()
 
 
 def _renja_org(s, code):
