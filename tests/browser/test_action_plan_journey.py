@@ -1,5 +1,6 @@
 """Action plans in a real browser: a penyusun opens the plan's action-plan timeline, goes to an activity, marks a
-step late with a note, and sees it among the late steps of the dashboard's early warnings."""
+step late with a note, attaches a file as the step's evidence (as a realisation has it), and sees the step among
+the late steps of the dashboard's early warnings."""
 from __future__ import annotations
 
 import re
@@ -34,6 +35,17 @@ def test_mark_a_step_late_and_see_it_on_the_dashboard(page, login_as):
     row = page.locator("#langkah tr", has_text=STEP)
     expect(row.locator(".ap-badge")).to_have_text("Terlambat")
     expect(page.locator(".gantt .g-row.ap-late", has_text=STEP)).to_be_visible()
+
+    # Evidence of the step: a file, checked and stored as a realisation's evidence is, listed at the step.
+    row.locator("summary", has_text="Tambah bukti dukung").click()
+    row.locator("input[type=file]").set_input_files(
+        {"name": "rekap-responden.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n%%EOF\n"})
+    row.get_by_role("button", name="Tambah bukti dukung").click()
+    expect(page.locator("#flash")).to_contain_text("ditambahkan")
+    row = page.locator("#langkah tr", has_text=STEP)
+    expect(row.locator(".ap-evidence a", has_text="rekap-responden.pdf")).to_be_visible()
+    row.scroll_into_view_if_needed()
+    page.screenshot(path="docs/screenshots/action-plan-step-evidence.png", full_page=False)
 
     page.locator(".workflow a", has_text="Dasbor").click()
     expect(page.locator("h1")).to_contain_text("Dasbor kinerja 2026")

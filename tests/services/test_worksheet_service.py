@@ -307,10 +307,14 @@ def test_success_validation(s, world, row, field):
     assert exc.value.field == field
 
 
-def test_success_refuses_an_indicator_id_outside_the_subtree(s, world):
+def test_success_refuses_an_indicator_id_outside_the_activity_line(s, world):
+    """Below and up to the kegiatan only: a sub kegiatan (or a K/L RO) is judged by its kegiatan's outcome too,
+    never by the program's."""
     with pytest.raises(Invalid) as exc:
-        svc.save_step(s, world.sub, "success", {"rows": [{"indicator_id": world.ikk.id}]})
+        svc.save_step(s, world.sub, "success", {"rows": [{"indicator_id": world.ikp.id}]})
     assert exc.value.field == "rows.0.indicator_id"
+    svc.save_step(s, world.sub, "success", {"rows": [{"indicator_id": world.ikk.id, "dimension": "kepuasan"}]})
+    assert [i.code for i in svc.load(s, world.sub).indicators] == ["IKK-1", "ISK-1"]
 
 
 def test_success_rule_needs_an_indicator_and_a_measuring_activity(s, world):
