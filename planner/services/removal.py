@@ -13,8 +13,8 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from planner.models import (
-    BudgetRealization, Evidence, FollowUp, Indicator, Narrative, NodeBudget, NodeObjective, PlanNode, Realization,
-    Target,
+    ActionStep, BudgetRealization, Evidence, FollowUp, Indicator, Narrative, NodeBudget, NodeObjective, PlanNode,
+    Realization, StepEvidence, Target,
 )
 
 FILES_KEY = "files_to_remove"
@@ -68,6 +68,7 @@ def remove(s: Session, indicator_ids: list[int], node_ids: list[int] = ()) -> No
         select(NodeObjective).where(NodeObjective.node_id.in_(nodes)),
     ]
     files = s.info.setdefault(FILES_KEY, [])
+    remove_step_evidence(s, select(ActionStep.id).where(ActionStep.node_id.in_(nodes)))
     for query in groups:
         for row in s.exec(query).all():
             if isinstance(row, Evidence) and row.kind == "file" and row.stored_name:
@@ -84,3 +85,23 @@ def remove(s: Session, indicator_ids: list[int], node_ids: list[int] = ()) -> No
     for n in sorted(rows.values(), key=depth, reverse=True):
         s.delete(n)
         s.flush()
+
+
+def unshared_files(s: Session, rows: list[StepEvidence]) -> set[str]:
+    """Files of these step evidence rows that no other row names (a Perubahan's copies share their file)."""
+    names = {r.stored_name for r in rows if r.stored_name}
+    if not names:
+        return set()
+    kept = set(s.exec(select(StepEvidence.stored_name).where(
+        StepEvidence.stored_name.in_(names), StepEvidence.id.not_in([r.id for r in rows]))))
+    return names - kept
+
+
+def remove_step_evidence(s: Session, step_ids) -> None:
+    """The evidence of these action steps (ids, or a query of them), audited row by row; their files go after
+    the commit unless a copy on another version of the plan still names them."""
+    rows = list(s.exec(select(StepEvidence).where(StepEvidence.step_id.in_(step_ids))))
+    s.info.setdefault(FILES_KEY, []).extend(sorted(unshared_files(s, rows)))
+    for row in rows:
+        s.delete(row)
+    s.flush()

@@ -17,9 +17,8 @@ from sqlmodel import Session, select
 from planner import periods
 from planner.errors import Conflict, Invalid, NotFound
 from planner.models import ActionStep, Plan, StepEvidence
-from planner.services import acting, audit, plans
+from planner.services import acting, audit, plans, removal
 from planner.services.monitoring.evidence import check_url, evidence_path, store_file
-from planner.services.removal import FILES_KEY
 
 MAX_PER_STEP = 50
 
@@ -113,34 +112,17 @@ def path(row: StepEvidence, upload_dir: str | Path) -> Path | None:
 def delete(s: Session, row: StepEvidence, upload_dir: str | Path) -> None:
     step = s.get(ActionStep, row.step_id)
     _writable(s, step)
-    shared = _shared(s, [row])
+    gone = removal.unshared_files(s, [row])
     s.delete(row)
     s.flush()
     file = path(row, upload_dir)
-    if file is not None and row.stored_name not in shared:
+    if file is not None and row.stored_name in gone:
         file.unlink(missing_ok=True)
-
-
-def _shared(s: Session, rows: list[StepEvidence]) -> set[str]:
-    """Stored names of ``rows`` that another row (a copy on another version of the plan) still names."""
-    names = {r.stored_name for r in rows if r.stored_name}
-    if not names:
-        return set()
-    ids = [r.id for r in rows]
-    return set(s.exec(select(StepEvidence.stored_name).where(StepEvidence.stored_name.in_(names),
-                                                              StepEvidence.id.not_in(ids))).all())
 
 
 def drop_for_steps(s: Session, step_ids: Iterable[int]) -> None:
     """Steps leaving an action plan take their evidence along (audited); the files go after the commit."""
-    rows = list(s.exec(select(StepEvidence).where(StepEvidence.step_id.in_(list(step_ids)))))
-    shared = _shared(s, rows)
-    files = s.info.setdefault(FILES_KEY, [])
-    for row in rows:
-        if row.stored_name and row.stored_name not in shared:
-            files.append(row.stored_name)
-        s.delete(row)
-    s.flush()
+    removal.remove_step_evidence(s, list(step_ids))
 
 
 def copy_to(s: Session, copies: dict[int, ActionStep]) -> None:

@@ -154,3 +154,14 @@ def test_files_check_knows_step_evidence(s, engine, step, uploads):
     (uploads / "yatim.pdf").write_bytes(PDF)
     report = files.check(engine, uploads)
     assert [p.name for p in report.orphans] == ["yatim.pdf"] and row.stored_name not in report.missing
+
+
+def test_deleting_the_node_takes_the_steps_evidence_and_queues_its_file(s, step, uploads):
+    row = add_pdf(s, step, uploads)
+    s.info.pop(FILES_KEY, None)
+    plans.delete_node(s, plans.get_node(s, step.node_id))
+    assert s.info[FILES_KEY] == [row.stored_name]
+    s.commit()
+    assert s.exec(select(StepEvidence)).all() == []
+    assert s.exec(select(AuditEntry).where(AuditEntry.object_type == "step_evidence",
+                                           AuditEntry.action == "delete")).one()
