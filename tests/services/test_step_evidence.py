@@ -165,3 +165,16 @@ def test_deleting_the_node_takes_the_steps_evidence_and_queues_its_file(s, step,
     assert s.exec(select(StepEvidence)).all() == []
     assert s.exec(select(AuditEntry).where(AuditEntry.object_type == "step_evidence",
                                            AuditEntry.action == "delete")).one()
+
+
+def test_backup_and_restore_carry_step_evidence_files(s, engine, step, uploads, tmp_path):
+    from planner import backup
+    from planner.db import make_engine
+
+    row = add_pdf(s, step, uploads)
+    archive = tmp_path / "cadangan.zip"
+    assert backup.backup(engine, uploads, archive)["files"] == 1
+    fresh = make_engine(f"sqlite:///{tmp_path / 'pulih.sqlite'}")
+    backup.restore(fresh, tmp_path / "pulih", archive)
+    assert (tmp_path / "pulih" / row.stored_name).read_bytes() == PDF
+    fresh.dispose()
