@@ -93,7 +93,8 @@ def _node_context(node: PlanNode, plan: Plan, **extra) -> dict:
         mark_day=min(tl.today, date(plan.first_year, 12, 31)),  # a mark's default date lies in the plan's year
     )
     ctx["evidence"] = step_evidence.for_steps(s, [r.step.id for r in rows])
-    ctx["max_mb"] = current_app.config["EVIDENCE_MAX_BYTES"] / (1024 * 1024)
+    ctx["max_bytes"] = current_app.config["EVIDENCE_MAX_BYTES"]  # the page says the limit before an upload
+    ctx["max_mb"] = ctx["max_bytes"] / (1024 * 1024)
     ctx["accept"] = ",".join(f".{ext}" for ext in EVIDENCE_TYPES)
     ctx.update(extra)
     if ctx["form_rows"] is None:

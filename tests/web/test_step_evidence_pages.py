@@ -31,6 +31,7 @@ def test_upload_list_download_and_remove_on_the_activity_page(s, editor, step):
     (row,) = step_evidence.for_step(s, step.id)
     assert "notulen rapat.pdf" in html and f"/langkah-bukti/{row.id}" in html
     assert f"/langkah-bukti/{row.id}/hapus" in html and 'enctype="multipart/form-data"' in html
+    assert 'data-max-bytes="' in html  # the size is checked in the page before an upload, as for realisations
     got = editor.get(f"/langkah-bukti/{row.id}")
     assert got.data == PDF and got.headers["Content-Disposition"].startswith("attachment")
     assert got.headers["X-Content-Type-Options"] == "nosniff" and got.headers["Cache-Control"] == "private, no-store"
