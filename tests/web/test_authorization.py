@@ -169,8 +169,9 @@ def follow_up(suffix: str = ""):
         return f"/follow-ups/{row.id}{suffix}"
     return build
 
-def action_step(suffix: str = "", api: bool = False):
-    """A fresh step in a fresh plan's kegiatan; ``w.step_year`` is that plan's year (a mark's date)."""
+def action_step(suffix: str = "", api: bool = False, past: bool = True):
+    """A fresh step in a fresh plan's kegiatan; ``w.step_year`` is that plan's year (a mark's date). Without
+    ``past`` (no mark to date) the plan keeps its year."""
     def build(w, where):
         from planner.models.action_plan import StepIn
         from planner.services import action_plans
@@ -180,8 +181,9 @@ def action_step(suffix: str = "", api: bool = False):
         (row,) = action_plans.save_action_plan(w.s, principal_for(w.s, admin), node,
                                                [StepIn(name="Rapat koordinasi", months=[1])])
         # A mark's date lies in the plan's year and not in the future: move the plan to a past year of its own.
-        plan = w.s.get(Plan, node.plan_id)
-        plan.first_year = plan.last_year = w.step_year = next(_PAST_YEARS)
+        if past:
+            plan = w.s.get(Plan, node.plan_id)
+            plan.first_year = plan.last_year = w.step_year = next(_PAST_YEARS)
         w.s.commit()
         return (f"/api/v1/action-steps/{row.id}" if api else f"/langkah/{row.id}") + suffix
     return build
@@ -192,7 +194,7 @@ def step_evidence_row(suffix: str = "", api: bool = False):
     def build(w, where):
         from planner.services import action_plans, step_evidence
 
-        step = action_plans.get_step(w.s, int(action_step()(w, where).split("/")[-1]))
+        step = action_plans.get_step(w.s, int(action_step(past=False)(w, where).split("/")[-1]))
         row = step_evidence.add_link(w.s, step, "https://contoh.id/bukti-langkah")
         w.s.commit()
         return (f"/api/v1/action-step-evidence/{row.id}" if api else f"/langkah-bukti/{row.id}") + suffix
@@ -384,11 +386,12 @@ TABLE: dict[str, Case] = {
                                 data={"steps": [{"name": "Rapat koordinasi", "months": [1]}]}),
     "api.put_step_status": Case("PUT", action_step("/status", api=True), EDIT, api=True, data=MARK),
     # a step's evidence (files and links, as a realisation has them): added and removed as marks are
-    "action_plans.add_evidence": Case("POST", action_step("/bukti"), EDIT, data={"url": "https://contoh.id/bukti"}),
+    "action_plans.add_evidence": Case("POST", action_step("/bukti", past=False), EDIT,
+                                      data={"url": "https://contoh.id/bukti"}),
     "action_plans.evidence_file": Case("GET", step_evidence_row(), ALL),
     "action_plans.delete_evidence": Case("POST", step_evidence_row("/hapus"), EDIT),
-    "api.list_step_evidence": Case("GET", action_step("/evidence", api=True), ALL, api=True),
-    "api.add_step_evidence": Case("POST", action_step("/evidence", api=True), EDIT, api=True,
+    "api.list_step_evidence": Case("GET", action_step("/evidence", api=True, past=False), ALL, api=True),
+    "api.add_step_evidence": Case("POST", action_step("/evidence", api=True, past=False), EDIT, api=True,
                                   data={"url": "https://contoh.id/bukti"}),
     "api.get_step_evidence": Case("GET", step_evidence_row(api=True), ALL, api=True),
     "api.delete_step_evidence": Case("DELETE", step_evidence_row(api=True), EDIT, api=True),
