@@ -28,7 +28,7 @@ from planner.models.action_plan import ACTION_NODE_KINDS, STEP_STATUSES, StatusI
 from planner.permissions import can, require
 from planner.services import action_plans as svc
 from planner.services.monitoring import EVIDENCE_TYPES
-from planner.services import orgs, plans, step_evidence
+from planner.services import accounts, orgs, plans, step_evidence
 from planner.web.filters import t
 from planner.web.helpers import principal, render, respond, send_evidence
 
@@ -93,6 +93,7 @@ def _node_context(node: PlanNode, plan: Plan, **extra) -> dict:
         mark_day=min(tl.today, date(plan.first_year, 12, 31)),  # a mark's default date lies in the plan's year
     )
     ctx["evidence"] = step_evidence.for_steps(s, [r.step.id for r in rows])
+    ctx["uploaders"] = accounts.names(s, {e.uploaded_by_id for evs in ctx["evidence"].values() for e in evs})
     ctx["max_bytes"] = current_app.config["EVIDENCE_MAX_BYTES"]  # the page says the limit before an upload
     ctx["max_mb"] = ctx["max_bytes"] / (1024 * 1024)
     ctx["accept"] = ",".join(f".{ext}" for ext in EVIDENCE_TYPES)

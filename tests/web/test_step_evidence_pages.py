@@ -29,7 +29,7 @@ def test_upload_list_download_and_remove_on_the_activity_page(s, editor, step):
     assert resp.status_code == 302 and resp.headers["Location"].endswith(f"#step-{step.id}")
     html = editor.get(resp.headers["Location"]).get_data(as_text=True)
     (row,) = step_evidence.for_step(s, step.id)
-    assert "notulen rapat.pdf" in html and f"/langkah-bukti/{row.id}" in html
+    assert "notulen rapat.pdf" in html and f"/langkah-bukti/{row.id}" in html and "· Ani," in html  # who, when
     assert f"/langkah-bukti/{row.id}/hapus" in html and 'enctype="multipart/form-data"' in html
     assert 'data-max-bytes="' in html  # the size is checked in the page before an upload, as for realisations
     got = editor.get(f"/langkah-bukti/{row.id}")
