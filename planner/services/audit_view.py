@@ -25,11 +25,13 @@ from planner.models.plan import (ACCUMULATION_LABELS, ACTIVITY_TYPE_LABELS, FREQ
 # Indonesia has three time zones and no daylight saving: fixed offsets need no time-zone database.
 ZONES = {"WIB": 7, "WITA": 8, "WIT": 9}
 ACTIONS = {"create": "Tambah", "update": "Ubah", "delete": "Hapus", "submit": "Ajukan", "return": "Kembalikan",
-           "approve": "Setujui", "lock": "Tetapkan", "reopen": "Buka kembali", "revise": "Buka revisi"}
+           "approve": "Setujui", "lock": "Tetapkan", "reopen": "Buka kembali", "revise": "Buka revisi",
+           "mark": "Tandai"}
 OBJECTS = {"plan": "Rencana", "node": "Unsur rencana", "objective": "Sasaran unsur", "indicator": "Indikator",
            "target": "Target", "realization": "Realisasi", "evidence": "Bukti dukung", "narrative": "Narasi",
            "follow_up": "Tindak lanjut", "budget": "Pagu", "budget_realization": "Realisasi anggaran",
-           "period": "Periode", "worksheet": "Lembar kerja"}
+           "period": "Periode", "worksheet": "Lembar kerja", "action_step": "Langkah rencana aksi",
+           "step_evidence": "Bukti dukung langkah"}
 FIELDS = {
     "name": "Nama", "code": "Kode", "kind": "Jenis", "status": "Status", "vision": "Visi", "missions": "Misi",
     "first_year": "Tahun awal", "last_year": "Tahun akhir", "renstra_id": "Renstra", "revision_reason": "Alasan revisi",

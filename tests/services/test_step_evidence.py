@@ -15,7 +15,7 @@ from planner.permissions import principal_for
 from planner.services import acting
 from planner.services import action_plans as ap
 from planner.services import monitoring as mon
-from planner.services import plans, step_evidence, workflow
+from planner.services import audit_view, plans, step_evidence, workflow
 from planner.services.removal import FILES_KEY
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
@@ -58,6 +58,9 @@ def test_a_file_is_checked_stored_under_a_random_name_audited_and_found_again(s,
     assert path.read_bytes() == PDF and path.parent == uploads  # the same folder as realisation evidence
     entry = s.exec(select(AuditEntry).where(AuditEntry.object_type == "step_evidence")).one()
     assert entry.action == "create" and entry.plan_id == step.plan_id and entry.label == "notulen rapat.pdf"
+    (readable,) = audit_view.rows(s, [entry], None)  # the plan's history page reads it in words
+    assert (readable.action, readable.object_label, readable.subject) == ("Tambah", "Bukti dukung langkah",
+                                                                          "notulen rapat.pdf")
     assert [e.id for e in step_evidence.for_step(s, step.id)] == [row.id]
 
 
