@@ -257,7 +257,8 @@ def _save_measurement(ind: Indicator, year: int, period: str) -> None:
         return
     mon.record_realization(s, ind, year, period, value=form.get("value"), numerator=form.get("numerator"),
                            denominator=form.get("denominator"), achieved=_achieved(form.get("achieved")),
-                           note=form.get("note") if "note" in form else None, user_id=_user_id())
+                           note=form.get("note") if "note" in form else None, user_id=_user_id(),
+                           version=form.get("version"))
 
 
 @bp.post("/indicators/<int:indicator_id>/realisasi/<int:year>/<period>")

@@ -23,11 +23,11 @@ from sqlmodel import select
 from planner import db, periods
 from planner.calc import absorption
 from planner.errors import Invalid
-from planner.models import BudgetRealization, Evidence, Indicator, NodeBudget, Plan, Realization
+from planner.models import BudgetRealization, Evidence, Indicator, NodeBudget, Plan, PlanNode, Realization
 from planner.services import monitoring as mon
 from planner.services import plans
 from planner.services import settings as org_settings
-from planner.web.api import body, bp, num, numbers_as_text
+from planner.web.api import body, bp, num, numbers_as_text, on_conflict
 from planner.web.api.openapi import PATHS, SCHEMAS, operation
 from planner.web.api.plans import _plan
 from planner.web.monitoring import default_period
@@ -71,8 +71,13 @@ def _text(data: dict, key: str) -> str | None:
     return value
 
 
+def _current_cell(ind: Indicator, year: int, period: str) -> dict | None:
+    row = mon.get_realization(db.session(), ind, year, period)
+    return realization_json(row, _cell_evidence(ind, year, period)) if row is not None else None
+
+
 def realization_json(r: Realization, evidence: list[Evidence]) -> dict:
-    return {"indicator_id": r.indicator_id, "year": r.year, "period": r.period, "value": r.value,
+    return {"indicator_id": r.indicator_id, "version": r.version, "year": r.year, "period": r.period, "value": r.value,
             "numerator": r.numerator, "denominator": r.denominator, "achieved": r.achieved, "note": r.note,
             "status": r.status, "review_note": r.review_note, "entered_at": r.entered_at.isoformat(),
             "verified_at": r.verified_at.isoformat() if r.verified_at else None,
@@ -113,14 +118,15 @@ def list_realizations(indicator_id: int):
 def put_realization(indicator_id: int, year: int, period: str):
     ind, plan = _indicator(indicator_id, "realization.edit")
     # which keys are needed follows the indicator: the service names the missing one
-    data = body(allowed={"value", "numerator", "denominator", "achieved", "note", "evidence_url"})
+    data = body(allowed={"value", "numerator", "denominator", "achieved", "note", "evidence_url", "version"})
     numbers_as_text(data, ("value", "numerator", "denominator"))
     s = db.session()
     existed = mon.get_realization(s, ind, year, period) is not None
+    on_conflict(lambda: _current_cell(ind, year, period))
     row = mon.record_realization(s, ind, year, period, value=data.get("value"), numerator=data.get("numerator"),
                                  denominator=data.get("denominator"), achieved=data.get("achieved"),
                                  note=_text(data, "note"), evidence_url=_text(data, "evidence_url"),
-                                 user_id=g.api_user.id)
+                                 user_id=g.api_user.id, version=data.get("version"))
     out = realization_json(row, _cell_evidence(ind, year, period))
     out["achievement"] = mon.achievement_for_indicator(s, ind, year, period, _settings(plan)).summary()
     return jsonify(out), 200 if existed else 201
@@ -175,15 +181,17 @@ def rollup(plan_id: int):
 
 def budget_json(node_id: int, year: int) -> dict:
     s = db.session()
-    budget = s.exec(select(NodeBudget).where(NodeBudget.node_id == node_id, NodeBudget.year == year)).first()
+    node = s.get(PlanNode, node_id)
+    budget = s.exec(select(NodeBudget).where(NodeBudget.node_key == node.key, NodeBudget.year == year)).first()
     if budget is None:
-        return {"node_id": node_id, "year": year, "pagu": None, "realized": {}, "absorption": None, "formula": None}
+        return {"node_id": node_id, "year": year, "pagu": None, "realized": {}, "absorption": None, "formula": None,
+                "version": None}
     rows = s.exec(select(BudgetRealization).where(BudgetRealization.node_budget_id == budget.id)).all()
     order = {code: i for i, code in enumerate(periods.ALL)}
     realized = {r.period: r.amount for r in sorted(rows, key=lambda r: order.get(r.period, 99))}
     serapan = absorption(list(realized.values()), budget.pagu)
     return _clean({"node_id": node_id, "year": year, "pagu": budget.pagu, "realized": realized,
-                   "absorption": serapan.value, "formula": serapan.formula})
+                   "absorption": serapan.value, "formula": serapan.formula, "version": budget.version})
 
 
 @bp.get("/nodes/<int:node_id>/budget/<int:year>")
@@ -197,13 +205,15 @@ def get_budget(node_id: int, year: int):
 def put_budget(node_id: int, year: int):
     node = plans.get_node(db.session(), node_id)
     _plan(node.plan_id, "realization.edit")
-    data = body(allowed={"pagu", "realized"})
+    data = body(allowed={"pagu", "realized", "version"})
     realized = data.get("realized") or {}
     if not isinstance(realized, dict):
         raise Invalid("realized harus berupa objek {periode: rupiah}.", field="realized")
     numbers_as_text(data, ("pagu",))
     numbers_as_text(realized, tuple(realized), "realized.")
-    mon.set_budget(db.session(), node, year, data.get("pagu"), realized, user_id=g.api_user.id)
+    on_conflict(lambda: budget_json(node.id, year))
+    mon.set_budget(db.session(), node, year, data.get("pagu"), realized, user_id=g.api_user.id,
+                   version=data.get("version"))
     return jsonify(budget_json(node.id, year))
 
 

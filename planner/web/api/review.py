@@ -6,7 +6,7 @@ from flask import g, jsonify, request
 from planner import db
 from planner.models import Comment
 from planner.services import accounts, audit, comments, workflow
-from planner.web.api import body, bp
+from planner.web.api import body, bp, on_conflict
 from planner.web.api.plans import _plan, plan_json
 
 
@@ -16,7 +16,7 @@ def comment_json(c: Comment, names: dict[int, str]) -> dict:
             "created_at": c.created_at.isoformat(), "resolved": c.resolved_at is not None,
             "resolved_at": c.resolved_at.isoformat() if c.resolved_at else None,
             "edited_at": c.edited_at.isoformat() if c.edited_at else None,
-            "withdrawn": c.withdrawn_at is not None}
+            "withdrawn": c.withdrawn_at is not None, "version": c.version}
 
 
 @bp.post("/plans/<int:plan_id>/transitions")
@@ -83,7 +83,9 @@ def edit_comment(comment_id: int):
     """The author corrects the text; the audit trail keeps the earlier one."""
     c = workflow.get_comment(db.session(), comment_id)
     _plan(c.plan_id)
-    comments.edit(db.session(), g.principal, c, str(body(allowed={"body"}).get("body") or ""))
+    data = body(allowed={"body", "version"})
+    on_conflict(lambda: comment_json(c, {}))
+    comments.edit(db.session(), g.principal, c, str(data.get("body") or ""), data.get("version"))
     return jsonify(comment_json(c, {g.api_user.id: g.api_user.full_name or g.api_user.username}))
 
 

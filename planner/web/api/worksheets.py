@@ -19,7 +19,7 @@ from planner.permissions import require
 from planner.services import monitoring, plans
 from planner.services import worksheet as svc
 from planner.services.worksheet_json import as_dict
-from planner.web.api import body, bp
+from planner.web.api import body, bp, on_conflict
 from planner.web.api.openapi import PATHS, SCHEMAS, operation
 
 # Keys of a step's API dict that are read-only: accepted (so a GET's step can be sent back) and dropped.
@@ -39,10 +39,13 @@ def _require_save(node: PlanNode, key: str) -> None:
     svc.require_save(s, plans.get_plan(s, node.plan_id), key)
 
 
-def _answer(node: PlanNode):
+def _view(node: PlanNode):
     s = db.session()
-    view = svc.load(s, node, monitoring.realisation_lookup(s, plans.get_plan(s, node.plan_id)))
-    return jsonify(as_dict(view))
+    return svc.load(s, node, monitoring.realisation_lookup(s, plans.get_plan(s, node.plan_id)))
+
+
+def _answer(node: PlanNode):
+    return jsonify(as_dict(_view(node)))
 
 
 def _step_input(item: dict) -> dict:
@@ -74,6 +77,7 @@ def put_worksheet(node_id: int):
         keys.append(key)
     for key in keys:
         _require_save(node, key)
+    on_conflict(lambda: as_dict(_view(node)))
     version = data.get("version")
     for i, (key, item) in enumerate(zip(keys, steps)):
         step = _step_input(item)
@@ -90,6 +94,7 @@ def put_worksheet(node_id: int):
 def put_worksheet_step(node_id: int, step: str):
     node = _node(node_id)
     _require_save(node, step)
+    on_conflict(lambda: as_dict(_view(node)))
     svc.save_step(db.session(), node, step, _step_input(body()))
     return _answer(node)
 
