@@ -121,7 +121,6 @@ def put_realization(indicator_id: int, year: int, period: str):
     data = body(allowed={"value", "numerator", "denominator", "achieved", "note", "evidence_url", "version"})
     numbers_as_text(data, ("value", "numerator", "denominator"))
     s = db.session()
-    existed = mon.get_realization(s, ind, year, period) is not None
     on_conflict(lambda: _current_cell(ind, year, period))
     row = mon.record_realization(s, ind, year, period, value=data.get("value"), numerator=data.get("numerator"),
                                  denominator=data.get("denominator"), achieved=data.get("achieved"),
@@ -129,7 +128,9 @@ def put_realization(indicator_id: int, year: int, period: str):
                                  user_id=g.api_user.id, version=data.get("version"))
     out = realization_json(row, _cell_evidence(ind, year, period))
     out["achievement"] = mon.achievement_for_indicator(s, ind, year, period, _settings(plan)).summary()
-    return jsonify(out), 200 if existed else 201
+    # created by this request: a new row's version is 1, every UPDATE bumps it (asked after the write, so two
+    # first writes racing never both answer 201)
+    return jsonify(out), 201 if row.version == 1 else 200
 
 
 @bp.delete("/indicators/<int:indicator_id>/realizations/<int:year>/<period>")
