@@ -175,32 +175,29 @@ def _big_renstra(s, org, programs: int = 9, activities: int = 29):
     return plan
 
 
-def test_four_renja_copies_at_once_land_quickly(s, live, make_org, make_user):
+def test_four_renja_copies_at_once_land_quickly(s, live, make_org, make_user, make_renstra):
     """Four 'Renja from Renstra' copies (270 nodes each) at the same time, through the page form: none fails
-    with 'database is locked', and each takes under 2 s of its own work (the copy is done in bulk)."""
-    units = [make_org(f"UNIT{i}", f"Badan Contoh {i}") for i in range(4)]
-    renstras = [_big_renstra(s, unit) for unit in units]
+    with 'database is locked' (SQLite) or a deadlock (PostgreSQL), and each takes under 2 s of its own work: the
+    copy is done in bulk (one batched INSERT per table and tree level), so even serialised by the database
+    the four finish within 4 × 2 s."""
+    units = [make_org(f"UNIT{i}", f"Badan Contoh {i}") for i in range(5)]
+    renstras = [_big_renstra(s, unit) for unit in units[:4]]
+    small = make_renstra(units[4])
     make_user("admin", "admin")
     browser = requests.Session()
     assert browser.post(f"{live}/login", data={"username": "admin", "password": PASSWORD}, timeout=30,
                         allow_redirects=False).status_code == 302
-    single = time.perf_counter()
-    first = browser.post(f"{live}/plans/new", data={"source": "renstra", "source_id": renstras[0].id, "year": 2026},
-                         allow_redirects=False, timeout=120)
-    single = time.perf_counter() - single
-    assert first.status_code == 302, first.text[:500]
-    assert single < 2.0, f"one copy of 270 nodes took {single:.1f} s"
 
-    def copy(i):
-        return browser.post(f"{live}/plans/new", data={"source": "renstra", "source_id": renstras[i + 1].id,
-                                                       "year": 2026}, allow_redirects=False, timeout=120)
+    def copy(renstra):
+        return browser.post(f"{live}/plans/new", data={"source": "renstra", "source_id": renstra.id, "year": 2026},
+                            allow_redirects=False, timeout=120)
 
+    assert copy(small).status_code == 302  # warm-up: the server's first copy compiles its statements
     started = time.perf_counter()
-    responses = together(3, copy)
+    responses = together(4, lambda i: copy(renstras[i]))
     elapsed = time.perf_counter() - started
-    assert [r.status_code for r in responses] == [302] * 3, [r.text[:300] for r in responses]
-    # three copies at once, serialised by the database at worst: each well under its 2 s
-    assert elapsed < 3 * 2.0, f"three concurrent copies took {elapsed:.1f} s"
+    assert [r.status_code for r in responses] == [302] * 4, [r.text[:300] for r in responses]
+    assert elapsed < 4 * 2.0, f"four concurrent copies of 270 nodes took {elapsed:.1f} s"
     s.expire_all()
     for renstra in renstras:
         renja = s.exec(select(Plan).where(Plan.renstra_id == renstra.id)).one()
