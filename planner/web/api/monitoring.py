@@ -27,8 +27,9 @@ from planner.models import BudgetRealization, Evidence, Indicator, NodeBudget, P
 from planner.services import monitoring as mon
 from planner.services import plans
 from planner.services import settings as org_settings
-from planner.web.api import body, bp, num, numbers_as_text, on_conflict
-from planner.web.api.openapi import PATHS, SCHEMAS, operation
+from planner.models.bodies import BudgetIn, RealizationIn, VerificationIn
+from planner.web.api import body, bp, num, numbers_as_text, on_conflict, validate
+from planner.web.api.openapi import PATHS, from_model, operation
 from planner.web.api.plans import _plan
 from planner.web.monitoring import default_period
 
@@ -118,7 +119,8 @@ def list_realizations(indicator_id: int):
 def put_realization(indicator_id: int, year: int, period: str):
     ind, plan = _indicator(indicator_id, "realization.edit")
     # which keys are needed follows the indicator: the service names the missing one
-    data = body(allowed={"value", "numerator", "denominator", "achieved", "note", "evidence_url", "version"})
+    data = body()
+    validate(RealizationIn, data)  # the model the OpenAPI document describes; the service reads typed numbers
     numbers_as_text(data, ("value", "numerator", "denominator"))
     s = db.session()
     on_conflict(lambda: _current_cell(ind, year, period))
@@ -145,7 +147,8 @@ def delete_realization(indicator_id: int, year: int, period: str):
 def verify_realization(indicator_id: int, year: int, period: str):
     """A reviewer: ``{"verified": true}``, or ``{"verified": false, "note": "..."}`` to return it."""
     ind, _ = _indicator(indicator_id, "realization.verify")
-    data = body(allowed={"verified", "note"})
+    data = body()
+    validate(VerificationIn, data)
     if not isinstance(data.get("verified"), bool):
         raise Invalid("verified harus true atau false.", field="verified")
     row = mon.verify(db.session(), ind, year, period, verified=data["verified"], note=_text(data, "note") or "",
@@ -206,7 +209,8 @@ def get_budget(node_id: int, year: int):
 def put_budget(node_id: int, year: int):
     node = plans.get_node(db.session(), node_id)
     _plan(node.plan_id, "realization.edit")
-    data = body(allowed={"pagu", "realized", "version"})
+    data = body()
+    validate(BudgetIn, data)
     realized = data.get("realized") or {}
     if not isinstance(realized, dict):
         raise Invalid("realized harus berupa objek {periode: rupiah}.", field="realized")
@@ -232,13 +236,6 @@ PATHS.update({
     "/nodes/{node_id}/budget/{year}": {"get": operation("Pagu dan realisasi anggaran simpul"),
                                        "put": operation("Isi pagu dan realisasi anggaran per periode", "BudgetIn")},
 })
-_num, _str = {"type": ["number", "string"]}, {"type": "string"}
-SCHEMAS.update({
-    "RealizationIn": {"type": "object", "properties": {
-        "value": _num, "numerator": _num, "denominator": _num, "achieved": {"type": "boolean"}, "note": _str,
-        "evidence_url": {"type": "string", "format": "uri"}}},
-    "Verification": {"type": "object", "required": ["verified"], "properties": {
-        "verified": {"type": "boolean"}, "note": _str}},
-    "BudgetIn": {"type": "object", "required": ["pagu"], "properties": {
-        "pagu": _num, "realized": {"type": "object", "additionalProperties": _num}}},
-})
+from_model("RealizationIn", RealizationIn)
+from_model("Verification", VerificationIn)
+from_model("BudgetIn", BudgetIn)
