@@ -543,7 +543,8 @@ def budget_context(plan: Plan, **extra) -> dict:
                nodes=[n for r in progress.roots for n in r.walk()], own=_own_budgets(plan, year),
                can_edit=can(principal(), "realization.edit", plan), closed=progress.closed_periods,
                is_closed=lambda code: any(mon.contains(c, code) for c in progress.closed_periods),
-               error=None, error_node=None, form={}, oob=False, saved_node=None)
+               error=None, error_node=None, form={}, oob=False, saved_node=None,
+               budget_versions=mon.budget_versions(s, plan, year))
     ctx.update(extra)
     return ctx
 
@@ -562,7 +563,8 @@ def save_budget(node_id: int, year: int):
     realized = {q: form.get(q) for q in periods.QUARTERS if (form.get(q) or "").strip()}
     error = None
     try:
-        mon.set_budget(db.session(), node, year, form.get("pagu"), realized, user_id=_user_id())
+        mon.set_budget(db.session(), node, year, form.get("pagu"), realized, user_id=_user_id(),
+                       version=form.get("version"))
     except (Invalid, Conflict) as exc:
         error = exc
     def context() -> dict:

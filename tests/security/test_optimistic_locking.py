@@ -116,3 +116,24 @@ def test_a_stale_realisation_cell_is_refused_on_the_page(editor, s, renja):
     assert resp.status_code == 409 and "telah diubah" in resp.get_data(as_text=True)
     s.expire_all()
     assert s.exec(select(Realization.value).where(Realization.indicator_id == ind.id)).one() == 11
+
+
+def test_a_stale_budget_row_is_refused_on_the_page(editor, s, renja):
+    from planner.models import NodeBudget
+    from planner.services import monitoring as mon
+
+    node = plans.load_tree(s, renja).roots[0].children[0].node
+    page = editor.get(f"/plans/{renja.id}/anggaran").get_data(as_text=True)
+    assert f'id="budget-{node.id}"' in page
+    mon.set_budget(s, s.get(PlanNode, node.id), 2026, 5_000_000, {"TW1": 1_000_000})
+    s.commit()
+    page = editor.get(f"/plans/{renja.id}/anggaran").get_data(as_text=True)
+    assert 'name="version" value="1"' in page  # the row's form carries its budget's version
+    mon.set_budget(s, s.get(PlanNode, node.id), 2026, 5_000_000, {"TW1": 2_000_000}, version=1)
+    s.commit()
+    resp = editor.post(f"/nodes/{node.id}/anggaran/2026", headers=HX, data={
+        "pagu": "5.000.000", "TW1": "3.000.000", "version": "1"})
+    assert resp.status_code == 409 and "telah diubah" in resp.get_data(as_text=True)
+    s.expire_all()
+    budget = s.exec(select(NodeBudget).where(NodeBudget.node_key == node.key)).one()
+    assert budget.version == 2

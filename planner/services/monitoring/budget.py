@@ -85,6 +85,14 @@ def set_budget(s: Session, node: PlanNode, year: int, pagu: Any, realized: Mappi
     return budget
 
 
+def budget_versions(s: Session, plan: Plan, year: int) -> dict[str, int]:
+    """The version of each node budget of the plan in ``year``, by node lineage key: the budget forms carry it
+    so a save based on an old read is refused (optimistic locking)."""
+    nodes = select(PlanNode.key).where(PlanNode.plan_id == plan.id)
+    return dict(s.exec(select(NodeBudget.node_key, NodeBudget.version)
+                       .where(NodeBudget.year == year, NodeBudget.node_key.in_(nodes))).all())
+
+
 LOCKED_PAGU_STATUSES = ("submitted", "approved", "locked")
 
 
