@@ -62,3 +62,21 @@ def from_pydantic(exc) -> Invalid:
     elif err.get("type") == "literal_error":
         msg = "pilihan tidak dikenal: " + msg.split("Input should be ", 1)[-1]
     return Invalid(f"{field}: {msg}" if field else msg, field=field)
+
+
+class Stale(Conflict):
+    """A write based on a version of a record that someone else has changed since (optimistic locking).
+
+    ``current`` is the record as it is now, when the caller can show it (the API answers it beside the
+    error, a page beside the user's value)."""
+
+    def __init__(self, message: str, field: str | None = "version", current: dict | None = None,
+                 code: str | None = None):
+        super().__init__(message, field=field, code=code)
+        self.current = current
+
+    def as_dict(self) -> dict:
+        out = super().as_dict()
+        if self.current is not None:
+            out["current"] = self.current
+        return out

@@ -17,7 +17,7 @@ from pydantic import field_validator
 from sqlalchemy import Column, Numeric, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from planner.models.base import utcnow
+from planner.models.base import utcnow, version_column
 
 StepStatus = Literal["planned", "done", "late", "dropped"]
 STEP_STATUSES = {
@@ -27,6 +27,9 @@ STEP_STATUSES = {
     "dropped": "Dibatalkan",
 }
 ACTION_NODE_KINDS = ("kegiatan", "sub_kegiatan", "kro", "ro")
+
+
+_STEP_VERSION = version_column()
 
 
 class ActionStep(SQLModel, table=True):
@@ -56,8 +59,8 @@ class ActionStep(SQLModel, table=True):
     evidence_url: Optional[str] = Field(default=None, max_length=1000)
     status_by_id: Optional[int] = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     status_at: Optional[datetime] = None
-    # Bumped on every change: a client sends it back to detect a lost update (409).
-    version: int = 1
+    version: int = Field(default=1, sa_column=_STEP_VERSION)  # optimistic locking: 409 when stale
+    __mapper_args__ = {"version_id_col": _STEP_VERSION}
     # The step this one was copied from (a Renja Perubahan), for lineage.
     source_id: Optional[int] = Field(default=None, foreign_key="action_step.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)

@@ -13,7 +13,7 @@ from typing import Literal, Optional
 from sqlalchemy import JSON, Column, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from planner.models.base import utcnow
+from planner.models.base import utcnow, version_column
 
 # A 0–5 scale read the same way by every instrument unless an indicator says more.
 DEFAULT_SCALE = (
@@ -68,12 +68,17 @@ class InstrumentIndicator(SQLModel, table=True):
     evidence: str = _text()  # the evidence evaluators expect
 
 
+_EVALUATION_VERSION = version_column()
+
+
 class Evaluation(SQLModel, table=True):
     """One round of a unit's self-assessment in a year, pinned to an instrument version."""
 
     __table_args__ = (UniqueConstraint("organization_id", "year", "round"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    version: int = Field(default=1, sa_column=_EVALUATION_VERSION)  # optimistic locking: 409 when stale
+    __mapper_args__ = {"version_id_col": _EVALUATION_VERSION}
     organization_id: int = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
     year: int
     round: int = 1
@@ -85,11 +90,16 @@ class Evaluation(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+_SCORE_VERSION = version_column()
+
+
 class EvaluationScore(SQLModel, table=True):
     __tablename__ = "evaluation_score"
     __table_args__ = (UniqueConstraint("evaluation_id", "indicator_id"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    version: int = Field(default=1, sa_column=_SCORE_VERSION)  # optimistic locking: 409 when stale
+    __mapper_args__ = {"version_id_col": _SCORE_VERSION}
     evaluation_id: int = Field(foreign_key="evaluation.id", index=True, ondelete="CASCADE")
     indicator_id: int = Field(foreign_key="instrument_indicator.id", ondelete="CASCADE")
     score: Optional[float] = None

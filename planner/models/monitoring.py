@@ -18,7 +18,7 @@ from pydantic import field_validator
 from sqlalchemy import Column, Index, Numeric, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from planner.models.base import utcnow
+from planner.models.base import utcnow, version_column
 
 
 def _lineage():
@@ -36,6 +36,9 @@ REALIZATION_STATUSES = {
 from planner.calc.tree import COUNTED_STATUSES  # noqa: E402,F401  (re-exported: the rule lives in calc)
 
 
+_REALIZATION_VERSION = version_column()
+
+
 class Realization(SQLModel, table=True):
     """The realisation of one indicator in one (year, period).
 
@@ -47,6 +50,8 @@ class Realization(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("indicator_key", "year", "period"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    version: int = Field(default=1, sa_column=_REALIZATION_VERSION)  # optimistic locking: 409 when stale
+    __mapper_args__ = {"version_id_col": _REALIZATION_VERSION}
     indicator_id: int = Field(foreign_key="indicator.id", index=True, ondelete="CASCADE")
     indicator_key: str = _lineage()
     year: int
@@ -92,12 +97,17 @@ class Evidence(SQLModel, table=True):
     uploaded_at: datetime = Field(default_factory=utcnow)
 
 
+_NARRATIVE_VERSION = version_column()
+
+
 class Narrative(SQLModel, table=True):
     """Faktor pendorong and faktor penghambat of the Permendagri 86/2017 evaluation form."""
 
     __table_args__ = (UniqueConstraint("indicator_key", "year", "period"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    version: int = Field(default=1, sa_column=_NARRATIVE_VERSION)  # optimistic locking: 409 when stale
+    __mapper_args__ = {"version_id_col": _NARRATIVE_VERSION}
     indicator_id: int = Field(foreign_key="indicator.id", index=True, ondelete="CASCADE")
     indicator_key: str = _lineage()
     year: int
@@ -108,6 +118,9 @@ class Narrative(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+_FOLLOW_UP_VERSION = version_column()
+
+
 class FollowUp(SQLModel, table=True):
     """Tindak lanjut: an action decided in a period, with its owner and due date."""
 
@@ -115,6 +128,8 @@ class FollowUp(SQLModel, table=True):
     __table_args__ = (Index("ix_follow_up_cell", "indicator_key", "year", "period"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    version: int = Field(default=1, sa_column=_FOLLOW_UP_VERSION)  # optimistic locking: 409 when stale
+    __mapper_args__ = {"version_id_col": _FOLLOW_UP_VERSION}
     indicator_id: int = Field(foreign_key="indicator.id", index=True, ondelete="CASCADE")
     indicator_key: str = Field(max_length=32)
     year: int
@@ -149,6 +164,9 @@ class FollowUpUpdate(SQLModel):
     _strip = field_validator("action", "owner", mode="before")(_strip_text)
 
 
+_BUDGET_VERSION = version_column()
+
+
 class NodeBudget(SQLModel, table=True):
     """The execution pagu (DPA/DIPA) of a node for a year.
 
@@ -159,12 +177,17 @@ class NodeBudget(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("node_key", "year"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    version: int = Field(default=1, sa_column=_BUDGET_VERSION)  # optimistic locking: 409 when stale
+    __mapper_args__ = {"version_id_col": _BUDGET_VERSION}
     node_id: int = Field(foreign_key="plan_node.id", index=True, ondelete="CASCADE")
     node_key: str = _lineage()  # the node through the plan's versions (PlanNode.key)
     year: int
     pagu: Decimal = Field(sa_column=Column(Numeric(18, 2), nullable=False))
     updated_by_id: Optional[int] = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+_BUDGET_REALIZATION_VERSION = version_column()
 
 
 class BudgetRealization(SQLModel, table=True):
@@ -174,6 +197,8 @@ class BudgetRealization(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("node_budget_id", "period"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    version: int = Field(default=1, sa_column=_BUDGET_REALIZATION_VERSION)  # optimistic locking: 409 when stale
+    __mapper_args__ = {"version_id_col": _BUDGET_REALIZATION_VERSION}
     node_budget_id: int = Field(foreign_key="node_budget.id", index=True, ondelete="CASCADE")
     period: str = Field(max_length=3)
     amount: Decimal = Field(sa_column=Column(Numeric(18, 2), nullable=False))

@@ -14,7 +14,7 @@ from pydantic import field_validator
 from sqlalchemy import Column, Numeric, String, Text, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
-from planner.models.base import key_field, utcnow
+from planner.models.base import key_field, utcnow, version_column
 
 PlanKind = Literal["renstra", "renja"]
 Level = Literal["input", "output", "outcome", "impact"]
@@ -59,10 +59,15 @@ class PlanBase(SQLModel):
     missions: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
+_PLAN_VERSION = version_column()
+
+
 class Plan(PlanBase, table=True):
     __table_args__ = (UniqueConstraint("organization_id", "kind", "first_year", "revision_number"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    version: int = Field(default=1, sa_column=_PLAN_VERSION)  # optimistic locking: 409 when stale
+    __mapper_args__ = {"version_id_col": _PLAN_VERSION}
     # One key for every version (murni, Perubahan 1, 2, …) of the plan of a unit for a year or period.
     key: str = key_field()
     organization_id: int = Field(foreign_key="organization.id", index=True, ondelete="RESTRICT")
@@ -116,6 +121,8 @@ class PlanUpdate(SQLModel):
     vision: Optional[str] = None
     missions: Optional[str] = None
     renstra_id: Optional[int] = None
+    # The version the client read (optimistic locking): a stale one is refused with 409.
+    version: Optional[int] = Field(default=None, ge=1, le=2**31 - 1)
 
 
 class NodeBase(SQLModel):
@@ -134,6 +141,9 @@ class NodeBase(SQLModel):
         return v.strip() if isinstance(v, str) else v
 
 
+_NODE_VERSION = version_column()
+
+
 class PlanNode(NodeBase, table=True):
     """A program, kegiatan, sub kegiatan, KRO, RO — or, in a Renstra, a tujuan or sasaran strategis."""
 
@@ -141,6 +151,8 @@ class PlanNode(NodeBase, table=True):
     __table_args__ = (UniqueConstraint("plan_id", "code"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    version: int = Field(default=1, sa_column=_NODE_VERSION)  # optimistic locking: 409 when stale
+    __mapper_args__ = {"version_id_col": _NODE_VERSION}
     key: str = key_field()  # the node through the versions of its plan (see planner.services.versions)
     plan_id: int = Field(foreign_key="plan.id", index=True, ondelete="CASCADE")
     parent_id: Optional[int] = Field(default=None, foreign_key="plan_node.id", index=True, ondelete="CASCADE")
@@ -174,6 +186,8 @@ class NodeUpdate(SQLModel):
     description: Optional[str] = None
     serves_id: Optional[int] = None
     objectives: Optional[list[str]] = None
+    # The version the client read (optimistic locking): a stale one is refused with 409.
+    version: Optional[int] = Field(default=None, ge=1, le=2**31 - 1)
 
 
 class NodeObjective(SQLModel, table=True):
@@ -218,6 +232,9 @@ class IndicatorBase(SQLModel):
         return (v.strip() or None) if isinstance(v, str) else v
 
 
+_INDICATOR_VERSION = version_column()
+
+
 class Indicator(IndicatorBase, table=True):
     __table_args__ = (UniqueConstraint("plan_id", "code"),)
 
@@ -229,8 +246,8 @@ class Indicator(IndicatorBase, table=True):
     node_id: int = Field(foreign_key="plan_node.id", index=True, ondelete="CASCADE")
     objective_id: Optional[int] = Field(default=None, foreign_key="node_objective.id", ondelete="SET NULL")
     position: int = 0
-    # Bumped on every change: API clients send it back to detect a lost update (409).
-    version: int = 1
+    version: int = Field(default=1, sa_column=_INDICATOR_VERSION)  # optimistic locking: 409 when stale
+    __mapper_args__ = {"version_id_col": _INDICATOR_VERSION}
     source_id: Optional[int] = Field(default=None, foreign_key="indicator.id", ondelete="SET NULL")
 
     @property
@@ -280,12 +297,17 @@ class IndicatorUpdate(SQLModel):
     version: Optional[int] = None
 
 
+_TARGET_VERSION = version_column()
+
+
 class Target(SQLModel, table=True):
     """A target for one (year, period): ``Y`` annual, ``TW1``–``TW4`` quarters, ``M01``–``M12`` months."""
 
     __table_args__ = (UniqueConstraint("indicator_id", "year", "period"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    version: int = Field(default=1, sa_column=_TARGET_VERSION)  # optimistic locking: 409 when stale
+    __mapper_args__ = {"version_id_col": _TARGET_VERSION}
     key: str = key_field()  # the target cell through the versions of its plan
     indicator_id: int = Field(foreign_key="indicator.id", index=True, ondelete="CASCADE")
     year: int

@@ -10,7 +10,7 @@ from typing import Literal, Optional
 
 from sqlmodel import Field, SQLModel
 
-from planner.models.base import utcnow
+from planner.models.base import utcnow, version_column
 
 LowerIsBetterFormula = Literal["2T-R", "T/R"]
 
@@ -23,10 +23,15 @@ class SettingsIn(SQLModel):
     rollup_cap: Optional[float] = Field(default=None, gt=0, le=1000)
 
 
+_SETTINGS_VERSION = version_column()
+
+
 class OrganizationSettings(SettingsIn, table=True):
     __tablename__ = "organization_settings"
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    version: int = Field(default=1, sa_column=_SETTINGS_VERSION)  # optimistic locking: 409 when stale
+    __mapper_args__ = {"version_id_col": _SETTINGS_VERSION}
     organization_id: int = Field(foreign_key="organization.id", unique=True, index=True, ondelete="CASCADE")
     lower_is_better_formula: str = Field(default="2T-R", max_length=4)
     updated_by_id: Optional[int] = Field(default=None, foreign_key="user.id", ondelete="SET NULL")

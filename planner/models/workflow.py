@@ -5,7 +5,7 @@ from typing import Any, Optional
 from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
-from planner.models.base import utcnow
+from planner.models.base import utcnow, version_column
 
 SCHEDULE_KINDS = {
     "drafting": "Penyusunan",
@@ -36,10 +36,15 @@ class AuditEntry(SQLModel, table=True):
     note: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
+_COMMENT_VERSION = version_column()
+
+
 class Comment(SQLModel, table=True):
     """A review comment on a plan, one of its nodes or indicators; ``parent_id`` threads replies."""
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    version: int = Field(default=1, sa_column=_COMMENT_VERSION)  # optimistic locking: 409 when stale
+    __mapper_args__ = {"version_id_col": _COMMENT_VERSION}
     plan_id: int = Field(foreign_key="plan.id", index=True, ondelete="CASCADE")
     object_type: str = Field(default="plan", max_length=20)
     object_id: Optional[int] = None

@@ -21,7 +21,7 @@ from sqlalchemy import Column, Numeric, String, Text
 from sqlmodel import Field, SQLModel
 
 from planner.calc.formatting import format_number, parse_number
-from planner.models.base import utcnow
+from planner.models.base import utcnow, version_column
 
 # ---------------------------------------------------------------- constant lists
 
@@ -211,6 +211,9 @@ def _indicator_fk():
 
 # ---------------------------------------------------------------- the worksheet
 
+_WORKSHEET_VERSION = version_column()
+
+
 class Worksheet(SQLModel, table=True):
     """The step notes of one activity. Column names are ``<step part>_<aspect key>`` of the lists above."""
 
@@ -236,8 +239,8 @@ class Worksheet(SQLModel, table=True):
     complaint_sarpras: str = _text()
     complaint_monev: str = _text()
     complaint_channels: str = Field(default="", max_length=100)
-    # Bumped on every saved step: clients send it back to detect a lost update (409).
-    version: int = 1
+    version: int = Field(default=1, sa_column=_WORKSHEET_VERSION)  # optimistic locking: 409 when stale
+    __mapper_args__ = {"version_id_col": _WORKSHEET_VERSION}
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Callable
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
@@ -100,16 +100,19 @@ def _collect(session: OrmSession, _ctx) -> None:
             changes = _diff(obj, kind)
             if kind == "update" and not changes:
                 continue
-            pending.append(AuditEntry(
+            pending.append(dict(
                 at=utcnow(), user_id=user_id, username=username, action=kind, object_type=spec.object_type,
-                object_id=obj.id, label=spec.label(obj)[:500], changes=changes, **spec.context(session, obj)))
+                object_id=obj.id, label=spec.label(obj)[:500], changes=changes, note="",
+                **{"plan_id": None, "node_id": None, "indicator_id": None, **spec.context(session, obj)}))
 
 
 @event.listens_for(OrmSession, "after_flush_postexec")
 def _write(session: OrmSession, _ctx) -> None:
+    """The entries of a flush in one executemany INSERT, on the flush's connection, inside the same
+    transaction (a bulk copy of 270 nodes writes ~800 entries: one statement, not 800 ORM rows)."""
     pending = session.info.pop("audit_pending", [])
     if pending:
-        session.add_all(pending)  # flushed by the same flush loop, inside the same transaction
+        session.connection().execute(insert(AuditEntry.__table__), pending)
 
 
 def set_actor(session: Session, user_id: int | None, username: str) -> None:

@@ -11,7 +11,7 @@ from planner.errors import Forbidden, Invalid
 from planner.models import Comment
 from planner.models.base import utcnow
 from planner.permissions import Principal, require
-from planner.services import audit, plans
+from planner.services import audit, concurrency, plans
 
 MAX_BODY = 5_000
 
@@ -37,17 +37,19 @@ def _own(s: Session, p: Principal, comment: Comment) -> None:
         raise Invalid("Komentar ini sudah ditarik.", field="body")
 
 
-def edit(s: Session, p: Principal, comment: Comment, body: str) -> Comment:
+def edit(s: Session, p: Principal, comment: Comment, body: str, version=None) -> Comment:
     _own(s, p, comment)
+    concurrency.expect_version(s, comment, version, "Komentar")
     comment.body, comment.edited_at = check_body(body), utcnow()
     s.add(comment)
     s.flush()
     return comment
 
 
-def withdraw(s: Session, p: Principal, comment: Comment) -> Comment:
+def withdraw(s: Session, p: Principal, comment: Comment, version=None) -> Comment:
     """The text leaves the page (the trail keeps it); the comment's place in the thread stays."""
     _own(s, p, comment)
+    concurrency.expect_version(s, comment, version, "Komentar")
     comment.body, comment.withdrawn_at = "", utcnow()
     s.add(comment)
     s.flush()

@@ -24,7 +24,7 @@ from planner.models.plan import (
     IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, PlanCreate, PlanUpdate, TargetIn,
 )
 from planner.calc import summable
-from planner.services import acting, audit, orgs, ranges, schedules, versions
+from planner.services import acting, audit, concurrency, orgs, ranges, schedules, versions
 
 EDITABLE_STATUSES = ("draft", "returned")
 SUM_REFUSED = ("Indikator persentase, indeks atau rasio tidak boleh dijumlahkan (akumulasi 'kumulatif'): "
@@ -99,6 +99,7 @@ def _check_renstra(s: Session, org_id: int, year: int, renstra_id: int | None) -
 def update_plan(s: Session, plan: Plan, data: PlanUpdate) -> Plan:
     check_edit(s, plan)
     changes = data.model_dump(exclude_unset=True)
+    concurrency.expect_version(s, plan, changes.pop("version", None), "Rencana")
     if "renstra_id" in changes and plan.kind == "renja":
         plan.renstra_id = _check_renstra(s, plan.organization_id, plan.first_year, changes.pop("renstra_id"))
     changes.pop("renstra_id", None)
@@ -297,6 +298,7 @@ def update_node(s: Session, node: PlanNode, data: NodeUpdate) -> PlanNode:
     plan = get_plan(s, node.plan_id)
     check_edit(s, plan)
     changes = data.model_dump(exclude_unset=True)
+    concurrency.expect_version(s, node, changes.pop("version", None), "Simpul")
     if "code" in changes and changes["code"] is not None and changes["code"] != node.code:
         parent = get_node(s, node.parent_id) if node.parent_id else None
         level = _level_for(s, plan, parent, node.kind)
@@ -454,10 +456,7 @@ def create_indicator(s: Session, node: PlanNode, data: IndicatorCreate) -> Indic
 def update_indicator(s: Session, ind: Indicator, data: IndicatorUpdate) -> Indicator:
     check_edit(s, get_plan(s, ind.plan_id))
     changes = data.model_dump(exclude_unset=True)
-    version = changes.pop("version", None)
-    if version is not None and version != ind.version:
-        raise Conflict("Indikator telah diubah orang lain sejak Anda membukanya; muat ulang lalu ulangi.",
-                       field="version")
+    concurrency.expect_version(s, ind, changes.pop("version", None), "Indikator")
     nullable = {"baseline_value", "baseline_year", "baseline_text", "objective_id", "code", "valid_min", "valid_max"}
     for key, value in changes.items():
         if value is None and key not in nullable:
@@ -524,20 +523,26 @@ def _check_target(plan: Plan, ind: Indicator, t: TargetIn, where: str) -> Target
     return Target(indicator_id=ind.id, year=t.year, period=t.period, value=t.value)
 
 
-def set_targets(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn]) -> list[Target]:
+def set_targets(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn],
+                version: int | None = None) -> list[Target]:
     """Replace the indicator's targets with the given cells (empty cells are dropped).
 
     Rows are updated in place rather than deleted and re-added, so the audit trail shows each
-    changed cell as old -> new."""
+    changed cell as old -> new. The grid is part of the indicator: ``version`` is the indicator's, and
+    saving the grid bumps it (a conditional UPDATE), so two grids sent from one version never both land."""
     check_edit(s, plan)
-    return _set_targets(s, ind, plan, targets)
+    concurrency.expect_version(s, ind, version, "Indikator")
+    rows = _set_targets(s, ind, plan, targets)
+    ind.version += 1
+    s.add(ind)
+    s.flush()
+    return rows
 
 
-def _set_targets(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn],
-                 keys: dict[tuple[int, str], str] | None = None) -> list[Target]:
+def _target_rows(plan: Plan, ind: Indicator, targets: list[TargetIn], rng,
+                 keys: dict[tuple[int, str], str] | None = None) -> dict[tuple[int, str], Target]:
+    """The checked target rows of the cells (empty cells dropped), by (year, period); nothing written."""
     wanted: dict[tuple[int, str], Target] = {}
-    # methodology §10.1: every number of the grid lies in the indicator's plausible range.
-    rng = ranges.range_for(s, ind, [v for t in targets for v in (t.value, t.lower)])
     for i, t in enumerate(targets):
         where = f"Target {periods.label(t.period)} {t.year}"
         row = _check_target(plan, ind, t, where)
@@ -550,6 +555,14 @@ def _set_targets(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn]
                 if getattr(row, fld) is not None:
                     ranges.check_value(getattr(row, fld), rng, where, fld)
             wanted[(t.year, t.period)] = row
+    return wanted
+
+
+def _set_targets(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn],
+                 keys: dict[tuple[int, str], str] | None = None) -> list[Target]:
+    # methodology §10.1: every number of the grid lies in the indicator's plausible range.
+    rng = ranges.range_for(s, ind, [v for t in targets for v in (t.value, t.lower)])
+    wanted = _target_rows(plan, ind, targets, rng, keys)
     existing = {(t.year, t.period): t for t in s.exec(select(Target).where(Target.indicator_id == ind.id))}
     for key, old in existing.items():
         new = wanted.pop(key, None)
@@ -578,37 +591,55 @@ def clone_nodes(s: Session, src_nodes: list[TreeNode], dest: Plan, parent_id: in
 
     A new version of the same plan (``version_of``: the tree copied) keeps every lineage key, so the
     monitoring data follows; a copy into another plan (next year's Renja) starts new lineages."""
-    for pos, tn in enumerate(src_nodes):
-        src = tn.node
-        serves = serves_id if serves_id is not None else src.serves_id
-        node = PlanNode(plan_id=dest.id, parent_id=parent_id, kind=src.kind, code=src.code, name=src.name,
-                        position=pos, activity_type=src.activity_type, unit_in_charge=src.unit_in_charge,
-                        location=src.location, funding_source=src.funding_source, description=src.description,
-                        serves_id=serves, source_id=src.id,
-                        pagu=src.pagu if keep_pagu else None)  # a new year starts without pagu
-        if version_of is not None:
-            node.key = src.key
-        s.add(node)
-        s.flush()
-        objective_map = {}
-        for o in tn.objectives:
-            new_o = NodeObjective(node_id=node.id, text=o.text, position=o.position)
-            s.add(new_o)
-            s.flush()
-            objective_map[o.id] = new_o.id
-        for ind in tn.indicators:
-            data = ind.model_dump(include=set(IndicatorCreate.model_fields) - {"targets", "objective_id"})
-            new = Indicator.model_validate(data, update={"plan_id": dest.id, "node_id": node.id,
-                                                          "position": ind.position, "source_id": ind.id,
-                                                          "objective_id": objective_map.get(ind.objective_id)})
-            keys = None
+    _clone([(tn, parent_id, serves_id, pos) for pos, tn in enumerate(src_nodes)], dest, s, target_fn, keep_pagu,
+           version_of)
+
+
+def _clone(level: list[tuple[TreeNode, int | None, int | None, int]], dest: Plan, s: Session,
+           target_fn: Callable[[Indicator], list[TargetIn]], keep_pagu: bool, version_of: Tree | None) -> None:
+    """The copy in bulk, one tree level at a time: nodes, then objectives, indicators and targets each go in
+    one flush per level (a few batched INSERTs, not one round trip per row), so a 270-node copy stays short
+    and holds the write lock briefly. ``level``: (source node, new parent id, serves id, position)."""
+    while level:
+        nodes = []
+        for tn, parent, serves, pos in level:
+            src = tn.node
+            node = PlanNode(plan_id=dest.id, parent_id=parent, kind=src.kind, code=src.code, name=src.name,
+                            position=pos, activity_type=src.activity_type, unit_in_charge=src.unit_in_charge,
+                            location=src.location, funding_source=src.funding_source, description=src.description,
+                            serves_id=serves if serves is not None else src.serves_id, source_id=src.id,
+                            pagu=src.pagu if keep_pagu else None)  # a new year starts without pagu
             if version_of is not None:
-                new.key = ind.key
-                keys = {(t.year, t.period): t.key for t in version_of.targets.get(ind.id, [])}
-            s.add(new)
-            s.flush()
-            _set_targets(s, new, dest, target_fn(ind), keys)
-        clone_nodes(s, tn.children, dest, node.id, None, target_fn, keep_pagu, version_of)
+                node.key = src.key
+            nodes.append((tn, node))
+        s.add_all(node for _, node in nodes)
+        s.flush()
+        objectives = [(o.id, NodeObjective(node_id=node.id, text=o.text, position=o.position))
+                      for tn, node in nodes for o in tn.objectives]
+        s.add_all(new_o for _, new_o in objectives)
+        s.flush()
+        objective_map = {old_id: new_o.id for old_id, new_o in objectives}
+        indicators = []
+        for tn, node in nodes:
+            for ind in tn.indicators:
+                data = ind.model_dump(include=set(IndicatorCreate.model_fields) - {"targets", "objective_id"})
+                new = Indicator.model_validate(data, update={"plan_id": dest.id, "node_id": node.id,
+                                                              "position": ind.position, "source_id": ind.id,
+                                                              "objective_id": objective_map.get(ind.objective_id)})
+                keys = None
+                if version_of is not None:
+                    new.key = ind.key
+                    keys = {(t.year, t.period): t.key for t in version_of.targets.get(ind.id, [])}
+                cells = target_fn(ind)
+                # methodology §10.1, as _set_targets checks it (a new row has no stored targets to ask about)
+                rng = ranges.range_for(s, new, [v for c in cells for v in (c.value, c.lower)])
+                indicators.append((new, cells, rng, keys))
+        s.add_all(new for new, *_ in indicators)
+        s.flush()
+        s.add_all(row for new, cells, rng, keys in indicators
+                  for row in _target_rows(dest, new, cells, rng, keys).values())
+        s.flush()
+        level = [(child, node.id, None, pos) for tn, node in nodes for pos, child in enumerate(tn.children)]
 
 
 def renja_from_renstra(s: Session, renstra: Plan, year: int, name: str | None = None) -> Plan:
@@ -627,10 +658,12 @@ def renja_from_renstra(s: Session, renstra: Plan, year: int, name: str | None = 
         t = tree.target_map(ind.id).get((year, periods.ANNUAL))
         return [TargetIn(year=year, period="Y", value=t.value, lower=t.lower, upper=t.upper, text=t.text)] if t else []
 
+    roots = []  # every operational node right under a strategic one, serving it: copied in one bulk pass
     for tn in tree.walk():
         if tn.level is not None and tn.level.strategic:
             operational = [c for c in tn.children if c.level is not None and not c.level.strategic]
-            clone_nodes(s, operational, plan, None, tn.node.id, year_targets)
+            roots += [(c, None, tn.node.id, pos) for pos, c in enumerate(operational)]
+    _clone(roots, plan, s, year_targets, False, None)
     return plan
 
 

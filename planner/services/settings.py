@@ -18,7 +18,7 @@ from planner.errors import Invalid, from_pydantic
 from planner.models import Organization, Plan
 from planner.models.base import utcnow
 from planner.models.settings import OrganizationSettings, SettingsIn
-from planner.services import audit, orgs
+from planner.services import audit, concurrency, orgs
 
 INSTALL_DEFAULT = "bawaan instalasi"
 ROLLUP_CAP_CHOICES = tuple(c for c in ROLLUP_CAPS if c is not None)
@@ -114,9 +114,12 @@ def parse(data: Mapping, current: Settings) -> SettingsIn:
     return parsed
 
 
-def save(s: Session, org: Organization, data: SettingsIn, user_id: int | None = None) -> OrganizationSettings:
-    """Give ``org`` its own settings (its sub-units inherit them unless they set their own)."""
+def save(s: Session, org: Organization, data: SettingsIn, user_id: int | None = None,
+         version=None) -> OrganizationSettings:
+    """Give ``org`` its own settings (its sub-units inherit them unless they set their own). ``version``: of
+    the unit's own settings as the user read them (a stale one is refused, 409)."""
     row = s.exec(select(OrganizationSettings).where(OrganizationSettings.organization_id == org.id)).first()
+    concurrency.expect_version(s, row, version, "Pengaturan organisasi")
     row = row or OrganizationSettings(organization_id=org.id)
     row.lower_is_better_formula, row.tolerance, row.rollup_cap = (
         data.lower_is_better_formula, data.tolerance, data.rollup_cap)

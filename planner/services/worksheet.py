@@ -27,7 +27,7 @@ from sqlmodel import Session, select
 
 from planner import periods
 from planner.calc import TargetSpec, format_rupiah, gap
-from planner.errors import Conflict, Invalid, NotFound, from_pydantic
+from planner.errors import Invalid, NotFound, from_pydantic
 from planner.models import Indicator, Plan, PlanNode, Target
 from planner.models.base import utcnow
 from planner.models.worksheet import (
@@ -38,7 +38,7 @@ from planner.models.worksheet import (
     SuccessMeasure, SuccessMeasureBase, Worksheet, Note, target_text,
 )
 from planner.permissions import Principal, can
-from planner.services import acting, orgs, plans
+from planner.services import acting, concurrency, orgs, plans
 
 __all__ = [
     "RULES", "RealisationFn", "WorksheetView", "Progress",
@@ -166,9 +166,7 @@ def save_step(s: Session, node: PlanNode, key: str, data: StepIn | dict) -> Work
     require_save(s, plan, key)
     step = _parse(STEP_INPUTS[key], data)
     ws = find(s, node)
-    if ws is not None and step.version is not None and step.version != ws.version:
-        raise Conflict("Lembar kerja telah diubah orang lain sejak Anda membukanya; muat ulang lalu ulangi.",
-                       field="version")
+    concurrency.expect_version(s, ws, step.version, "Lembar kerja")
     indicators = _linkable(s, _Outline(s, plan.id), node) if key in ("success", "control") else []
     rows = _SAVERS[key](step, _Links(indicators), plan)  # validates; raises before anything is written
     ws = ws or get_or_create(s, node)

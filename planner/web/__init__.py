@@ -148,11 +148,18 @@ def _commit(response):
 
     from planner.web import security
 
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from planner.web import errors
+
     try:
         response = db.commit_or_rollback(response)
     except DomainError as exc:
         db.session().rollback()
         return security.add_headers(make_response(_domain_error(exc)))
+    except SQLAlchemyError as exc:  # a conflict met only at commit: 409/422/503 like during the request
+        db.session().rollback()
+        return security.add_headers(make_response(errors.answer_commit_error(exc)))
     _remove_files_after_commit(response)
     return response
 
@@ -179,7 +186,13 @@ def _domain_error(exc: DomainError, status: int | None = None):
 
     status = status or exc.status
     if request.path.startswith("/api/"):
-        response = jsonify(exc.as_dict()), status
+        out = exc.as_dict()
+        if status == 409 and "current" not in out:
+            from planner.web.errors import current_state
+
+            if (state := current_state()) is not None:
+                out["current"] = state  # the record as it is now, beside the refusal
+        response = jsonify(out), status
     else:
         response = render_error(status, exc.message)
     retry_after = getattr(exc, "retry_after", None)

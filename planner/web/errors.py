@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from flask import Flask, current_app, g, jsonify, request
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 
@@ -23,7 +24,10 @@ def _answer(status: int, code: str, message: str, field: str | None = None, head
     from planner.web.helpers import render_error
 
     if request.path.startswith("/api/"):
-        return jsonify({"error": {"code": code, "message": message, "field": field}}), status, headers or {}
+        out = {"error": {"code": code, "message": message, "field": field}}
+        if status == 409 and (state := current_state()) is not None:
+            out["current"] = state
+        return jsonify(out), status, headers or {}
     body, status, *extra = render_error(status, message)
     return body, status, {**(extra[0] if extra else {}), **(headers or {})}
 
@@ -62,6 +66,49 @@ def integrity_error(exc: IntegrityError):
                    + (f" ({field})." if field else ".") + " Muat ulang lalu coba lagi.", field)
 
 
+def current_state():
+    """The record as it is now, for a 409 (an API route registers how to read it: ``api.on_conflict``).
+    Read after a rollback, so it shows what the winner committed, not this request's half-done change."""
+    read = g.pop("current_state", None)
+    if read is None:
+        return None
+    _rollback()
+    try:
+        return read()
+    except Exception:  # the conflict answer matters more than the extra detail
+        current_app.logger.exception("Reading the current state after a conflict failed")
+        _rollback()
+        return None
+
+
+def stale_error(exc: StaleDataError):
+    """Optimistic locking lost a race (``models.base.version_column``): another writer with the same version
+    committed first. 409 with the record as it is now, never a silent overwrite."""
+    _rollback()
+    return _answer(409, "conflict", "Data ini baru saja diubah pengguna lain; perubahan Anda belum disimpan. "
+                   "Muat ulang untuk melihat nilai terbaru, lalu simpan lagi bila perlu.", "version")
+
+
+def operational_error(exc: OperationalError):
+    """SQLite still busy after its busy timeout, or a PostgreSQL serialisation/deadlock abort: try again
+    later (503 with Retry-After), never a 500."""
+    message = str(getattr(exc, "orig", exc)).lower()
+    if not any(word in message for word in ("locked", "busy", "deadlock", "could not serialize")):
+        return server_error(exc)
+    _rollback()
+    return _answer(503, "busy", "Server sedang sibuk menyimpan data lain; coba lagi sebentar lagi.",
+                   headers={"Retry-After": "2"})
+
+
+def answer_commit_error(exc: Exception):
+    """The final commit failed (a race the flushes did not meet): the same answers as during the request."""
+    for kind, handler in ((StaleDataError, stale_error), (IntegrityError, integrity_error),
+                          (DataError, data_error), (OperationalError, operational_error)):
+        if isinstance(exc, kind):
+            return handler(exc)
+    raise exc
+
+
 def data_error(exc):
     """A value the database cannot hold (a number out of range) that slipped past validation."""
     _rollback()
@@ -73,4 +120,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(InternalServerError, server_error)
     app.register_error_handler(IntegrityError, integrity_error)
     app.register_error_handler(DataError, data_error)
+    app.register_error_handler(StaleDataError, stale_error)
+    app.register_error_handler(OperationalError, operational_error)
     app.register_error_handler(OverflowError, data_error)  # SQLite: an integer beyond 64 bits

@@ -257,7 +257,8 @@ def _save_measurement(ind: Indicator, year: int, period: str) -> None:
         return
     mon.record_realization(s, ind, year, period, value=form.get("value"), numerator=form.get("numerator"),
                            denominator=form.get("denominator"), achieved=_achieved(form.get("achieved")),
-                           note=form.get("note") if "note" in form else None, user_id=_user_id())
+                           note=form.get("note") if "note" in form else None, user_id=_user_id(),
+                           version=form.get("version"))
 
 
 @bp.post("/indicators/<int:indicator_id>/realisasi/<int:year>/<period>")
@@ -534,7 +535,8 @@ def budget_context(plan: Plan, **extra) -> dict:
                nodes=[n for r in progress.roots for n in r.walk()], own=_own_budgets(plan, year),
                can_edit=can(principal(), "realization.edit", plan), closed=progress.closed_periods,
                is_closed=lambda code: any(mon.contains(c, code) for c in progress.closed_periods),
-               error=None, error_node=None, form={}, oob=False, saved_node=None)
+               error=None, error_node=None, form={}, oob=False, saved_node=None,
+               budget_versions=mon.budget_versions(s, plan, year))
     ctx.update(extra)
     return ctx
 
@@ -553,7 +555,8 @@ def save_budget(node_id: int, year: int):
     realized = {q: form.get(q) for q in periods.QUARTERS if (form.get(q) or "").strip()}
     error = None
     try:
-        mon.set_budget(db.session(), node, year, form.get("pagu"), realized, user_id=_user_id())
+        mon.set_budget(db.session(), node, year, form.get("pagu"), realized, user_id=_user_id(),
+                       version=form.get("version"))
     except (Invalid, Conflict) as exc:
         error = exc
     def context() -> dict:

@@ -10,7 +10,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from planner import db, periods
-from planner.errors import Invalid
+from planner.errors import Invalid, Stale
 from planner.models import Indicator, Organization, Plan, PlanNode
 from planner.models.plan import (
     ACCUMULATION_LABELS, ACTIVITY_TYPE_LABELS, FREQUENCY_LABELS, LEVEL_LABELS, POLARITY_LABELS,
@@ -211,9 +211,9 @@ def show(plan_id: int):
 def edit_plan(plan_id: int):
     plan = _plan_for(plan_id, "plan.edit")
     try:
-        plans.update_plan(db.session(), plan, parse_form(PlanUpdate, request.form, numbers=("renstra_id",)))
-    except Invalid as exc:
-        return render(PLAN_TPL, block="header", status=422, **tree_context(plan, error=exc, form=request.form))
+        plans.update_plan(db.session(), plan, parse_form(PlanUpdate, request.form, numbers=("renstra_id", "version")))
+    except (Invalid, Stale) as exc:
+        return render(PLAN_TPL, block="header", status=exc.status, **tree_context(plan, error=exc, form=request.form))
     if request.form.get("renstra_id") == "":
         plan.renstra_id = None
     return _after_change(plan, "header")
@@ -297,10 +297,10 @@ def quick_indicator(node_id: int):
 def update_node(node_id: int):
     node, plan = _node_for(node_id, "plan.edit")
     try:
-        data = parse_form(NodeUpdate, request.form, numbers=("pagu", "serves_id"), lists=("objectives",))
+        data = parse_form(NodeUpdate, request.form, numbers=("pagu", "serves_id", "version"), lists=("objectives",))
         plans.update_node(db.session(), node, data)
-    except Invalid as exc:
-        return respond(PLAN_TPL, "node", status=422,
+    except (Invalid, Stale) as exc:
+        return respond(PLAN_TPL, "node", status=exc.status,
                        context=_node_context(plan, node, error=exc, form=request.form, editing_id=node.id))
     return _node_response(plan, node)
 
@@ -428,8 +428,8 @@ def save_indicator(indicator_id: int):
             if request.form.get(nullable, None) == "":
                 setattr(data, nullable, None)
         plans.update_indicator(db.session(), ind, data)
-    except Invalid as exc:
-        return render(IND_TPL, block="meta", status=422,
+    except (Invalid, Stale) as exc:  # stale: the user's values stay in the form beside who changed it and when
+        return render(IND_TPL, block="meta", status=exc.status,
                       **_indicator_context(plan, node, ind, error=exc, form=request.form))
     return render(IND_TPL, block="meta", **_indicator_context(plan, node, ind, saved="meta"))
 
@@ -438,10 +438,10 @@ def save_indicator(indicator_id: int):
 def save_targets(indicator_id: int):
     ind, node, plan = _indicator_for(indicator_id, "plan.edit")
     try:
-        plans.set_targets(db.session(), ind, plan, _grid_targets(plan, ind, request.form))
-        ind.version += 1
-    except Invalid as exc:
-        return render(IND_TPL, block="targets", status=422,
+        plans.set_targets(db.session(), ind, plan, _grid_targets(plan, ind, request.form),
+                          request.form.get("version"))
+    except (Invalid, Stale) as exc:
+        return render(IND_TPL, block="targets", status=exc.status,
                       **_indicator_context(plan, node, ind, error=exc, form=request.form))
     return render(IND_TPL, block="targets", **_indicator_context(plan, node, ind, saved="targets"))
 

@@ -13,7 +13,9 @@ ACHIEVEMENT_KEYS = {"achievement", "annual_achievement", "status", "gap", "forec
 
 def error_of(resp):
     body = resp.json
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "field"}
+    # a 409 may carry the record as it is now beside the error (optimistic locking)
+    assert set(body) - {"current"} == {"error"} and set(body["error"]) == {"code", "message", "field"}
+    assert "current" not in body or resp.status_code == 409
     return body["error"]
 
 
@@ -125,13 +127,19 @@ def test_budget_put_and_get(client, auth, s, renja):
     url = f"/api/v1/nodes/{node.id}/budget/{YEAR}"
     empty = client.get(url, headers=auth).json
     assert empty == {"node_id": node.id, "year": YEAR, "pagu": None, "realized": {}, "absorption": None,
-                     "formula": None}
+                     "formula": None, "version": None}
     resp = client.put(url, headers=auth, json={"pagu": "Rp 2.000.000", "realized": {"TW2": 300_000, "TW1": "200.000"}})
     assert resp.status_code == 200
     assert resp.json == {"node_id": node.id, "year": YEAR, "pagu": 2_000_000,
                          "realized": {"TW1": 200_000, "TW2": 300_000},
-                         "absorption": pytest.approx(25.0), "formula": resp.json["formula"]}
+                         "absorption": pytest.approx(25.0), "formula": resp.json["formula"], "version": 1}
     assert client.get(url, headers=auth).json["realized"] == {"TW1": 200_000, "TW2": 300_000}
+    # optimistic locking: a PUT from the version read wins once; the same version again is 409 with the budget now
+    again = client.put(url, headers=auth, json={"pagu": 2_000_000, "realized": {"TW1": 1}, "version": 1})
+    assert again.status_code == 200 and again.json["version"] == 2
+    stale = client.put(url, headers=auth, json={"pagu": 2_000_000, "realized": {"TW1": 2}, "version": 1})
+    assert stale.status_code == 409 and stale.json["error"]["field"] == "version"
+    assert stale.json["current"]["realized"] == {"TW1": 1} and stale.json["current"]["version"] == 2
 
 
 @pytest.mark.parametrize("payload, fld", [

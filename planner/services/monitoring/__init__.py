@@ -19,7 +19,7 @@ from planner.calc import Settings  # noqa: F401
 from planner.periods import contains, periods_due, trend_periods  # noqa: F401
 from planner.services import monitoring_audit  # noqa: F401  (puts these tables under the audit trail)
 
-from .budget import set_budget
+from .budget import budget_versions, set_budget
 from .cells import clear_realization, get_realization, record_realization, verify
 from .checks import closed_locks, reporting_periods
 from .evidence import (
@@ -35,7 +35,7 @@ from .read import (
 
 __all__ = [
     "periods", "Settings", "contains", "periods_due", "trend_periods", "reporting_periods", "closed_locks",
-    "set_budget", "own_budgets",
+    "set_budget", "own_budgets", "budget_versions",
     "clear_realization", "get_realization", "record_realization", "verify",
     "EVIDENCE_TYPES", "MAX_URL", "add_evidence_link", "delete_evidence", "evidence_path", "get_evidence",
     "store_evidence_file",

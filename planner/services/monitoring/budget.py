@@ -11,7 +11,7 @@ from planner.calc import format_rupiah, to_decimal
 from planner.errors import Conflict, Invalid
 from planner.models import BudgetRealization, NodeBudget, Plan, PlanNode
 from planner.models.base import utcnow
-from planner.services import acting
+from planner.services import acting, concurrency
 from planner.services.plans import get_plan
 
 from .checks import FIELD_NAMES, check_period_code, ensure_open, number
@@ -53,10 +53,11 @@ def _budget_rows(s: Session, budget: NodeBudget) -> dict[str, BudgetRealization]
 
 
 def set_budget(s: Session, node: PlanNode, year: int, pagu: Any, realized: Mapping[str, Any] | None = None,
-               user_id: int | None = None) -> NodeBudget:
+               user_id: int | None = None, version: Any = None) -> NodeBudget:
     """Set a node's pagu for a year and its realised rupiah per period (the map replaces the old one).
 
-    Amounts of closed periods cannot change; realised money cannot exceed the pagu."""
+    Amounts of closed periods cannot change; realised money cannot exceed the pagu. ``version`` is the
+    budget's (pagu and amounts together) as the user read it: a stale one is refused (409)."""
     plan = get_plan(s, node.plan_id)
     acting.require(s, "realization.edit", plan)
     if year not in plan.years:
@@ -70,6 +71,7 @@ def set_budget(s: Session, node: PlanNode, year: int, pagu: Any, realized: Mappi
         raise Invalid(f"Realisasi anggaran {format_rupiah(total)} melebihi pagu {format_rupiah(pagu_d)}.",
                       field="realized")
     budget = s.exec(select(NodeBudget).where(NodeBudget.node_key == node.key, NodeBudget.year == year)).first()
+    concurrency.expect_version(s, budget, version, "Anggaran simpul ini")
     ensure_pagu_unchanged(plan, node, budget, pagu_d)
     budget = budget or NodeBudget(node_id=node.id, node_key=node.key, year=year, pagu=pagu_d)
     old = _budget_rows(s, budget)
@@ -81,6 +83,14 @@ def set_budget(s: Session, node: PlanNode, year: int, pagu: Any, realized: Mappi
     s.flush()
     _replace_amounts(s, budget, old, amounts)
     return budget
+
+
+def budget_versions(s: Session, plan: Plan, year: int) -> dict[str, int]:
+    """The version of each node budget of the plan in ``year``, by node lineage key: the budget forms carry it
+    so a save based on an old read is refused (optimistic locking)."""
+    nodes = select(PlanNode.key).where(PlanNode.plan_id == plan.id)
+    return dict(s.exec(select(NodeBudget.node_key, NodeBudget.version)
+                       .where(NodeBudget.year == year, NodeBudget.node_key.in_(nodes))).all())
 
 
 LOCKED_PAGU_STATUSES = ("submitted", "approved", "locked")

@@ -9,7 +9,7 @@ from planner.calc import accumulate, format_number
 from planner.errors import Conflict, Invalid, NotFound
 from planner.models import Indicator, Realization, Target
 from planner.models.base import utcnow
-from planner.services import ranges
+from planner.services import concurrency, ranges
 
 from .checks import FIELD_NAMES, cell_query, number, open_cell
 from .evidence import add_link, check_url
@@ -57,15 +57,18 @@ def get_realization(s: Session, ind: Indicator, year: int, period: str) -> Reali
 def record_realization(s: Session, ind: Indicator, year: int, period: str, *, value: Any = None,
                        numerator: Any = None, denominator: Any = None, achieved: bool | None = None,
                        note: str | None = None, evidence_url: str | None = None, user_id: int | None = None,
-                       draft: bool = False) -> Realization:
+                       draft: bool = False, version: Any = None) -> Realization:
     """Enter or replace the realisation of a cell. Numbers may come typed ("88,67").
 
     A new entry is ``submitted`` (``draft`` keeps it out of the figures); any change clears an
-    earlier verification, so a reviewer sees it again."""
+    earlier verification, so a reviewer sees it again. ``version``: the one the user read (a stale one is
+    refused, naming who changed the cell and when); two first entries at once: the second gets 409."""
     open_cell(s, ind, year, period)
     columns = _measurement(s, ind, value, numerator, denominator, achieved)
     url = check_url(evidence_url) if evidence_url else None
-    row = get_realization(s, ind, year, period) or Realization(indicator_id=ind.id, indicator_key=ind.key,
+    existing = get_realization(s, ind, year, period)
+    concurrency.expect_version(s, existing, version, "Realisasi periode ini")
+    row = existing or Realization(indicator_id=ind.id, indicator_key=ind.key,
                                                                year=year, period=period)
     for key, val in columns.items():
         setattr(row, key, val)

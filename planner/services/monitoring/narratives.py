@@ -7,16 +7,17 @@ from planner.errors import NotFound
 from planner.models import FollowUp, Indicator, Narrative
 from planner.models.base import utcnow
 from planner.models.monitoring import FollowUpCreate, FollowUpUpdate
-from planner.services import acting
+from planner.services import acting, concurrency
 from planner.services.plans import get_plan
 
 from .checks import cell_query, ensure_open, open_cell
 
 
 def save_narrative(s: Session, ind: Indicator, year: int, period: str, *, faktor_pendorong: str = "",
-                   faktor_penghambat: str = "", user_id: int | None = None) -> Narrative:
+                   faktor_penghambat: str = "", user_id: int | None = None, version=None) -> Narrative:
     open_cell(s, ind, year, period)
     row = s.exec(cell_query(Narrative, ind, year, period)).first()
+    concurrency.expect_version(s, row, version, "Narasi periode ini")
     row = row or Narrative(indicator_id=ind.id, indicator_key=ind.key, year=year, period=period)
     row.faktor_pendorong, row.faktor_penghambat = faktor_pendorong.strip(), faktor_penghambat.strip()
     row.updated_by_id, row.updated_at = user_id, utcnow()

@@ -157,6 +157,12 @@ def body(model=None, allowed=None, extra=()):
     return validate(model, data)
 
 
+def on_conflict(read) -> None:
+    """How to read the record as it is now, should this request lose a write race or send a stale version:
+    the 409 answer carries it as ``current`` (read after the rollback: what the winner committed)."""
+    g.current_state = read
+
+
 def num(v):
     """Decimals (pagu, rupiah) as JSON numbers: whole rupiah as integers."""
     if isinstance(v, Decimal):

@@ -23,12 +23,13 @@ from sqlmodel import select
 from planner import db, periods
 from planner.calc import absorption
 from planner.errors import Invalid
-from planner.models import BudgetRealization, Evidence, Indicator, NodeBudget, Plan, Realization
+from planner.models import BudgetRealization, Evidence, Indicator, NodeBudget, Plan, PlanNode, Realization
 from planner.services import monitoring as mon
 from planner.services import plans
 from planner.services import settings as org_settings
-from planner.web.api import body, bp, num, numbers_as_text
-from planner.web.api.openapi import PATHS, SCHEMAS, operation
+from planner.models.bodies import BudgetIn, RealizationIn, VerificationIn
+from planner.web.api import body, bp, num, numbers_as_text, on_conflict, validate
+from planner.web.api.openapi import PATHS, from_model, operation
 from planner.web.api.plans import _plan
 from planner.web.monitoring import default_period
 
@@ -71,8 +72,13 @@ def _text(data: dict, key: str) -> str | None:
     return value
 
 
+def _current_cell(ind: Indicator, year: int, period: str) -> dict | None:
+    row = mon.get_realization(db.session(), ind, year, period)
+    return realization_json(row, _cell_evidence(ind, year, period)) if row is not None else None
+
+
 def realization_json(r: Realization, evidence: list[Evidence]) -> dict:
-    return {"indicator_id": r.indicator_id, "year": r.year, "period": r.period, "value": r.value,
+    return {"indicator_id": r.indicator_id, "version": r.version, "year": r.year, "period": r.period, "value": r.value,
             "numerator": r.numerator, "denominator": r.denominator, "achieved": r.achieved, "note": r.note,
             "status": r.status, "review_note": r.review_note, "entered_at": r.entered_at.isoformat(),
             "verified_at": r.verified_at.isoformat() if r.verified_at else None,
@@ -113,17 +119,20 @@ def list_realizations(indicator_id: int):
 def put_realization(indicator_id: int, year: int, period: str):
     ind, plan = _indicator(indicator_id, "realization.edit")
     # which keys are needed follows the indicator: the service names the missing one
-    data = body(allowed={"value", "numerator", "denominator", "achieved", "note", "evidence_url"})
+    data = body()
+    validate(RealizationIn, data)  # the model the OpenAPI document describes; the service reads typed numbers
     numbers_as_text(data, ("value", "numerator", "denominator"))
     s = db.session()
-    existed = mon.get_realization(s, ind, year, period) is not None
+    on_conflict(lambda: _current_cell(ind, year, period))
     row = mon.record_realization(s, ind, year, period, value=data.get("value"), numerator=data.get("numerator"),
                                  denominator=data.get("denominator"), achieved=data.get("achieved"),
                                  note=_text(data, "note"), evidence_url=_text(data, "evidence_url"),
-                                 user_id=g.api_user.id)
+                                 user_id=g.api_user.id, version=data.get("version"))
     out = realization_json(row, _cell_evidence(ind, year, period))
     out["achievement"] = mon.achievement_for_indicator(s, ind, year, period, _settings(plan)).summary()
-    return jsonify(out), 200 if existed else 201
+    # created by this request: a new row's version is 1, every UPDATE bumps it (asked after the write, so two
+    # first writes racing never both answer 201)
+    return jsonify(out), 201 if row.version == 1 else 200
 
 
 @bp.delete("/indicators/<int:indicator_id>/realizations/<int:year>/<period>")
@@ -138,7 +147,8 @@ def delete_realization(indicator_id: int, year: int, period: str):
 def verify_realization(indicator_id: int, year: int, period: str):
     """A reviewer: ``{"verified": true}``, or ``{"verified": false, "note": "..."}`` to return it."""
     ind, _ = _indicator(indicator_id, "realization.verify")
-    data = body(allowed={"verified", "note"})
+    data = body()
+    validate(VerificationIn, data)
     if not isinstance(data.get("verified"), bool):
         raise Invalid("verified harus true atau false.", field="verified")
     row = mon.verify(db.session(), ind, year, period, verified=data["verified"], note=_text(data, "note") or "",
@@ -175,15 +185,17 @@ def rollup(plan_id: int):
 
 def budget_json(node_id: int, year: int) -> dict:
     s = db.session()
-    budget = s.exec(select(NodeBudget).where(NodeBudget.node_id == node_id, NodeBudget.year == year)).first()
+    node = s.get(PlanNode, node_id)
+    budget = s.exec(select(NodeBudget).where(NodeBudget.node_key == node.key, NodeBudget.year == year)).first()
     if budget is None:
-        return {"node_id": node_id, "year": year, "pagu": None, "realized": {}, "absorption": None, "formula": None}
+        return {"node_id": node_id, "year": year, "pagu": None, "realized": {}, "absorption": None, "formula": None,
+                "version": None}
     rows = s.exec(select(BudgetRealization).where(BudgetRealization.node_budget_id == budget.id)).all()
     order = {code: i for i, code in enumerate(periods.ALL)}
     realized = {r.period: r.amount for r in sorted(rows, key=lambda r: order.get(r.period, 99))}
     serapan = absorption(list(realized.values()), budget.pagu)
     return _clean({"node_id": node_id, "year": year, "pagu": budget.pagu, "realized": realized,
-                   "absorption": serapan.value, "formula": serapan.formula})
+                   "absorption": serapan.value, "formula": serapan.formula, "version": budget.version})
 
 
 @bp.get("/nodes/<int:node_id>/budget/<int:year>")
@@ -197,13 +209,16 @@ def get_budget(node_id: int, year: int):
 def put_budget(node_id: int, year: int):
     node = plans.get_node(db.session(), node_id)
     _plan(node.plan_id, "realization.edit")
-    data = body(allowed={"pagu", "realized"})
+    data = body()
+    validate(BudgetIn, data)
     realized = data.get("realized") or {}
     if not isinstance(realized, dict):
         raise Invalid("realized harus berupa objek {periode: rupiah}.", field="realized")
     numbers_as_text(data, ("pagu",))
     numbers_as_text(realized, tuple(realized), "realized.")
-    mon.set_budget(db.session(), node, year, data.get("pagu"), realized, user_id=g.api_user.id)
+    on_conflict(lambda: budget_json(node.id, year))
+    mon.set_budget(db.session(), node, year, data.get("pagu"), realized, user_id=g.api_user.id,
+                   version=data.get("version"))
     return jsonify(budget_json(node.id, year))
 
 
@@ -221,13 +236,6 @@ PATHS.update({
     "/nodes/{node_id}/budget/{year}": {"get": operation("Pagu dan realisasi anggaran simpul"),
                                        "put": operation("Isi pagu dan realisasi anggaran per periode", "BudgetIn")},
 })
-_num, _str = {"type": ["number", "string"]}, {"type": "string"}
-SCHEMAS.update({
-    "RealizationIn": {"type": "object", "properties": {
-        "value": _num, "numerator": _num, "denominator": _num, "achieved": {"type": "boolean"}, "note": _str,
-        "evidence_url": {"type": "string", "format": "uri"}}},
-    "Verification": {"type": "object", "required": ["verified"], "properties": {
-        "verified": {"type": "boolean"}, "note": _str}},
-    "BudgetIn": {"type": "object", "required": ["pagu"], "properties": {
-        "pagu": _num, "realized": {"type": "object", "additionalProperties": _num}}},
-})
+from_model("RealizationIn", RealizationIn)
+from_model("Verification", VerificationIn)
+from_model("BudgetIn", BudgetIn)

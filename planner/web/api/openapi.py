@@ -95,13 +95,6 @@ SCHEMAS = {
     "IndicatorUpdate": {"type": "object", "properties": {"name": _str, "version": _int,
                                                          "valid_min": {"type": ["number", "null"]},
                                                          "valid_max": {"type": ["number", "null"]}}},
-    "Transition": {"type": "object", "required": ["action"], "properties": {
-        "action": {"enum": ["submit", "return", "approve", "lock", "reopen"]}, "note": _str}},
-    "Revision": {"type": "object", "required": ["reason"], "properties": {"reason": _str}},
-    "CommentEdit": {"type": "object", "required": ["body"], "properties": {"body": {"type": "string", "maxLength": 5000}},
-                    "additionalProperties": False},
-    "CommentCreate": {"type": "object", "required": ["body"], "properties": {
-        "body": _str, "object_type": {"enum": ["plan", "node", "indicator"]}, "object_id": _int, "parent_id": _int}},
 }
 
 
@@ -143,6 +136,12 @@ def _generated() -> None:
     from_model("IndicatorCreate", IndicatorCreate, baseline)
     read_only = {"id": {"type": "integer"}, "node_id": {"type": "integer"}, "targets": {"type": "array"}}
     from_model("IndicatorUpdate", IndicatorUpdate, {**baseline, **read_only})
+    from planner.models.bodies import CommentCreate, CommentEdit, RevisionIn, TransitionIn
+
+    from_model("Transition", TransitionIn)
+    from_model("Revision", RevisionIn)
+    from_model("CommentCreate", CommentCreate)
+    from_model("CommentEdit", CommentEdit)
     SCHEMAS["Targets"] = {"type": "object", "additionalProperties": False, "properties": {
         "targets": {"type": "array", "items": {"$ref": "#/components/schemas/Target"}}, "version": {"type": "integer"}}}
 

@@ -11,7 +11,7 @@ from planner.models import Indicator, Plan, PlanNode, Scheme, Target
 from planner.models.plan import IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, PlanCreate, TargetIn
 from planner.permissions import require
 from planner.services import orgs, plans, versions
-from planner.web.api import _parse, body, bp, finite_model, num, refuse_unknown, validate
+from planner.web.api import _parse, body, bp, finite_model, num, on_conflict, refuse_unknown, validate
 
 
 # ---------------------------------------------------------------- serialisers
@@ -24,7 +24,8 @@ def plan_json(p: Plan) -> dict:
     out = {"id": p.id, "organization_id": p.organization_id, "kind": p.kind, "name": p.name, "status": p.status,
            "first_year": p.first_year, "last_year": p.last_year, "year": p.year, "renstra_id": p.renstra_id,
            "revision_number": p.revision_number, "revision_of_id": p.revision_of_id,
-           "scheme": _scheme_key(p), "vision": p.vision, "missions": p.missions}
+           "scheme": _scheme_key(p), "vision": p.vision, "missions": p.missions,
+           "version": p.version}
     return out
 
 
@@ -61,7 +62,7 @@ def node_json(tn, tree) -> dict:
     return {"id": n.id, "kind": n.kind, "code": n.code, "name": n.name, "parent_id": n.parent_id,
             "position": n.position, "activity_type": n.activity_type, "unit_in_charge": n.unit_in_charge,
             "location": n.location, "pagu": num(n.pagu), "funding_source": n.funding_source,
-            "serves_id": n.serves_id, "objectives": [{"id": o.id, "text": o.text} for o in tn.objectives],
+            "serves_id": n.serves_id, "version": n.version, "objectives": [{"id": o.id, "text": o.text} for o in tn.objectives],
             "indicators": [indicator_json(i, tree.targets.get(i.id, [])) for i in tn.indicators],
             "children": [node_json(c, tree) for c in tn.children]}
 
@@ -153,6 +154,7 @@ def _node(node_id: int) -> PlanNode:
 @bp.put("/nodes/<int:node_id>")
 def update_node(node_id: int):
     node = _node(node_id)
+    on_conflict(lambda: _one_node_json(node))
     plans.update_node(db.session(), node, body(NodeUpdate))
     return jsonify(_one_node_json(node))
 
@@ -218,6 +220,7 @@ def update_indicator(indicator_id: int):
     ind, _ = _indicator(indicator_id)
     data = _baseline_flat(body())
     model = validate(IndicatorUpdate, data, extra=_READ_ONLY)
+    on_conflict(lambda: indicator_json(ind, _targets(ind)))
     plans.update_indicator(db.session(), ind, model)
     return jsonify(indicator_json(ind, _targets(ind)))
 
@@ -228,10 +231,7 @@ def put_targets(indicator_id: int):
     payload = _parse()
     if isinstance(payload, dict):
         refuse_unknown({"targets", "version"}, payload)
-        version = payload.get("version")
-        if version is not None and version != ind.version:  # the same lost-update check as the metadata PUT
-            raise Conflict("Indikator telah diubah orang lain sejak Anda membukanya; muat ulang lalu ulangi.",
-                           field="version")
+    on_conflict(lambda: indicator_json(ind, _targets(ind)))
     items = payload.get("targets") if isinstance(payload, dict) else payload
     if not isinstance(items, list):
         raise Invalid("Kirim daftar target: {\"targets\": [{year, period, value}]}.", field="targets")
@@ -248,6 +248,5 @@ def put_targets(indicator_id: int):
             raise Invalid(f"targets[{i}].{err.message}", field=f"targets[{i}].{err.field}") from exc
         except Invalid as exc:
             raise Invalid(f"targets[{i}].{exc.message}", field=f"targets[{i}].{exc.field}") from exc
-    plans.set_targets(db.session(), ind, plan, cells)
-    ind.version += 1
+    plans.set_targets(db.session(), ind, plan, cells, payload.get("version") if isinstance(payload, dict) else None)
     return jsonify(indicator_json(ind, _targets(ind)))

@@ -6,7 +6,8 @@ from flask import g, jsonify, request
 from planner import db
 from planner.models import Comment
 from planner.services import accounts, audit, audit_view, comments, workflow
-from planner.web.api import body, bp
+from planner.models.bodies import CommentCreate, CommentEdit, RevisionIn, TransitionIn
+from planner.web.api import body, bp, on_conflict, validate
 from planner.web.api.plans import _plan, plan_json
 
 
@@ -16,13 +17,14 @@ def comment_json(c: Comment, names: dict[int, str]) -> dict:
             "created_at": c.created_at.isoformat(), "resolved": c.resolved_at is not None,
             "resolved_at": c.resolved_at.isoformat() if c.resolved_at else None,
             "edited_at": c.edited_at.isoformat() if c.edited_at else None,
-            "withdrawn": c.withdrawn_at is not None}
+            "withdrawn": c.withdrawn_at is not None, "version": c.version}
 
 
 @bp.post("/plans/<int:plan_id>/transitions")
 def transition(plan_id: int):
     plan = _plan(plan_id)
-    data = body(allowed={"action", "note"})
+    data = body()
+    validate(TransitionIn, data)
     workflow.transition(db.session(), g.principal, plan, str(data.get("action", "")), str(data.get("note") or ""))
     return jsonify(plan_json(plan))
 
@@ -30,7 +32,9 @@ def transition(plan_id: int):
 @bp.post("/plans/<int:plan_id>/revisions")
 def revision(plan_id: int):
     plan = _plan(plan_id)
-    rev = workflow.create_revision(db.session(), g.principal, plan, str(body(allowed={"reason"}).get("reason") or ""))
+    data = body()
+    validate(RevisionIn, data)
+    rev = workflow.create_revision(db.session(), g.principal, plan, str(data.get("reason") or ""))
     return jsonify(plan_json(rev)), 201
 
 
@@ -67,7 +71,8 @@ def list_comments(plan_id: int):
 @bp.post("/plans/<int:plan_id>/comments")
 def add_comment(plan_id: int):
     plan = _plan(plan_id)
-    data = body(allowed={"body", "object_type", "object_id", "parent_id"})
+    data = body()
+    validate(CommentCreate, data)
     c = workflow.add_comment(db.session(), g.principal, plan, str(data.get("body") or ""),
                              str(data.get("object_type") or "plan"), data.get("object_id"), data.get("parent_id"))
     return jsonify(comment_json(c, {g.api_user.id: g.api_user.full_name or g.api_user.username})), 201
@@ -86,7 +91,10 @@ def edit_comment(comment_id: int):
     """The author corrects the text; the audit trail keeps the earlier one."""
     c = workflow.get_comment(db.session(), comment_id)
     _plan(c.plan_id)
-    comments.edit(db.session(), g.principal, c, str(body(allowed={"body"}).get("body") or ""))
+    data = body()
+    validate(CommentEdit, data)
+    on_conflict(lambda: comment_json(c, {}))
+    comments.edit(db.session(), g.principal, c, str(data.get("body") or ""), data.get("version"))
     return jsonify(comment_json(c, {g.api_user.id: g.api_user.full_name or g.api_user.username}))
 
 

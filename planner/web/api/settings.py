@@ -13,7 +13,7 @@ from planner import db
 from planner.permissions import require
 from planner.services import orgs
 from planner.services import settings as org_settings
-from planner.web.api import body, bp
+from planner.web.api import body, bp, on_conflict
 from planner.web.api.openapi import PATHS, SCHEMAS, operation
 
 
@@ -37,7 +37,9 @@ def put_settings(org_id: int):
     if data.get("inherit") is True:
         org_settings.inherit(s, org)
     else:
-        org_settings.save(s, org, org_settings.parse(data, _effective(org).settings), user_id=g.api_user.id)
+        on_conflict(lambda: _effective(org).as_dict())
+        org_settings.save(s, org, org_settings.parse(data, _effective(org).settings), user_id=g.api_user.id,
+                          version=data.get("version"))
     return jsonify(_effective(org).as_dict())
 
 

@@ -14,13 +14,14 @@ from flask import g, jsonify
 from planner import db
 from planner.errors import DomainError, Invalid
 from planner.models import PlanNode
-from planner.models.worksheet import STEP_KEYS, STEP_TITLES
+from planner.models.bodies import WorksheetPut
+from planner.models.worksheet import STEP_INPUTS, STEP_KEYS, STEP_TITLES
 from planner.permissions import require
 from planner.services import monitoring, plans
 from planner.services import worksheet as svc
 from planner.services.worksheet_json import as_dict
-from planner.web.api import body, bp
-from planner.web.api.openapi import PATHS, SCHEMAS, operation
+from planner.web.api import body, bp, on_conflict, validate
+from planner.web.api.openapi import PATHS, SCHEMAS, from_model, operation
 
 # Keys of a step's API dict that are read-only: accepted (so a GET's step can be sent back) and dropped.
 _READ_ONLY = {"key", "number", "title", "complete", "rule", "missing"}
@@ -39,10 +40,13 @@ def _require_save(node: PlanNode, key: str) -> None:
     svc.require_save(s, plans.get_plan(s, node.plan_id), key)
 
 
-def _answer(node: PlanNode):
+def _view(node: PlanNode):
     s = db.session()
-    view = svc.load(s, node, monitoring.realisation_lookup(s, plans.get_plan(s, node.plan_id)))
-    return jsonify(as_dict(view))
+    return svc.load(s, node, monitoring.realisation_lookup(s, plans.get_plan(s, node.plan_id)))
+
+
+def _answer(node: PlanNode):
+    return jsonify(as_dict(_view(node)))
 
 
 def _step_input(item: dict) -> dict:
@@ -60,6 +64,7 @@ def get_worksheet(node_id: int):
 def put_worksheet(node_id: int):
     node = _node(node_id)
     data = body(allowed={"steps", "version"}, extra={"node", "worksheet_id", "complete", "progress"})  # GET keys
+    validate(WorksheetPut, {k: v for k, v in data.items() if k in ("steps", "version")})
     steps = data.get("steps")
     if not isinstance(steps, list) or not steps:
         raise Invalid("Kirim langkah yang disimpan: {\"steps\": [{\"key\": \"needs\", ...}]}.", field="steps")
@@ -74,6 +79,7 @@ def put_worksheet(node_id: int):
         keys.append(key)
     for key in keys:
         _require_save(node, key)
+    on_conflict(lambda: as_dict(_view(node)))
     version = data.get("version")
     for i, (key, item) in enumerate(zip(keys, steps)):
         step = _step_input(item)
@@ -90,6 +96,7 @@ def put_worksheet(node_id: int):
 def put_worksheet_step(node_id: int, step: str):
     node = _node(node_id)
     _require_save(node, step)
+    on_conflict(lambda: as_dict(_view(node)))
     svc.save_step(db.session(), node, step, _step_input(body()))
     return _answer(node)
 
@@ -111,13 +118,16 @@ PATHS.update({
 })
 PATHS.update({f"/nodes/{{node_id}}/worksheet/{key}": {
     "put": operation(f"Simpan langkah {i} ({STEP_TITLES[key]})", "WorksheetStep")} for i, key in enumerate(STEP_KEYS, 1)})
-SCHEMAS.update({
-    "WorksheetStep": {"type": "object", "description": "Satu langkah seperti pada GET; kunci baca-saja diabaikan.",
-                      "properties": {"key": {"enum": list(STEP_KEYS)}, "version": _int,
-                                     "rows": {"type": "array", "items": {"type": "object"}},
-                                     "partners": {"type": "array", "items": {"type": "object"}},
-                                     "capacity": {"type": "object"}, "constraints": {"type": "object"},
-                                     "complaint": {"type": "object"}, "over_pagu_reason": _str}},
-    "WorksheetPut": {"type": "object", "required": ["steps"], "properties": {
-        "version": _int, "steps": {"type": "array", "items": {"$ref": "#/components/schemas/WorksheetStep"}}}},
-})
+# Each step's body is its step model (the one save_step validates with); the read-only keys a GET answer
+# carries may be sent back and are dropped, so they are declared too.
+_STEP_READ_ONLY = {"key": {"enum": list(STEP_KEYS)}, "number": {"type": "integer"}, "title": {"type": "string"},
+                   "complete": {"type": "boolean"}, "rule": {"type": "string"},
+                   "missing": {"type": "array", "items": {"type": "string"}}}
+for _key in STEP_KEYS:
+    from_model(f"WorksheetStep_{_key}", STEP_INPUTS[_key], _STEP_READ_ONLY)
+    PATHS[f"/nodes/{{node_id}}/worksheet/{_key}"]["put"] = operation(
+        f"Simpan langkah {STEP_KEYS.index(_key) + 1} ({STEP_TITLES[_key]})", f"WorksheetStep_{_key}")
+SCHEMAS["WorksheetStep"] = {"anyOf": [{"$ref": f"#/components/schemas/WorksheetStep_{k}"} for k in STEP_KEYS]}
+from_model("WorksheetPut", WorksheetPut, {"steps": {"type": "array", "minItems": 1,
+                                                    "items": {"$ref": "#/components/schemas/WorksheetStep"}},
+                                          "node": {}, "worksheet_id": {}, "complete": {}, "progress": {}})

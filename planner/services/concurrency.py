@@ -1,0 +1,64 @@
+"""Optimistic locking: a write names the ``version`` of the record it was based on.
+
+Every editable table carries ``version`` as SQLAlchemy's ``version_id_col`` (``models.base.version_column``):
+the UPDATE itself says ``WHERE version = <read>``, so of N concurrent writers holding one version exactly
+one wins, even between this check and the flush (the others' flush raises ``StaleDataError``, answered 409
+by the web layer). ``expect_version`` refuses a client's stale version early, naming who changed the record
+and when, so the page can show it beside the user's value instead of overwriting it.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlmodel import Session, select
+
+from planner.errors import Invalid, Stale
+from planner.models import AuditEntry
+
+
+def parse_version(raw: Any, field: str = "version") -> int | None:
+    """A version from a form (text) or a body (number); blank means 'not sent'."""
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool):
+        raise Invalid(f"{field}: harus berupa bilangan bulat", field=field)
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise Invalid(f"{field}: harus berupa bilangan bulat", field=field) from None
+    if not 0 < value < 2**31:
+        raise Invalid(f"{field}: di luar batas", field=field)
+    return value
+
+
+def last_change(s: Session, obj: Any) -> tuple[str, datetime] | None:
+    """Who changed the record last and when, from the audit trail (None when not audited)."""
+    from planner.services import audit
+
+    kind = audit.REGISTRY.get(type(obj))
+    if kind is None or getattr(obj, "id", None) is None:
+        return None
+    row = s.exec(select(AuditEntry.username, AuditEntry.at).where(
+        AuditEntry.object_type == kind.object_type, AuditEntry.object_id == obj.id)
+        .order_by(AuditEntry.id.desc()).limit(1)).first()
+    return (row[0] or "sistem", row[1]) if row else None
+
+
+def stale_message(s: Session, obj: Any, what: str) -> str:
+    change = last_change(s, obj)
+    if change is None:
+        return f"{what} telah diubah orang lain sejak Anda membukanya; muat ulang lalu ulangi."
+    who, at = change
+    at = at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+    return (f"{what} telah diubah oleh {who} pada {at.strftime('%d-%m-%Y %H:%M')} UTC sejak Anda membukanya. "
+            "Nilai Anda belum disimpan: periksa nilai terbaru, lalu simpan lagi bila perlu.")
+
+
+def expect_version(s: Session, obj: Any, version: Any, what: str = "Data ini", field: str = "version") -> None:
+    """Refuse a write based on a version other than the record's current one (``version`` None: not checked,
+    the last write wins as before; a record that does not exist yet has no version to be stale against)."""
+    version = parse_version(version, field)
+    if version is None or obj is None or version == obj.version:
+        return
+    raise Stale(stale_message(s, obj, what), field=field)
