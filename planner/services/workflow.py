@@ -47,6 +47,31 @@ class Decree:
     date: date | None = None
 
 
+TRUE_WORDS = ("1", "true", "on", "ya", "yes")
+
+
+def decree_from(data) -> Decree:
+    """The decree as a form or the API sends it: ``decree_number`` and ``decree_date`` (YYYY-MM-DD)."""
+    raw = data.get("decree_date")
+    when = None
+    if isinstance(raw, date):
+        when = raw
+    elif raw not in (None, ""):
+        try:
+            when = date.fromisoformat(str(raw).strip())
+        except ValueError as exc:
+            raise Invalid(f"Tanggal SK '{raw}' tidak sah; tulis sebagai tahun-bulan-tanggal (2026-01-10).",
+                          field="decree_date") from exc
+    return Decree(str(data.get("decree_number") or ""), when)
+
+
+def transition_options(data) -> dict:
+    """The keyword arguments of :func:`transition` read from a form or a JSON body."""
+    return {"decree": decree_from(data),
+            "confirm_open_comments": str(data.get("confirm_open_comments", "")).strip().lower() in TRUE_WORDS,
+            "override_reason": str(data.get("override_reason") or "")}
+
+
 def transition(s: Session, p: Principal, plan: Plan, action: str, note: str = "", today: date | None = None, *,
                decree: Decree | None = None, confirm_open_comments: bool = False,
                override_reason: str = "") -> Plan:

@@ -31,3 +31,19 @@ def test_no_predikat_below_the_threshold():
     assert predikat_name(annual, Coverage(70, 75), settings) == "Sangat Tinggi"
     assert predikat_name(annual, Coverage(10, 75), Settings(coverage_threshold=0)) == "Sangat Tinggi"
     assert predikat_withheld(Coverage(0, 0), 80) is None  # nothing due: no coverage to judge
+
+
+# ---------------------------------------------------------------- numbers by their unit (issue #11)
+
+from planner.calc.units import format_by_unit, unit_decimals  # noqa: E402
+
+
+def test_numbers_are_shown_at_their_units_precision():
+    assert format_by_unit(2200.0, "dokumen", True) == "2.200 dokumen"
+    assert format_by_unit(183333.333, "orang") == "183.333"
+    assert format_by_unit(1250000.4, "Rp", True) == "Rp 1.250.000"
+    assert format_by_unit(88.666, "%", True) == "88,67%"
+    assert format_by_unit(3.256, "indeks") == "3,26"
+    assert format_by_unit(12.5, "km", True) == "12,5 km" and format_by_unit(12.0, "km") == "12"
+    assert format_by_unit(None, "orang") == "—"
+    assert [unit_decimals(u) for u in ("orang", "Rp", "persen (%)", "indeks", "km")] == [0, 0, 2, 2, None]

@@ -96,7 +96,11 @@ SCHEMAS = {
                                                          "valid_min": {"type": ["number", "null"]},
                                                          "valid_max": {"type": ["number", "null"]}}},
     "Transition": {"type": "object", "required": ["action"], "properties": {
-        "action": {"enum": ["submit", "return", "approve", "lock", "reopen"]}, "note": _str}},
+        "action": {"enum": ["submit", "return", "approve", "lock", "reopen"]}, "note": _str,
+        # penetapan (lock): the decree; approve with open comments: the confirmation; a Renja fixed
+        # before its Renstra: the admin's reason
+        "decree_number": {"type": "string", "maxLength": 100}, "decree_date": {"type": "string", "format": "date"},
+        "confirm_open_comments": {"type": "boolean"}, "override_reason": _str}},
     "Revision": {"type": "object", "required": ["reason"], "properties": {"reason": _str}},
     "CommentEdit": {"type": "object", "required": ["body"], "properties": {"body": {"type": "string", "maxLength": 5000}},
                     "additionalProperties": False},

@@ -25,6 +25,8 @@ def plan_json(p: Plan) -> dict:
            "first_year": p.first_year, "last_year": p.last_year, "year": p.year, "renstra_id": p.renstra_id,
            "revision_number": p.revision_number, "revision_of_id": p.revision_of_id,
            "scheme": _scheme_key(p), "vision": p.vision, "missions": p.missions}
+    out["decree_number"] = p.decree_number or None  # the SK of penetapan
+    out["decree_date"] = p.decree_date.isoformat() if p.decree_date else None
     return out
 
 

@@ -22,8 +22,9 @@ def comment_json(c: Comment, names: dict[int, str]) -> dict:
 @bp.post("/plans/<int:plan_id>/transitions")
 def transition(plan_id: int):
     plan = _plan(plan_id)
-    data = body(allowed={"action", "note"})
-    workflow.transition(db.session(), g.principal, plan, str(data.get("action", "")), str(data.get("note") or ""))
+    data = body(allowed={"action", "note", "decree_number", "decree_date", "confirm_open_comments", "override_reason"})
+    workflow.transition(db.session(), g.principal, plan, str(data.get("action", "")), str(data.get("note") or ""),
+                        **workflow.transition_options(data))
     return jsonify(plan_json(plan))
 
 
