@@ -18,7 +18,7 @@ from planner.models.plan import (
 )
 from planner.permissions import can, require
 from planner.calc.pagu import pagu_sums
-from planner.services import accounts, audit, checks, orgs, plans, removal, tasks, versions, workflow
+from planner.services import accounts, audit, audit_view, checks, orgs, plans, removal, tasks, versions, workflow
 from planner.calc import default_range, summable
 from planner.calc.formatting import parse_number
 from planner.web.filters import t
@@ -391,7 +391,8 @@ def _indicator_context(plan: Plan, node: PlanNode, ind: Indicator | None, **extr
                targets=tree.target_map(ind.id) if ind else {}, cells=plans.target_periods(plan, probe),
                can_edit=can(principal(), "plan.edit", plan) and plan.status in plans.EDITABLE_STATUSES,
                error=None, form={}, saved=None,
-               history=audit.history(s, indicator_id=ind.id, limit=30) if ind else [],
+               history=audit_view.rows(s, audit.history(s, indicator_id=ind.id, limit=30),
+                                       s.get(Organization, plan.organization_id)) if ind else [],
                unit_range=default_range(ind.unit, ind.name).text if ind else None)
     ctx["target_findings"] = checks.target_findings(s, plan, ind.id, tree) if ind else []
     if ind:  # the review comments on this indicator, written here or on the plan page

@@ -53,13 +53,14 @@ def test_dashboard_labels_each_figure_and_shows_coverage_and_withholds_the_predi
     t = plans.load_tree(s, renja)
     out1 = t.roots[0].children[0].indicators[0]
     mon.record_realization(s, out1, YEAR, "TW1", value=25)
+    mon.record_realization(s, t.roots[0].indicators[0], YEAR, "TW1", value=95)  # the program's outcome, 95 %
     s.commit()
     pimpinan = as_user(app, "pimpinan")
     html = text(pimpinan.get(f"/plans/{renja.id}/dashboard?period=TW1"))
     assert "Capaian periode s.d. Triwulan I" in html and "Capaian tahunan · predikat tahunan" in html
-    assert '<span class="coverage" id="coverage">1 dari 3 laporan masuk</span>' in html
-    # 1 of 3 due reports is below the default 80 %: no predikat, and the page says why
-    assert "predikat belum diberikan: 1 dari 3 laporan masuk (33%), di bawah ambang 80%" in html
+    assert '<span class="coverage" id="coverage">2 dari 3 laporan masuk</span>' in html
+    # 2 of 3 due reports is below the default 80 %: no predikat, and the page says why
+    assert "predikat belum diberikan: 2 dari 3 laporan masuk (67%), di bawah ambang 80%" in html
     kpi = html[html.index('id="kpi"'):html.index('id="settings-used"')]
     assert "Predikat tahunan: —" in kpi
     # the unit lowers its threshold: the predikat comes back
@@ -67,7 +68,7 @@ def test_dashboard_labels_each_figure_and_shows_coverage_and_withholds_the_predi
     s.commit()
     html = text(pimpinan.get(f"/plans/{renja.id}/dashboard?period=TW1"))
     kpi = html[html.index('id="kpi"'):html.index('id="settings-used"')]
-    assert "Predikat tahunan: Sangat Rendah" in kpi and "predikat belum diberikan" not in kpi
+    assert "Predikat tahunan: Sangat Tinggi" in kpi and "predikat belum diberikan" not in kpi
     # explanations round as displayed and name what they average
     assert "Jumlah layanan kegiatan 1 100,00%" in html
 
@@ -231,3 +232,15 @@ def test_an_empty_plan_is_refused_at_submission_in_the_page(app, s, org, users):
     step(penyusun, plan, "submit")
     assert "Rencana belum dapat diajukan: rencana belum memiliki simpul" in flashes(penyusun, plan)
     assert workflow.return_note(s, plan) is None
+
+
+def test_the_indicator_pages_history_reads_as_the_pages(app, s, users, renja):
+    ind = plans.load_tree(s, renja).roots[0].children[0].indicators[0]
+    penyusun = as_user(app, "penyusun")
+    penyusun.post(f"/indicators/{ind.id}/targets", data={"v-2026-Y": "4.800", "v-2026-TW1": "1.200",
+                                                        "v-2026-TW2": "1.200", "v-2026-TW3": "1.200",
+                                                        "v-2026-TW4": "1.200"})
+    html = text(penyusun.get(f"/indicators/{ind.id}"))
+    history = html[html.index('id="riwayat"'):]
+    assert "Nilai:</span> 100 → 4.800" in history
+    assert "indicator_id" not in history and "value:" not in history
