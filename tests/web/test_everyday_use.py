@@ -244,3 +244,15 @@ def test_the_indicator_pages_history_reads_as_the_pages(app, s, users, renja):
     history = html[html.index('id="riwayat"'):]
     assert "Nilai:</span> 100 → 4.800" in history
     assert "indicator_id" not in history and "value:" not in history
+
+
+def test_the_rollup_api_carries_coverage_and_withholds_the_predikat(client, s, users, api_token, renja):
+    ani = api_token("penyusun")
+    t = plans.load_tree(s, renja)
+    mon.record_realization(s, t.roots[0].indicators[0], YEAR, "TW1", value=95)
+    s.commit()
+    body = client.get(f"/api/v1/plans/{renja.id}/rollup?year={YEAR}&period=TW1", headers=ani).json
+    program, = body["nodes"]
+    assert program["coverage"] == {"reported": 1, "expected": 3}
+    assert program["predikat"] is None and body["predikat"] is None
+    assert body["predikat_note"].startswith("predikat belum diberikan: 1 dari 3 laporan masuk")
