@@ -187,6 +187,8 @@ def _fix(s: Session, p: Principal, plan: Plan, decree: Decree, override_reason: 
         if not reason:
             raise Invalid("Renstra yang diacu belum ditetapkan: alasan penetapan tanpa Renstra wajib diisi.",
                           field="override_reason")
+        if len(reason) > 1000:
+            raise Invalid("Alasan paling panjang 1.000 karakter.", field="override_reason")
         changes["override_reason"] = [None, reason]
     plan.decree_number, plan.decree_date = number, decree.date
     return changes
