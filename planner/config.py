@@ -35,6 +35,7 @@ def load(instance_path: str, test_config: dict | None = None) -> dict:
         "LOWER_IS_BETTER_FORMULA": env.get("PLANNER_LOWER_IS_BETTER_FORMULA", "2T-R"),
         "TOLERANCE": float(env.get("PLANNER_TOLERANCE", "15")),
         "ROLLUP_CAP": env.get("PLANNER_ROLLUP_CAP", "none"),
+        "COVERAGE_THRESHOLD": float(env.get("PLANNER_COVERAGE_THRESHOLD", "80")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,

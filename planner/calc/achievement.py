@@ -567,7 +567,8 @@ def period_and_annual(
 _MAX_TERMS_SHOWN = 8
 
 
-def rollup(items: Sequence[tuple], settings: Settings = Settings()) -> RollupResult:
+def rollup(items: Sequence[tuple], settings: Settings = Settings(),
+           names: Sequence[str] | None = None) -> RollupResult:
     """Weighted mean of children's C (methodology §4).
 
     ``items`` are (C, weight) or (C, weight, flag); weight None means 1. Items without C are left
@@ -576,8 +577,9 @@ def rollup(items: Sequence[tuple], settings: Settings = Settings()) -> RollupRes
     """
     cap = None if settings.rollup_cap is None else to_decimal(settings.rollup_cap)
     terms: list[tuple[Decimal, Decimal]] = []
+    labels: list[str] = []
     unreported = not_computable = 0
-    for c, w, *flag in items:
+    for i, (c, w, *flag) in enumerate(items):
         weight = Decimal(1) if w is None else to_decimal(w)
         if weight < 0:
             raise ValueError("a roll-up weight must not be negative")
@@ -590,6 +592,7 @@ def rollup(items: Sequence[tuple], settings: Settings = Settings()) -> RollupRes
             continue
         value = to_decimal(c)
         terms.append((min(value, cap) if cap is not None else value, weight))
+        labels.append(names[i] if names else "")
     suffix = (f"; {unreported} belum dilaporkan" if unreported else "") + (
         f"; {not_computable} tidak dapat dihitung" if not_computable else "")
     total_w = sum((w for _, w in terms), _ZERO)
@@ -597,17 +600,28 @@ def rollup(items: Sequence[tuple], settings: Settings = Settings()) -> RollupRes
         text = "belum ada yang dilaporkan" if not terms else "jumlah bobot = 0"
         return RollupResult(None, len(terms), unreported, text + suffix, not_computable)
     mean = sum((c * w for c, w in terms), _ZERO) / total_w
-    formula = (_rollup_formula(terms, total_w, cap) + f" = {format_percent(mean)}" + suffix
+    formula = (_rollup_formula(terms, total_w, cap, labels) + f" = {format_percent(mean)}" + suffix
                + settings.named(settings.cap_label))
     return RollupResult(float(mean), len(terms), unreported, formula, not_computable)
 
 
-def _rollup_formula(terms: list[tuple[Decimal, Decimal]], total_w: Decimal, cap: Decimal | None) -> str:
+def _term(c: Decimal, label: str) -> str:
+    """One C as the pages show it ("99,49%"), after the indicator or node it belongs to."""
+    shown = format_percent(c)
+    shown = f"({shown})" if shown.startswith("-") else shown
+    return f"{label} {shown}" if label else shown
+
+
+def _rollup_formula(terms: list[tuple[Decimal, Decimal]], total_w: Decimal, cap: Decimal | None,
+                    labels: list[str]) -> str:
     prefix = f"C dibatasi {_n(cap)}%: " if cap is not None else ""
     if len(terms) > _MAX_TERMS_SHOWN:
         return f"{prefix}rata-rata tertimbang {len(terms)} nilai"
+    shown = [_term(c, label) for (c, _), label in zip(terms, labels)]
+    if len(terms) == 1:
+        return prefix + shown[0]
     equal = len({w for _, w in terms}) == 1
     if equal:
-        return prefix + f"({' + '.join(_n(c) for c, _ in terms)}) / {len(terms)}"
-    body = " + ".join(f"{_n(w)}×{_n(c)}" for c, w in terms)
+        return prefix + f"({' + '.join(shown)}) / {len(terms)}"
+    body = " + ".join(f"{_n(w)}×{s}" for (_, w), s in zip(terms, shown))
     return prefix + f"({body}) / {_n(total_w)}"

@@ -312,6 +312,11 @@ class Rule:
 
 RULES: dict[str, Rule] = {}
 
+# The basic checks a plan passes before it goes to review (issue #11): without an annual target, or with a
+# quantitative indicator that has no number or unit, achievement cannot be computed at all. The other
+# rules are findings the reviewer weighs; these stop the submission while an error of theirs is open.
+SUBMISSION_RULES = ("T01", "K03")
+
 
 def rule(code: str, group: str, title: str, subject: str):
     """Register a rule function ``(plan) -> findings``."""

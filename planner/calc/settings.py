@@ -20,6 +20,7 @@ class Settings:
     tolerance: float = 15.0  # status points (methodology §3.2)
     rollup_cap: float | None = None  # None, 100, 110 or 120 (methodology §4)
     source: str | None = None
+    coverage_threshold: float = 80.0  # percent of due reports below which no predikat is given
 
     def named(self, what: str) -> str:
         """The suffix " (rumus minimal 2T − R, pengaturan Bapenda)"; empty when no source is known."""
@@ -34,6 +35,10 @@ class Settings:
         return f"toleransi {format_number(self.tolerance, None)} poin"
 
     @property
+    def coverage_label(self) -> str:
+        return f"predikat bila laporan masuk minimal {format_number(self.coverage_threshold, None)}%"
+
+    @property
     def cap_label(self) -> str:
         cap = self.rollup_cap
         return "tanpa batas capaian" if cap is None else f"batas capaian {format_number(cap, None)}%"
@@ -43,5 +48,7 @@ class Settings:
             raise ValueError(f"lower_is_better_formula must be '2T-R' or 'T/R', not {self.lower_is_better_formula!r}")
         if self.tolerance < 0:
             raise ValueError("tolerance must not be negative")
+        if not 0 <= self.coverage_threshold <= 100:
+            raise ValueError("coverage_threshold must be between 0 and 100")
         if self.rollup_cap is not None and self.rollup_cap <= 0:
             raise ValueError("rollup_cap must be positive or None")

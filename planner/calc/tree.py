@@ -8,7 +8,7 @@ What the objects must carry (duck-typed):
 
 * a tree node: ``.node`` (``.id``, ``.pagu``, ``.unit_in_charge``), ``.depth``, ``.level`` (``.strategic``,
   ``.depth`` or None), ``.indicators``, ``.children``;
-* an indicator: ``.id``, ``.frequency``, ``.accumulation``, ``.polarity``, ``.ratio_factor``, ``.weight``,
+* an indicator: ``.id``, ``.name`` (optional, names it in explanations), ``.frequency``, ``.accumulation``, ``.polarity``, ``.ratio_factor``, ``.weight``,
   ``.level``, ``.responsible``;
 * a target: ``.value``, ``.lower``, ``.upper``, ``.text``; a realisation: ``.status``, ``.value``,
   ``.numerator``, ``.denominator``, ``.achieved``.
@@ -27,6 +27,7 @@ from .achievement import (
     achievement, period_and_annual, rollup, rollup_status, status,
 )
 from .bands import predikat
+from .coverage import NONE, Coverage, of_rows, predikat_withheld
 
 NOT_DUE = "belum_jatuh_tempo"
 MONITORING_STATUS_LABELS = {**STATUS_LABELS, NOT_DUE: "Belum jatuh tempo"}
@@ -171,6 +172,8 @@ class NodeProgress:
     budget: BudgetProgress
     indicators: list[IndicatorRow]
     children: list["NodeProgress"] = field(default_factory=list)
+    coverage: Coverage = NONE  # reports in of due, over the subtree's indicators
+    predikat_note: str | None = None  # why no predikat is given (coverage below the threshold)
 
     def walk(self) -> Iterator["NodeProgress"]:
         yield self
@@ -185,7 +188,8 @@ class NodeProgress:
         """The API's roll-up tree."""
         return {"id": self.node.id, "code": self.node.code, "name": self.node.name, "kind": self.node.kind,
                 "achievement": self.achievement.value, "annual_achievement": self.annual_achievement.value,
-                "predikat": self.predikat, "status": self.status, "status_counts": self.status_counts,
+                "predikat": self.predikat, "status": self.status,
+                "coverage": {"reported": self.coverage.reported, "expected": self.coverage.expected}, "status_counts": self.status_counts,
                 "basis": self.basis, "formula": self.achievement.formula,
                 "budget": {"pagu": self.budget.pagu, "realized": self.budget.realised,
                            "absorption": self.budget.absorption.value},
@@ -239,18 +243,24 @@ def roll(rows: list[IndicatorRow], children: list[NodeProgress],
         period = [(r.progress.achievement.value, r.indicator.weight, r.progress.achievement.flag) for r in due]
         annual = [(r.progress.annual_achievement.value, r.indicator.weight, r.progress.annual_achievement.flag)
                   for r in due]
+        names = [getattr(r.indicator, "name", "") for r in due]
     else:
         live = [c for c in children if _reported_any(c.achievement)]
         period = [(c.achievement.value, None) for c in live]
         annual = [(c.annual_achievement.value, None) for c in live]
-    return rollup(period, settings), rollup(annual, settings)
+        names = [getattr(c.node, "code", "") for c in live]
+    return rollup(period, settings, names), rollup(annual, settings, names)
 
 
 def status_of(result: RollupResult, settings: Settings) -> str:
     return rollup_status(result, settings) if _reported_any(result) else NOT_DUE
 
 
-def predikat_name(result: RollupResult) -> str | None:
+def predikat_name(result: RollupResult, coverage: Coverage | None = None,
+                  settings: Settings | None = None) -> str | None:
+    """The predikat of an annual roll-up; None while its coverage is below the settings' threshold."""
+    if coverage is not None and settings is not None and predikat_withheld(coverage, settings.coverage_threshold):
+        return None
     found = predikat(result.value)
     return None if found is None else found.name
 
@@ -305,6 +315,7 @@ class Evaluation:
     achievement: RollupResult
     annual_achievement: RollupResult
     budget: BudgetProgress
+    coverage: Coverage = NONE
 
 
 RowFn = Callable[[Any, Any, str], IndicatorRow]  # (indicator, node, upto) -> its row
@@ -324,13 +335,16 @@ def evaluate(roots: list, levels: list, row_of: RowFn, budgets: Budgets, upto: s
         if not members:  # no indicator of that level: all of its own, else its children
             basis, members = ("all", own) if own else ("children", [])
         period_c, annual_c = roll(members, children, settings)
+        cover = sum((c.coverage for c in children), of_rows(own))
         return NodeProgress(tn.node, tn.depth, tn.level, basis, period_c, annual_c, status_of(period_c, settings),
-                            predikat_name(annual_c), count_statuses(own, children),
-                            budget_progress(budgets.figures(tn.node, upto, children)), own, children)
+                            predikat_name(annual_c, cover, settings), count_statuses(own, children),
+                            budget_progress(budgets.figures(tn.node, upto, children)), own, children,
+                            coverage=cover, predikat_note=predikat_withheld(cover, settings.coverage_threshold))
 
     top = [visit(tn) for tn in roots]
     period_c, annual_c = roll([], top, settings)
-    return Evaluation(top, rows, period_c, annual_c, budget_progress(combine([r.budget for r in top])))
+    return Evaluation(top, rows, period_c, annual_c, budget_progress(combine([r.budget for r in top])),
+                      of_rows(rows))
 
 
 def early_warnings(rows: list[IndicatorRow], settings: Settings) -> list[EarlyWarning]:

@@ -127,3 +127,49 @@ def range_problem(value: float, rng: PlausibleRange) -> str | None:
     if meant is not None:
         message += f"; maksud Anda {format_number(meant, None)}?"
     return f"{message} (rentang menurut {rng.basis})"
+
+
+# ---------------------------------------------------------------- display by unit (issue #11)
+
+# Units counted in whole things: a forecast of "2.200,00 dokumen" or "183.333,33 orang" reads as whole ones.
+COUNT_WORDS = ("orang", "jiwa", "dokumen", "unit", "layanan", "kasus", "laporan", "kegiatan", "buah", "paket",
+               "berkas", "lembaga", "desa", "kelurahan", "sekolah", "kali", "surat", "rekomendasi", "izin", "akta",
+               "keluarga", "kk", "pegawai", "peserta", "titik", "lokasi", "produk", "aplikasi", "sistem", "perda",
+               "peraturan", "wajib pajak", "objek", "rumah", "kendaraan", "pengaduan", "ruas", "kecamatan", "opd",
+               "perangkat daerah", "item", "naskah", "bidang", "usaha", "ukm", "umkm", "koperasi", "event")
+
+
+def is_count(unit: str | None) -> bool:
+    text = (unit or "").strip().lower()
+    return unit_kind(unit) == OTHER and any(text == w or text.startswith(w + " ") for w in COUNT_WORDS)
+
+
+def unit_decimals(unit: str | None) -> int | None:
+    """Decimals a value of this unit shows: none for Rupiah and counts; two for percentages, indices and
+    ratios; otherwise as many as it has, at most two (``None``)."""
+    kind = unit_kind(unit)
+    if kind == MONEY or is_count(unit):
+        return 0
+    if kind in (PERCENT, INDEX, RATIO_UNIT):
+        return 2
+    return None
+
+
+def format_by_unit(x: float | Decimal | None, unit: str | None, with_unit: bool = False) -> str:
+    """A computed figure as its unit reads: ``2.200 dokumen``, ``Rp 1.250.000``, ``88,67%``, ``3,25``.
+
+    Rounded half up at the unit's precision (:func:`unit_decimals`); ``None`` is "—"."""
+    if x is None:
+        return format_number(None)
+    decimals = unit_decimals(unit)
+    kind = unit_kind(unit)
+    if kind == MONEY:
+        text = format_number(x, 0)
+        return ("-Rp " + text[1:] if text.startswith("-") else "Rp " + text) if with_unit else text
+    if decimals is None:
+        text = format_number(to_decimal(x).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP"), None)
+    else:
+        text = format_number(x, decimals)
+    if not with_unit or not (unit or "").strip():
+        return text
+    return text + "%" if kind == PERCENT and (unit or "").strip() == "%" else f"{text} {unit.strip()}"

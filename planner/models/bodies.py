@@ -8,6 +8,7 @@ Unknown keys are refused (422 naming the key). ``version`` is the optimistic-loc
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal, Optional, Union
 
 from pydantic import ConfigDict, Field
@@ -53,6 +54,12 @@ class BudgetIn(_Body):
 class TransitionIn(_Body):
     action: Literal["submit", "return", "approve", "lock", "reopen"]
     note: Optional[str] = Field(default=None, max_length=20_000)
+    # penetapan (lock): the decree; approve with open comments: the confirmation; a Renja fixed before its
+    # Renstra: the admin's reason
+    decree_number: Optional[str] = Field(default=None, max_length=100)
+    decree_date: Optional[date] = None
+    confirm_open_comments: Optional[bool] = None
+    override_reason: Optional[str] = Field(default=None, max_length=20_000)
 
 
 class RevisionIn(_Body):

@@ -6,7 +6,7 @@ Families follow SQLModel's docs: ``XBase`` (shared fields), ``X`` (table), ``XCr
 (validated input for forms and the API).
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal, Optional
 
@@ -80,6 +80,9 @@ class Plan(PlanBase, table=True):
     revision_number: int = 0
     revision_of_id: Optional[int] = Field(default=None, foreign_key="plan.id", ondelete="SET NULL")
     revision_reason: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    # The decree (SK) that fixed the plan, recorded at penetapan and printed on the plan and its forms.
+    decree_number: str = Field(default="", sa_column=Column(String(100), nullable=False, server_default=""))
+    decree_date: Optional[date] = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

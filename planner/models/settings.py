@@ -21,6 +21,8 @@ class SettingsIn(SQLModel):
     lower_is_better_formula: LowerIsBetterFormula = "2T-R"
     tolerance: float = Field(default=15.0, ge=0, le=50)
     rollup_cap: Optional[float] = Field(default=None, gt=0, le=1000)
+    # Below this share of due reports (percent), an aggregate shows its coverage but no predikat.
+    coverage_threshold: float = Field(default=80.0, ge=0, le=100)
 
 
 _SETTINGS_VERSION = version_column()
@@ -34,5 +36,6 @@ class OrganizationSettings(SettingsIn, table=True):
     __mapper_args__ = {"version_id_col": _SETTINGS_VERSION}
     organization_id: int = Field(foreign_key="organization.id", unique=True, index=True, ondelete="CASCADE")
     lower_is_better_formula: str = Field(default="2T-R", max_length=4)
+    coverage_threshold: float = Field(default=80.0, ge=0, le=100, sa_column_kwargs={"server_default": "80"})
     updated_by_id: Optional[int] = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     updated_at: datetime = Field(default_factory=utcnow)

@@ -19,7 +19,8 @@ from sqlmodel import Session, select
 from planner.models import AuditEntry, Indicator, NodeObjective, Plan, PlanNode, Target
 from planner.models.base import utcnow
 
-IGNORED = {"id", "updated_at", "created_at", "version", "status"}
+IGNORED = {"id", "updated_at", "created_at", "version", "status",
+           "decree_number", "decree_date"}  # set only by a transition, which records them in its own entry
 
 
 @dataclass(frozen=True)

@@ -26,12 +26,12 @@ from planner.models.plan import (ACCUMULATION_LABELS, ACTIVITY_TYPE_LABELS, FREQ
 ZONES = {"WIB": 7, "WITA": 8, "WIT": 9}
 ACTIONS = {"create": "Tambah", "update": "Ubah", "delete": "Hapus", "submit": "Ajukan", "return": "Kembalikan",
            "approve": "Setujui", "lock": "Tetapkan", "reopen": "Buka kembali", "revise": "Buka revisi",
-           "mark": "Tandai"}
+           "mark": "Tandai", "acknowledge": "Terima temuan", "unacknowledge": "Batalkan penerimaan temuan"}
 OBJECTS = {"plan": "Rencana", "node": "Unsur rencana", "objective": "Sasaran unsur", "indicator": "Indikator",
            "target": "Target", "realization": "Realisasi", "evidence": "Bukti dukung", "narrative": "Narasi",
            "follow_up": "Tindak lanjut", "budget": "Pagu", "budget_realization": "Realisasi anggaran",
            "period": "Periode", "worksheet": "Lembar kerja", "action_step": "Langkah rencana aksi",
-           "step_evidence": "Bukti dukung langkah"}
+           "step_evidence": "Bukti dukung langkah", "comment": "Komentar reviu"}
 FIELDS = {
     "name": "Nama", "code": "Kode", "kind": "Jenis", "status": "Status", "vision": "Visi", "missions": "Misi",
     "first_year": "Tahun awal", "last_year": "Tahun akhir", "renstra_id": "Renstra", "revision_reason": "Alasan revisi",
@@ -58,10 +58,15 @@ FIELDS = {
     "start_date": "Mulai", "end_date": "Berakhir", "owner_text": "Penanggung jawab",
     "status_by_id": "Status diisi oleh", "status_at": "Status diisi pada", "end": "Berakhir", "output": "Keluaran", "owner_user_id": "Penanggung jawab (akun)", "valid_min": "Batas bawah wajar",
     "valid_max": "Batas atas wajar",
+    # issue #11: review comments and penetapan
+    "body": "Isi komentar", "decree_number": "Nomor SK", "decree_date": "Tanggal SK",
+    "override_reason": "Alasan menetapkan sebelum Renstra ditetapkan", "resolved_at": "Diselesaikan pada",
+    "resolved_by_id": "Diselesaikan oleh", "finding": "Temuan",
 }
 # Internal values nobody reads: where a file sits on disk, its checksum, bookkeeping keys.
 HIDDEN = {"stored_name", "sha256", "plan_id", "node_id", "indicator_id", "node_budget_id", "organization_id",
-          "scheme_id", "revision_of_id", "revision_number", "version"}
+          "scheme_id", "revision_of_id", "revision_number", "version",
+          "key", "object_type", "object_id", "author_id"}  # lineage keys and comment bookkeeping
 KINDS = {
     "plan": {"renstra": "Renstra", "renja": "Renja"},
     "node": {"tujuan": "Tujuan", "sasaran": "Sasaran strategis", "program": "Program", "kegiatan": "Kegiatan",

@@ -87,6 +87,16 @@ def check_plan(s: Session, plan: Plan, tree: Tree | None = None) -> CheckReport:
     return run_checks(plan_data(s, plan, tree))
 
 
+TARGET_RULES = ("T01", "T03", "T04")  # what the target grid says beside itself when saved
+
+
+def target_findings(s: Session, plan: Plan, indicator_id: int, tree: Tree | None = None) -> list[Finding]:
+    """The target rules' open findings on one indicator, shown beside its target grid at once (quarterly
+    targets of a ``sum`` indicator that do not add up to the annual target, a missing annual target)."""
+    report = run_checks(plan_data(s, plan, tree), only=TARGET_RULES)
+    return [f for f in report.open_findings if f.indicator_id == indicator_id]
+
+
 # ---------------------------------------------------------------- acknowledgements
 
 def _acks(s: Session, plan: Plan):

@@ -9,6 +9,7 @@ Idempotent: a plan that already has realisation, and a plan already past draft, 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -275,8 +276,27 @@ def _load_reviews(s: Session, data: dict, year: int, actors: _Actors) -> int:
 
 def _step(s: Session, people: dict, plan: Plan, steps: list[tuple[str, str, str]]) -> None:
     for who, action, note in steps:
+        if action == "lock":
+            _fix_renstra_first(s, people, plan)
         audit.set_actor(s, people[who].user.id, people[who].user.username)
-        workflow.transition(s, people[who], plan, action, note)
+        workflow.transition(s, people[who], plan, action, note,
+                            decree=_decree(s, plan) if action == "lock" else None)
+
+
+def _decree(s: Session, plan: Plan) -> workflow.Decree:
+    """A decree number as units write them (050/<serial>/<unit>/<year>), dated early in the first year."""
+    code = orgs.get(s, plan.organization_id).code
+    serial = 100 + plan.id
+    return workflow.Decree(f"050/{serial}/{code}/{plan.first_year - 1 if plan.kind == 'renja' else plan.first_year}",
+                           date(plan.first_year - 1, 12, 15) if plan.kind == "renja" else date(plan.first_year, 3, 1))
+
+
+def _fix_renstra_first(s: Session, people: dict, plan: Plan) -> None:
+    """A Renja is fixed after its Renstra (issue #11): the demo fixes the Renstra first when it is not."""
+    renstra = workflow.renstra_fixed(s, plan)
+    if renstra is not None and renstra.status == "draft":
+        _step(s, people, renstra, [("penyusun", "submit", ""), ("reviewer", "approve", "Sesuai RPJMD."),
+                                   ("pimpinan", "lock", "")])
 
 
 def _full_history(s: Session, people: dict, plan: Plan, data: dict) -> None:

@@ -60,7 +60,16 @@ def _scheme(s: Session, plan: Plan) -> str:
 def _meta(s: Session, plan: Plan) -> list[tuple[str, str]]:
     org = _org(s, plan)
     return [("Organisasi", f"{org.name} ({org.code})"), ("Rencana", f"{plan.name} ({plan.kind_label} {plan.period_label})"),
-            ("Status", plan.status_label)]
+            ("Status", plan.status_label)] + _decree(plan)
+
+
+def _decree(plan: Plan) -> list[tuple[str, str]]:
+    """The decree of penetapan, printed on every form of a fixed plan."""
+    if not plan.decree_number:
+        return []
+    when = plan.decree_date
+    day = f" tanggal {when.day} {periods.MONTHS[when.month - 1]} {when.year}" if when else ""
+    return [("Penetapan", f"SK Nomor {plan.decree_number}{day}")]
 
 
 def _renstra_of(s: Session, plan: Plan) -> Plan | None:

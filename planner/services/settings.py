@@ -35,7 +35,8 @@ def install_default(config: Mapping) -> Settings:
     if cap not in ROLLUP_CAPS:
         raise ValueError(f"ROLLUP_CAP must be none, 100, 110 or 120, not {cap_text!r}")
     return Settings(lower_is_better_formula=str(config.get("LOWER_IS_BETTER_FORMULA", "2T-R")),
-                    tolerance=float(config.get("TOLERANCE", 15)), rollup_cap=cap, source=INSTALL_DEFAULT)
+                    tolerance=float(config.get("TOLERANCE", 15)), rollup_cap=cap, source=INSTALL_DEFAULT,
+                    coverage_threshold=float(config.get("COVERAGE_THRESHOLD", 80)))
 
 
 @dataclass
@@ -58,12 +59,13 @@ class Effective:
             inherited = ({"organization_id": None, "code": None, "name": INSTALL_DEFAULT} if self.source is None else
                          {"organization_id": self.source.id, "code": self.source.code, "name": self.source.name})
         return {"organization_id": self.organization.id, "lower_is_better_formula": s.lower_is_better_formula,
-                "tolerance": s.tolerance, "rollup_cap": s.rollup_cap, "inherited_from": inherited}
+                "tolerance": s.tolerance, "rollup_cap": s.rollup_cap, "coverage_threshold": s.coverage_threshold,
+                "inherited_from": inherited}
 
 
 def _to_settings(row: OrganizationSettings, org: Organization) -> Settings:
     return Settings(lower_is_better_formula=row.lower_is_better_formula, tolerance=row.tolerance,
-                    rollup_cap=row.rollup_cap, source=org.name)
+                    rollup_cap=row.rollup_cap, source=org.name, coverage_threshold=row.coverage_threshold)
 
 
 def _chain(s: Session, org: Organization) -> list[Organization]:
@@ -94,12 +96,12 @@ def for_plan(s: Session, plan: Plan, default: Settings) -> Settings:
 def parse(data: Mapping, current: Settings) -> SettingsIn:
     """Validated settings from a form or JSON; a missing key keeps the value in force now."""
     raw = {"lower_is_better_formula": current.lower_is_better_formula, "tolerance": current.tolerance,
-           "rollup_cap": current.rollup_cap}
+           "rollup_cap": current.rollup_cap, "coverage_threshold": current.coverage_threshold}
     raw.update({k: data[k] for k in raw if k in data})
     cap = raw["rollup_cap"]
     if isinstance(cap, str) and cap.strip().lower() in ("", "none", "tanpa"):
         raw["rollup_cap"] = None
-    for key in ("tolerance", "rollup_cap"):
+    for key in ("tolerance", "rollup_cap", "coverage_threshold"):
         if isinstance(raw[key], str):  # typed in a form: "12,5" (methodology §10.2)
             try:
                 raw[key] = parse_number(raw[key])
@@ -123,6 +125,7 @@ def save(s: Session, org: Organization, data: SettingsIn, user_id: int | None = 
     row = row or OrganizationSettings(organization_id=org.id)
     row.lower_is_better_formula, row.tolerance, row.rollup_cap = (
         data.lower_is_better_formula, data.tolerance, data.rollup_cap)
+    row.coverage_threshold = data.coverage_threshold
     row.updated_by_id, row.updated_at = user_id, utcnow()
     s.add(row)
     s.flush()

@@ -16,6 +16,7 @@ from planner import periods
 from planner.models import Indicator, Plan
 from planner.models.monitoring import Realization
 from planner.permissions import RIGHTS, Principal
+from planner.services import workflow
 
 REPORTING_DAYS = 15
 MONITORED = ("approved", "locked")  # plans whose realisation is reported
@@ -40,6 +41,7 @@ class Tasks:
     to_fix: list[Plan] = field(default_factory=list)  # approved, waiting for the head's penetapan
     due: list[DueReport] = field(default_factory=list)
     overdue: list[DueReport] = field(default_factory=list)
+    return_notes: dict = field(default_factory=dict)  # plan id -> the reviewer's return note (audit entry)
 
     @property
     def count(self) -> int:
@@ -109,6 +111,8 @@ def for_user(s: Session, p: Principal, year: int, today: date | None = None, wit
             tasks.to_review.append(pl)
         if pl.status == "approved" and (fixing is None or org in fixing):
             tasks.to_fix.append(pl)
+    if tasks.returned:
+        tasks.return_notes = workflow.return_notes(s, tasks.returned)
     if with_reports and not p.is_admin:
         _reports(s, [pl for pl in latest.values() if pl.kind == "renja" and pl.first_year == year
                      and pl.status in MONITORED and pl.organization_id in reporting], year, today, tasks)

@@ -13,11 +13,11 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from planner.errors import Conflict, Invalid, NotFound
-from planner.models import Comment, Indicator, Plan, PlanNode
+from planner.models import AuditEntry, Comment, Indicator, Plan, PlanNode
 from planner.models.base import utcnow
 from planner.models.workflow import COMMENT_TARGETS
 from planner.permissions import Principal, can, require
-from planner.services import audit, plans, schedules
+from planner.services import audit, plans, schedules, versions
 from planner.services import action_plans
 
 # action -> (statuses it starts from, status it leads to)
@@ -39,7 +39,47 @@ def available_actions(p: Principal, plan: Plan) -> list[str]:
     return [a for a, (sources, _) in TRANSITIONS.items() if plan.status in sources and can(p, f"plan.{a}", plan)]
 
 
-def transition(s: Session, p: Principal, plan: Plan, action: str, note: str = "", today: date | None = None) -> Plan:
+@dataclass(frozen=True)
+class Decree:
+    """The decree (SK) that fixes a plan: its number and date, required at penetapan."""
+
+    number: str = ""
+    date: date | None = None
+
+
+TRUE_WORDS = ("1", "true", "on", "ya", "yes")
+
+
+def decree_from(data) -> Decree:
+    """The decree as a form or the API sends it: ``decree_number`` and ``decree_date`` (YYYY-MM-DD)."""
+    raw = data.get("decree_date")
+    when = None
+    if isinstance(raw, date):
+        when = raw
+    elif raw not in (None, ""):
+        try:
+            when = date.fromisoformat(str(raw).strip())
+        except ValueError as exc:
+            raise Invalid(f"Tanggal SK '{raw}' tidak sah; tulis sebagai tahun-bulan-tanggal (2026-01-10).",
+                          field="decree_date") from exc
+    return Decree(str(data.get("decree_number") or ""), when)
+
+
+def transition_options(data) -> dict:
+    """The keyword arguments of :func:`transition` read from a form or a JSON body."""
+    return {"decree": decree_from(data),
+            "confirm_open_comments": str(data.get("confirm_open_comments", "")).strip().lower() in TRUE_WORDS,
+            "override_reason": str(data.get("override_reason") or "")}
+
+
+def transition(s: Session, p: Principal, plan: Plan, action: str, note: str = "", today: date | None = None, *,
+               decree: Decree | None = None, confirm_open_comments: bool = False,
+               override_reason: str = "") -> Plan:
+    """Move ``plan`` along the workflow, enforcing every rule of the step.
+
+    ``submit`` runs the plan's basic checks first; ``approve`` with comments still open needs
+    ``confirm_open_comments``; ``lock`` (penetapan) needs the decree (SK number and date) and refuses a
+    Renja whose Renstra is not fixed, unless an admin overrides with a reason (recorded)."""
     if action not in TRANSITIONS:
         raise Invalid(f"Tindakan '{action}' tidak dikenal: {', '.join(TRANSITIONS)}.", field="action")
     require(p, f"plan.{action}", plan)
@@ -52,12 +92,106 @@ def transition(s: Session, p: Principal, plan: Plan, action: str, note: str = ""
         raise Invalid("Catatan/alasan wajib diisi untuk tindakan ini.", field="note")
     if action in WINDOW:
         schedules.check_window(s, plan.organization_id, plan.first_year, WINDOW[action], today)
+    changes: dict[str, list] = {}
+    if action == "submit":
+        check_submission(s, plan)
+    elif action == "approve":
+        _check_open_comments(s, plan, confirm_open_comments)
+    elif action == "lock":
+        changes.update(_fix(s, p, plan, decree or Decree(), override_reason))
     old = plan.status
     plan.status, plan.updated_at = target, utcnow()
     s.add(plan)
     s.flush()
-    audit.record(s, action, plan, changes={"status": [old, target]}, note=note)
+    audit.record(s, action, plan, changes={"status": [old, target], **changes}, note=note)
     return plan
+
+
+def return_notes(s: Session, plans_: list[Plan]) -> dict[int, AuditEntry]:
+    """The reviewer's latest return note of each returned plan (one statement): shown to the penyusun on
+    the plan and in "Tugas saya" until the plan is submitted again."""
+    ids = [pl.id for pl in plans_ if pl.status == "returned"]
+    if not ids:
+        return {}
+    rows = s.exec(select(AuditEntry).where(AuditEntry.object_type == "plan", AuditEntry.object_id.in_(ids),
+                                           AuditEntry.action == "return")
+                  .order_by(AuditEntry.at, AuditEntry.id)).all()
+    return {e.object_id: e for e in rows}  # the latest wins
+
+
+def return_note(s: Session, plan: Plan) -> AuditEntry | None:
+    return return_notes(s, [plan]).get(plan.id)
+
+
+def check_submission(s: Session, plan: Plan) -> None:
+    """The plan's basic checks before it goes to review: it has nodes and indicators, and the plan
+    checks' submission rules (``calc.checks.SUBMISSION_RULES``) find no open error. Refused with every
+    problem named."""
+    from planner.calc.checks import SUBMISSION_RULES
+    from planner.services import checks  # checks reads worksheets, which read plans: import late
+
+    tree = plans.load_tree(s, plan)
+    problems = []
+    if not tree.by_id:
+        problems.append("rencana belum memiliki simpul (program/kegiatan/sasaran)")
+    elif not tree.indicator_count:
+        problems.append("rencana belum memiliki indikator")
+    else:
+        report = checks.check_plan(s, plan, tree)
+        errors = [f for f in report.open_findings if f.severity == "error" and f.rule in SUBMISSION_RULES]
+        problems.extend(f"{f.rule} {f.subject}: {f.message}" for f in errors[:10])
+        if len(errors) > 10:
+            problems.append(f"dan {len(errors) - 10} temuan galat lain")
+    if problems:
+        raise Invalid("Rencana belum dapat diajukan: " + "; ".join(problems)
+                      + ". Perbaiki dulu (lihat Temuan pemeriksaan) atau minta reviewer menerima temuannya.",
+                      field="checks")
+
+
+def _check_open_comments(s: Session, plan: Plan, confirmed: bool) -> None:
+    count = open_comment_counts(s, [plan.id]).get(plan.id, 0)
+    if count and not confirmed:
+        raise Conflict(f"Masih ada {count} komentar reviu terbuka. Tandai selesai dulu, atau konfirmasi "
+                       "bahwa rencana tetap disetujui dengan komentar terbuka.", field="confirm_open_comments")
+
+
+def renstra_fixed(s: Session, plan: Plan) -> Plan | None:
+    """The Renstra a Renja refers to when no version of it is fixed (None: fixed, or no Renstra)."""
+    if plan.kind != "renja" or not plan.renstra_id:
+        return None
+    renstra = s.get(Plan, plan.renstra_id)
+    if renstra is None:
+        return None
+    return None if any(v.status == "locked" for v in versions.versions(s, renstra)) else renstra
+
+
+def _fix(s: Session, p: Principal, plan: Plan, decree: Decree, override_reason: str) -> dict[str, list]:
+    """Penetapan: the decree is recorded; a Renja waits for its Renstra unless an admin overrides."""
+    number = (decree.number or "").strip()
+    if not number:
+        raise Invalid("Nomor SK penetapan wajib diisi.", field="decree_number")
+    if len(number) > 100:
+        raise Invalid("Nomor SK paling panjang 100 karakter.", field="decree_number")
+    if decree.date is None:
+        raise Invalid("Tanggal SK penetapan wajib diisi.", field="decree_date")
+    changes: dict[str, list] = {"decree_number": [plan.decree_number or None, number],
+                                "decree_date": [plan.decree_date.isoformat() if plan.decree_date else None,
+                                                decree.date.isoformat()]}
+    draft = renstra_fixed(s, plan)
+    if draft is not None:
+        reason = (override_reason or "").strip()
+        if not p.is_admin:
+            raise Conflict(f"Renja belum dapat ditetapkan: Renstra {draft.period_label} yang diacunya belum "
+                           "ditetapkan. Tetapkan Renstra dulu (atau admin dapat menetapkan dengan alasan).",
+                           field="renstra_id")
+        if not reason:
+            raise Invalid("Renstra yang diacu belum ditetapkan: alasan penetapan tanpa Renstra wajib diisi.",
+                          field="override_reason")
+        if len(reason) > 1000:
+            raise Invalid("Alasan paling panjang 1.000 karakter.", field="override_reason")
+        changes["override_reason"] = [None, reason]
+    plan.decree_number, plan.decree_date = number, decree.date
+    return changes
 
 
 # ---------------------------------------------------------------- revisions

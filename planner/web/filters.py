@@ -8,6 +8,7 @@ from flask_babel import format_date, format_datetime, gettext
 
 from planner import periods
 from planner.calc.formatting import format_number, format_percent, format_rupiah
+from planner.calc.units import format_by_unit
 
 
 def num(x, decimals=None) -> str:
@@ -26,10 +27,16 @@ def compact(x) -> str:
 
 
 def value_input(x) -> str:
-    """A number as it goes back into an input: Indonesian decimal comma, no grouping."""
+    """A number as it goes back into an input, as people write it: "4.800", "1.250.000", "87,5".
+    ``parse_number`` reads the grouping back (methodology §10.2)."""
     if x is None:
         return ""
-    return format_number(x, None).replace(".", "")
+    return format_number(x, None)
+
+
+def by_unit(x, unit, with_unit=False) -> str:
+    """A computed figure at its unit's precision: "2.200 dokumen", "Rp 1.250.000", "88,67%"."""
+    return format_by_unit(x, unit, with_unit)
 
 
 def t(value):
@@ -62,6 +69,7 @@ def register(app: Flask) -> None:
         pct=format_percent,
         rupiah=format_rupiah,
         value_input=value_input,
+        by_unit=by_unit,
         period=period,
         period_short=period_short,
         t=t,

@@ -20,6 +20,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from planner import charts, db, periods
 from planner.calc import SPENDING_GAP, spending_ahead
 from planner.calc.formatting import format_number
+from planner.calc.units import format_by_unit
 from planner.errors import Conflict, Invalid, NotFound
 from planner.models import FollowUp, Indicator, Organization, Plan, PlanNode
 from planner.models.monitoring import REALIZATION_STATUSES, FollowUpCreate, FollowUpUpdate
@@ -58,11 +59,12 @@ def _labels():
             "missing_reasons": t(MISSING_REASONS), "short_num": short_num, "method_base": section_url(None)}
 
 
-def short_num(x) -> str:
-    """A figure in a narrow place: "2,25 T", "480 M", "96,77", "—" (the full value goes in a title)."""
+def short_num(x, unit: str | None = None) -> str:
+    """A figure in a narrow place: "2,25 T", "480 M", "96,77", "—" (the full value goes in a title);
+    below a million at its unit's precision ("2.200" documents, not "2.200,00")."""
     if x is None:
         return format_number(None)
-    return compact(x) if abs(x) >= 1e6 else format_number(round(float(x), 2), None)
+    return compact(x) if abs(x) >= 1e6 else format_by_unit(x, unit)
 
 
 # ---------------------------------------------------------------- shared helpers

@@ -17,7 +17,8 @@ from planner.models.plan import (
     TARGET_TYPE_LABELS, IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, PlanCreate, PlanUpdate, TargetIn,
 )
 from planner.permissions import can, require
-from planner.services import accounts, audit, orgs, plans, removal, tasks, versions, workflow
+from planner.calc.pagu import pagu_sums
+from planner.services import accounts, audit, audit_view, checks, orgs, plans, removal, tasks, versions, workflow
 from planner.calc import default_range, summable
 from planner.calc.formatting import parse_number
 from planner.web.filters import t
@@ -185,6 +186,11 @@ def tree_context(plan: Plan, **extra) -> dict:
         child_levels=lambda node: plans.allowed_child_levels(tree.levels, plan, node),
         editing_id=None, adding_to=None, adding_indicator_to=None, confirm_delete=None, error=None, form={},
     )
+    # the reviewer's return note until the next submission; what penetapan needs (the Renstra fixed first)
+    ctx["return_note"] = workflow.return_note(s, plan) if plan.status == "returned" else None
+    ctx["renstra_unfixed"] = workflow.renstra_fixed(s, plan) if "lock" in ctx["actions"] else None
+    ctx["is_admin"] = p.is_admin
+    ctx["pagu_sums"] = pagu_sums((tn.node.id, tn.node.parent_id, tn.node.pagu) for tn in tree.walk())
     ctx.update(extra)
     return ctx
 
@@ -389,8 +395,14 @@ def _indicator_context(plan: Plan, node: PlanNode, ind: Indicator | None, **extr
                targets=tree.target_map(ind.id) if ind else {}, cells=plans.target_periods(plan, probe),
                can_edit=can(principal(), "plan.edit", plan) and plan.status in plans.EDITABLE_STATUSES,
                error=None, form={}, saved=None,
-               history=audit.history(s, indicator_id=ind.id, limit=30) if ind else [],
+               history=audit_view.rows(s, audit.history(s, indicator_id=ind.id, limit=30),
+                                       s.get(Organization, plan.organization_id)) if ind else [],
                unit_range=default_range(ind.unit, ind.name).text if ind else None)
+    ctx["target_findings"] = checks.target_findings(s, plan, ind.id, tree) if ind else []
+    if ind:  # the review comments on this indicator, written here or on the plan page
+        rows = [c for c in workflow.comments(s, plan.id) if c.object_type == "indicator" and c.object_id == ind.id]
+        ctx.update(ind_threads=workflow.threads(rows), ind_authors=accounts.names(s, {c.author_id for c in rows}),
+                   can_comment=can(principal(), "comment.create", plan))
     ctx.update(extra)
     return ctx
 

@@ -6,7 +6,7 @@ from flask_babel import gettext
 from flask_login import login_required
 
 from planner import db
-from planner.errors import Forbidden, Invalid
+from planner.errors import Conflict, Forbidden, Invalid
 from planner.excel.history import history_workbook
 from planner.permissions import require
 from planner.services import audit_view, comments, orgs, plans, versions, workflow
@@ -43,8 +43,9 @@ def transition(plan_id: int):
     plan = _plan(plan_id)
     action = request.form.get("action", "")
     try:
-        workflow.transition(db.session(), principal(), plan, action, request.form.get("note", ""))
-    except Invalid as exc:  # a missing note: say so on the plan page
+        workflow.transition(db.session(), principal(), plan, action, request.form.get("note", ""),
+                            **workflow.transition_options(request.form))
+    except (Invalid, Conflict) as exc:  # a missing note or decree, open comments: say so on the plan page
         flash(exc.message, "error")
         return redirect(url_for("plans.show", plan_id=plan.id))
     flash(gettext("Rencana kini berstatus '%(status)s'.", status=t(plan.status_label)), "ok")
@@ -107,6 +108,11 @@ def add_comment(plan_id: int):
                              form_int("parent_id"))
     except Invalid as exc:
         error = exc
+    if request.form.get("back") == "indicator" and request.form.get("object_type") == "indicator" and object_id:
+        # written on the indicator page: back there, the comment (or what was wrong) in its place
+        if error is not None:
+            flash(error.message, "error")
+        return redirect(url_for("plans.indicator", indicator_id=object_id) + "#komentar")
     return _comments_response(plan, error)
 
 

@@ -52,8 +52,24 @@ def test_submit_return_fix_resubmit_approve_lock(page, login_as):
     open_renja(page, login_as, "pimpinan")
     act(page, "approve")
     expect(page.locator(".plan-header .status")).to_have_text("Disetujui")
+    # penetapan asks for the decree, and waits for the Renstra the Renja refers to (still a draft here)
+    expect(page.locator("#decree")).to_contain_text("belum ditetapkan")
+    page.fill("#decree input[name=decree_number]", "050/12/DISDUKCAPIL/2025")
+    page.fill("#decree input[name=decree_date]", "2025-12-20")
+    act(page, "lock")
+    expect(page.locator("#flash")).to_contain_text("belum ditetapkan")
+    expect(page.locator(".plan-header .status")).to_have_text("Disetujui")
+
+    plan_url = page.url.split("#")[0]
+    page.context.clear_cookies()  # an admin fixes it anyway, with the reason recorded
+    login_as("admin")
+    page.goto(plan_url)
+    page.fill("#decree input[name=decree_number]", "050/12/DISDUKCAPIL/2025")
+    page.fill("#decree input[name=decree_date]", "2025-12-20")
+    page.fill("#decree input[name=override_reason]", "Renstra menunggu pengesahan; Renja wajib terbit")
     act(page, "lock")
     expect(page.locator(".plan-header .status")).to_have_text("Ditetapkan")
+    expect(page.locator("#decree-note")).to_contain_text("SK Nomor 050/12/DISDUKCAPIL/2025 tanggal 20 Desember 2025")
     expect(page.locator("a", has_text="+ Indikator")).to_have_count(0)
 
     page.click("text=Riwayat perubahan")

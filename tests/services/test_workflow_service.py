@@ -21,8 +21,11 @@ def people(s, org, make_user):
 def walk(s, people, plan, *steps):
     for role, action, note in steps:
         audit.set_actor(s, people[role].user.id, people[role].user.username)
-        workflow.transition(s, people[role], plan, action, note)
+        workflow.transition(s, people[role], plan, action, note, decree=SK if action == "lock" else None)
     return plan
+
+
+SK = workflow.Decree("100/KEP/BAPENDA/2026", date(2026, 1, 5))
 
 
 def test_the_whole_cycle(s, people, renja):

@@ -454,13 +454,13 @@ def test_rollup_equal_weights():
     r = rollup([(90, 1), (110, 1)])
     assert r.value == 100.0
     assert (r.reported, r.unreported) == (2, 0)
-    assert r.formula == "(90 + 110) / 2 = 100,00%"
+    assert r.formula == "(90,00% + 110,00%) / 2 = 100,00%"
 
 
 def test_rollup_weighted():
     r = rollup([(90, 1), (120, 2)])
     assert r.value == 110.0
-    assert r.formula == "(1×90 + 2×120) / 3 = 110,00%"
+    assert r.formula == "(1×90,00% + 2×120,00%) / 3 = 110,00%"
 
 
 def test_rollup_unreported_left_out_and_counted():
@@ -487,3 +487,11 @@ def test_rollup_default_weight_and_negative_weight():
     assert rollup([(50, None), (100, None)]).value == 75.0
     with pytest.raises(ValueError):
         rollup([(50, -1)])
+
+
+def test_rollup_explanation_rounds_as_displayed_and_names_the_items():
+    """Issue #11: not "(99,494949) / 1" but the rounded C after the name of what it measures."""
+    one = rollup([(99.494949, 1)], names=["Persentase realisasi PAD"])
+    assert one.formula == "Persentase realisasi PAD 99,49% = 99,49%"
+    two = rollup([(99.494949, 1), (None, 1), (80, 1)], names=["PAD", "Dokumen", "Layanan"])
+    assert two.formula == "(PAD 99,49% + Layanan 80,00%) / 2 = 89,75%; 1 belum dilaporkan"

@@ -42,7 +42,8 @@ def test_settings_are_inherited_overridden_and_named_in_the_explanation(s, clien
 
     got = client.get(url, headers=ani).json
     assert got == {"organization_id": agency.id, "lower_is_better_formula": "2T-R", "tolerance": 15.0,
-                   "rollup_cap": None, "inherited_from": {"organization_id": None, "code": None,
+                   "rollup_cap": None, "coverage_threshold": 80.0,
+                   "inherited_from": {"organization_id": None, "code": None,
                                                          "name": "bawaan instalasi"}}
     put = client.put(f"/api/v1/organizations/{province.id}/settings", headers=boss,
                      json={"lower_is_better_formula": "T/R", "tolerance": 10, "rollup_cap": 110})

@@ -96,7 +96,8 @@ def test_revision_from_the_page_and_diff(app, s, users, renja):
     penyusun, pimpinan = as_user(app, "penyusun"), as_user(app, "pimpinan")
     penyusun.post(f"/plans/{renja.id}/transition", data={"action": "submit"})
     pimpinan.post(f"/plans/{renja.id}/transition", data={"action": "approve"})
-    pimpinan.post(f"/plans/{renja.id}/transition", data={"action": "lock"})
+    pimpinan.post(f"/plans/{renja.id}/transition", data={"action": "lock", "decree_number": "050/1/2026",
+                                                          "decree_date": "2026-01-05"})
     assert "Buka revisi" in penyusun.get(f"/plans/{renja.id}").get_data(as_text=True)
     resp = penyusun.post(f"/plans/{renja.id}/revisions", data={"reason": "Refocusing anggaran"})
     rev_id = int(resp.headers["Location"].rsplit("/", 1)[1])

@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 from planner import periods
 from planner.calc import Result, RollupResult, Settings, accumulate
 from planner.calc import tree as ct
+from planner.calc.coverage import NONE, Coverage, predikat_withheld
 from planner.calc.tree import (  # noqa: F401  (the read model's vocabulary, re-exported)
     MONITORING_STATUS_LABELS, NOT_DUE, BudgetProgress, Cell, EarlyWarning, IndicatorRow, MissingReport,
     NodeProgress,
@@ -209,6 +210,8 @@ class PlanProgress:
     expected: int  # due cells
     completeness: Result  # reported / expected × 100
     closed_periods: list[str]
+    coverage: Coverage = NONE  # reports in of due: beside every aggregate
+    predikat_note: str | None = None  # why no predikat is given (coverage below the threshold)
     by_id: dict[int, NodeProgress] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -258,10 +261,11 @@ def progress_for_plan(s: Session, plan: Plan, year: int, upto_period: str, setti
     return PlanProgress(
         plan=plan, year=year, upto=upto_period, achievement=now.achievement,
         annual_achievement=now.annual_achievement, status=ct.status_of(now.achievement, settings),
-        predikat=ct.predikat_name(now.annual_achievement), status_counts=ct.count_statuses([], now.roots),
+        predikat=ct.predikat_name(now.annual_achievement, now.coverage, settings), status_counts=ct.count_statuses([], now.roots),
         budget=now.budget, roots=now.roots, rows=now.rows, early_warnings=ct.early_warnings(now.rows, settings),
         missing_reports=ct.missing_reports(now.rows), trend=trend, reported=reported, expected=expected,
-        completeness=completeness, closed_periods=cells.closed)
+        completeness=completeness, closed_periods=cells.closed, coverage=now.coverage,
+        predikat_note=predikat_withheld(now.coverage, settings.coverage_threshold))
 
 
 # ---------------------------------------------------------------- reviewer dashboard

@@ -8,7 +8,8 @@ Contract (names are fixed; extend, never rename):
   ``{achievement, annual_achievement, status, gap, forecast, required_pace, formula, predikat, reason,
   status_rule}``; a number that cannot be computed is ``null`` (never 0, never an error); a reported value
   without one has ``status: "tidak_dapat_dihitung"`` and its ``reason`` (methodology §1.2).
-* ``GET /plans/{id}/rollup?year=&period=`` -> the tree with ``achievement, predikat, status_counts`` per node.
+* ``GET /plans/{id}/rollup?year=&period=`` -> the tree with ``achievement, predikat, status_counts, coverage`` per
+  node; ``predikat`` is null while reports in are below the coverage threshold (``predikat_note`` says why).
 * ``PUT /nodes/{id}/budget/{year}`` with ``{pagu, realized: {period: rupiah}}``.
 
 ``year`` defaults to the Renja's year and ``period`` to the last quarter that has ended.
@@ -178,7 +179,8 @@ def rollup(plan_id: int):
         "status_counts": p.status_counts, "formula": p.achievement.formula,
         "completeness": {"reported": p.reported, "expected": p.expected, "value": p.completeness.value},
         "budget": {"pagu": p.budget.pagu, "realized": p.budget.realised, "absorption": p.budget.absorption.value},
-        "closed_periods": p.closed_periods, "nodes": [r.as_dict() for r in p.roots]}))
+        "closed_periods": p.closed_periods, "predikat_note": p.predikat_note,
+        "nodes": [r.as_dict() for r in p.roots]}))
 
 
 # ---------------------------------------------------------------- budget

@@ -26,6 +26,8 @@ def plan_json(p: Plan) -> dict:
            "revision_number": p.revision_number, "revision_of_id": p.revision_of_id,
            "scheme": _scheme_key(p), "vision": p.vision, "missions": p.missions,
            "version": p.version}
+    out["decree_number"] = p.decree_number or None  # the SK of penetapan
+    out["decree_date"] = p.decree_date.isoformat() if p.decree_date else None
     return out
 
 

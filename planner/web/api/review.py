@@ -25,7 +25,8 @@ def transition(plan_id: int):
     plan = _plan(plan_id)
     data = body()
     validate(TransitionIn, data)
-    workflow.transition(db.session(), g.principal, plan, str(data.get("action", "")), str(data.get("note") or ""))
+    workflow.transition(db.session(), g.principal, plan, str(data.get("action", "")), str(data.get("note") or ""),
+                        **workflow.transition_options(data))
     return jsonify(plan_json(plan))
 
 

@@ -1,7 +1,7 @@
 """API of organisation settings (methodology §9).
 
 Contract: ``GET/PUT /organizations/{id}/settings`` -> ``{lower_is_better_formula: "2T-R" | "T/R", tolerance,
-rollup_cap, inherited_from}``. ``inherited_from`` is null for a unit's own settings, else
+rollup_cap, coverage_threshold, inherited_from}``. ``inherited_from`` is null for a unit's own settings, else
 ``{organization_id, code, name}`` of the ancestor they come from (``organization_id`` null: the install
 default). PUT with ``{"inherit": true}`` drops the unit's own settings; keys left out keep their value.
 """
@@ -51,5 +51,6 @@ PATHS.update({
 SCHEMAS.update({
     "OrganizationSettings": {"type": "object", "properties": {
         "lower_is_better_formula": {"enum": ["2T-R", "T/R"]}, "tolerance": {"type": "number"},
-        "rollup_cap": {"enum": [None, 100, 110, 120]}, "inherit": {"type": "boolean"}}},
+        "rollup_cap": {"enum": [None, 100, 110, 120]}, "inherit": {"type": "boolean"},
+        "coverage_threshold": {"type": "number", "minimum": 0, "maximum": 100}}},
 })
