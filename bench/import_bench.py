@@ -70,7 +70,7 @@ def main() -> None:
             migrate.upgrade(eng)
             with Session(eng) as s:
                 org = orgs.create(s, "BENCH", "Dinas Bench", "perangkat_daerah")
-                user = accounts.create_user(s, "bench", "bench-password-1")
+                user = accounts.create_user(s, "bench", "kuda-lumping-sore-hari-7")
                 accounts.add_membership(s, user, "admin", None)
                 s.commit()
                 principal, org_id = principal_for(s, user), org.id
