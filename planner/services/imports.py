@@ -23,10 +23,11 @@ from planner.errors import DomainError, Invalid
 from planner.excel import import_parse as parse
 from planner.excel.import_parse import Parsed, Problem, Row
 from planner.excel.import_reader import read_book
-from planner.models import Indicator, Organization, Plan, PlanNode
+from planner.models import Indicator, NodeObjective, Organization, Plan, PlanNode
 from planner.models.plan import IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, PlanCreate, PlanUpdate, TargetIn
 from planner.permissions import Principal, can, require
 from planner.services import indicative_pagu, orgs, plans, versions
+from planner.services.plan_bulk import Batch
 from planner.services.import_monitoring import MonitoringRows
 from planner.services.import_rows import Outcome, PlanState, _same_target, _target_in, _validated, problem_from
 
@@ -36,7 +37,7 @@ MONITORING = ("Realisasi", "Realisasi Anggaran")
 NODE_TEXT = ("name", "unit_in_charge", "location", "funding_source", "description")
 IND_FIELDS = ("level", "unit", "definition", "formula", "data_source", "collection_method", "frequency", "responsible",
               "baseline_value", "baseline_year", "baseline_text", "polarity", "accumulation", "target_type", "weight",
-              "ratio_factor", "rationale", "valid_min", "valid_max")
+              "ratio_factor", "rationale", "valid_min", "valid_max", "end_target")
 IND_DEFAULTS = {f: IndicatorCreate.model_fields[f].default for f in IND_FIELDS}
 
 
@@ -49,6 +50,7 @@ class Importer(MonitoringRows):
         self.counts: dict[str, Counter] = defaultdict(Counter)
         self.states: dict[tuple[str, int], PlanState | None] = {}
         self.done = 0
+        self.batch = Batch(s)  # new nodes, indicators and first targets: checked per row, written in bulk
 
     # ------------------------------------------------------------ helpers
 
@@ -321,6 +323,13 @@ class Importer(MonitoringRows):
             if st is None:
                 continue
             self.guarded(r, lambda: self._apply_node(st, r))
+        nodes, objectives = self.batch.write_nodes()
+        by_plan = {st.plan.id: st for st in self.states.values() if st is not None}
+        for node in nodes:
+            by_plan[node.plan_id].by_id[node.id] = node
+            by_plan[node.plan_id].objectives[node.id] = {}
+        for node, o in objectives:
+            by_plan[node.plan_id].objectives[node.id][o.text] = o
 
     def _depth(self, r: Row) -> int:
         st = self.states.get(self.plan_key(r)) if r.values.get("plan_year") else None
@@ -337,11 +346,9 @@ class Importer(MonitoringRows):
         if node is None:
             data = {k: v.get(k) for k in ("kind", "code", "name", "activity_type", "pagu")}
             data.update({k: v.get(k) or "" for k in NODE_TEXT if k != "name"})
-            data.update(parent_id=parent.id if parent else None, objectives=v.get("objectives") or [],
-                        serves_id=self._serves(st, v.get("serves")))
-            node = plans.create_node(self.s, st.plan, _validated(NodeCreate, data))
-            st.nodes[node.code], st.by_id[node.id] = node, node
-            st.objectives[node.id] = {o: None for o in data["objectives"]}
+            data.update(objectives=v.get("objectives") or [], serves_id=self._serves(st, v.get("serves")))
+            node = self.batch.add_node(st.plan, parent, _validated(NodeCreate, data))
+            st.nodes[node.code] = node
             self.count(r, "created")
             return
         if "parent" in v and (parent.id if parent else None) != node.parent_id:
@@ -404,10 +411,18 @@ class Importer(MonitoringRows):
                 changes["objective"] = v["objective"]
         return changes
 
+    def _objective(self, st: PlanState, node: PlanNode, text: str | None) -> NodeObjective | None:
+        """The node's objective by its text, from the plan loaded once (a stored query when just rewritten)."""
+        if not text:
+            return None
+        known = st.objectives.get(node.id, {})
+        if known.get(text) is not None:
+            return known[text]
+        return self.s.get(NodeObjective, self._objective_id(node, text))
+
     def _objective_id(self, node: PlanNode, text: str | None) -> int | None:
         if not text:
             return None
-        from planner.models import NodeObjective
         obj = self.s.exec(select(NodeObjective).where(NodeObjective.node_id == node.id,
                                                       NodeObjective.text == text)).first()
         if obj is None:
@@ -425,6 +440,9 @@ class Importer(MonitoringRows):
             if st is None:
                 continue
             self.guarded(r, lambda: self._apply_indicator(st, r))
+        by_plan = {st.plan.id: st for st in self.states.values() if st is not None}
+        for ind in self.batch.write_indicators():
+            by_plan[ind.plan_id].add_indicator(ind)
 
     def _apply_indicator(self, st: PlanState, r: Row) -> None:
         v = r.values
@@ -434,8 +452,9 @@ class Importer(MonitoringRows):
         ind = st.indicator(node, v.get("indicator"), v.get("name"))
         if ind is None:
             data = {k: v[k] for k in IND_FIELDS if v.get(k) is not None}
-            data.update(code=v.get("indicator"), name=v["name"], objective_id=self._objective_id(node, v.get("objective")))
-            ind = plans.create_indicator(self.s, node, _validated(IndicatorCreate, data))
+            data.update(code=v.get("indicator"), name=v["name"])
+            ind = self.batch.add_indicator(st.plan, node, _validated(IndicatorCreate, data),
+                                           self._objective(st, node, v.get("objective")))
             st.add_indicator(ind)
             self.count(r, "created")
             return
@@ -486,8 +505,11 @@ class Importer(MonitoringRows):
                     wanted.pop(key, None)
                 else:
                     wanted[key] = cell
-            if changed:
+            if changed and not current:
+                self.guarded(changed[0], lambda: self.batch.add_targets(st.plan, ind, list(wanted.values())), "period")
+            elif changed:
                 self.guarded(changed[0], lambda: plans.set_targets(self.s, ind, st.plan, list(wanted.values())), "period")
+        self.batch.write_targets()
 
 
 def run(s: Session, principal: Principal, parsed: Parsed, org: Organization | None, *, dry_run: bool = False,

@@ -246,14 +246,19 @@ def allowed_child_levels(levels: list[SchemeLevel], plan: Plan, parent: PlanNode
 
 def _check_code(s: Session, plan: Plan, level: SchemeLevel, parent: PlanNode | None, code: str,
                 node_id: int | None = None) -> None:
+    check_code_format(level, parent, code)
+    clash = s.exec(select(PlanNode.id).where(PlanNode.plan_id == plan.id, PlanNode.code == code)).first()
+    if clash is not None and clash != node_id:
+        raise Invalid(f"Kode '{code}' sudah dipakai di rencana ini.", field="code")
+
+
+def check_code_format(level: SchemeLevel, parent: PlanNode | None, code: str) -> None:
+    """The scheme's code format and the parent's prefix (no database: the bulk import checks many at once)."""
     if level.code_pattern and not re.fullmatch(level.code_pattern, code):
         raise Invalid(f"Kode '{code}' tidak sesuai format {level.label} (contoh: {level.code_example}).",
                       field="code")
     if level.prefix_from_parent and parent is not None and not code.startswith(parent.code + "."):
         raise Invalid(f"Kode {level.label} harus diawali kode induknya '{parent.code}.'.", field="code")
-    clash = s.exec(select(PlanNode.id).where(PlanNode.plan_id == plan.id, PlanNode.code == code)).first()
-    if clash is not None and clash != node_id:
-        raise Invalid(f"Kode '{code}' sudah dipakai di rencana ini.", field="code")
 
 
 def _check_serves(s: Session, plan: Plan, serves_id: int | None) -> None:
@@ -266,6 +271,27 @@ def _check_serves(s: Session, plan: Plan, serves_id: int | None) -> None:
         raise Invalid("Sasaran yang dilayani harus berasal dari Renstra acuan Renja ini.", field="serves_id")
     if plan.kind == "renstra" and target.plan_id != plan.id:
         raise Invalid("Sasaran yang dilayani harus berasal dari Renstra yang sama.", field="serves_id")
+
+
+def check_supports(s: Session, plan: Plan, kind: str, supports_id: int | None) -> None:
+    """A Renstra's tujuan or sasaran may support a tujuan or sasaran of a parent organisation's plan (up the
+    organisation tree: the Pemda's RPJMD-level sasaran, a ministry's sasaran)."""
+    if supports_id is None:
+        return
+    if plan.kind != "renstra" or kind not in ("tujuan", "sasaran"):
+        raise Invalid("Hanya tujuan atau sasaran Renstra yang mendukung sasaran organisasi induk.",
+                      field="supports_id")
+    target = s.get(PlanNode, supports_id)
+    target_plan = s.get(Plan, target.plan_id) if target is not None else None
+    if target_plan is None or target_plan.kind != "renstra" or target.kind not in ("tujuan", "sasaran"):
+        raise Invalid("Sasaran organisasi induk yang didukung tidak ditemukan.", field="supports_id")
+    ancestors, org = set(), s.get(Organization, plan.organization_id)
+    while org is not None and org.parent_id is not None:
+        ancestors.add(org.parent_id)
+        org = s.get(Organization, org.parent_id)
+    if target_plan.organization_id not in ancestors:
+        raise Invalid("Sasaran yang didukung harus milik organisasi induk (ke atas pada pohon organisasi).",
+                      field="supports_id")
 
 
 def _same_plan(s: Session, plan_id: int, other_id: int | None) -> bool:
@@ -283,6 +309,7 @@ def create_node(s: Session, plan: Plan, data: NodeCreate) -> PlanNode:
     level = _level_for(s, plan, parent, data.kind)
     _check_code(s, plan, level, parent, data.code)
     _check_serves(s, plan, data.serves_id)
+    check_supports(s, plan, data.kind, data.supports_id)
     position = s.exec(select(func.coalesce(func.max(PlanNode.position), -1) + 1)
                       .where(PlanNode.plan_id == plan.id, PlanNode.parent_id == data.parent_id)).one()
     node = PlanNode.model_validate(data.model_dump(exclude={"objectives"}),
@@ -303,9 +330,11 @@ def update_node(s: Session, node: PlanNode, data: NodeUpdate) -> PlanNode:
         _check_code(s, plan, level, parent, changes["code"].strip(), node.id)
     if "serves_id" in changes:
         _check_serves(s, plan, changes["serves_id"])
+    if "supports_id" in changes:
+        check_supports(s, plan, node.kind, changes["supports_id"])
     objectives = changes.pop("objectives", None)
     for key, value in changes.items():
-        if value is None and key not in ("serves_id", "pagu", "activity_type"):
+        if value is None and key not in ("serves_id", "pagu", "activity_type", "supports_id"):
             continue
         setattr(node, key, value.strip() if isinstance(value, str) else value)
     s.add(node)
@@ -419,13 +448,7 @@ def get_indicator(s: Session, indicator_id: int) -> Indicator:
 
 def _check_indicator_rules(s: Session, ind: Indicator | IndicatorCreate, plan_id: int, node_id: int,
                            indicator_id: int | None = None) -> None:
-    # methodology §2.6: percentages, indices and ratios are never summed (one rule, by unit kind, in calc).
-    if ind.accumulation == "sum" and not summable(ind.unit):
-        raise Invalid(SUM_REFUSED, field="accumulation")
-    ranges.check_metadata(ind.valid_min, ind.valid_max)
-    if ind.polarity == "band" and ind.target_type != "range":
-        raise Invalid("Polaritas 'rentang' memerlukan jenis target 'rentang' (batas bawah dan atas).",
-                      field="target_type")
+    check_indicator_fields(ind)
     if ind.code:
         clash = s.exec(select(Indicator.id).where(Indicator.plan_id == plan_id, Indicator.code == ind.code)).first()
         if clash is not None and clash != indicator_id:
@@ -435,6 +458,17 @@ def _check_indicator_rules(s: Session, ind: Indicator | IndicatorCreate, plan_id
         obj = s.get(NodeObjective, objective_id)
         if obj is None or obj.node_id != node_id:
             raise Invalid("Sasaran yang diukur harus milik simpul indikator ini.", field="objective_id")
+
+
+def check_indicator_fields(ind: Indicator | IndicatorCreate) -> None:
+    """The rules one indicator's own fields obey (no database: the bulk import checks many at once)."""
+    # methodology §2.6: percentages, indices and ratios are never summed (one rule, by unit kind, in calc).
+    if ind.accumulation == "sum" and not summable(ind.unit):
+        raise Invalid(SUM_REFUSED, field="accumulation")
+    ranges.check_metadata(ind.valid_min, ind.valid_max)
+    if ind.polarity == "band" and ind.target_type != "range":
+        raise Invalid("Polaritas 'rentang' memerlukan jenis target 'rentang' (batas bawah dan atas).",
+                      field="target_type")
 
 
 def create_indicator(s: Session, node: PlanNode, data: IndicatorCreate) -> Indicator:
@@ -458,7 +492,8 @@ def update_indicator(s: Session, ind: Indicator, data: IndicatorUpdate) -> Indic
     if version is not None and version != ind.version:
         raise Conflict("Indikator telah diubah orang lain sejak Anda membukanya; muat ulang lalu ulangi.",
                        field="version")
-    nullable = {"baseline_value", "baseline_year", "baseline_text", "objective_id", "code", "valid_min", "valid_max"}
+    nullable = {"baseline_value", "baseline_year", "baseline_text", "objective_id", "code", "valid_min", "valid_max",
+                "end_target"}
     for key, value in changes.items():
         if value is None and key not in nullable:
             continue
@@ -535,9 +570,27 @@ def set_targets(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn])
 
 def _set_targets(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn],
                  keys: dict[tuple[int, str], str] | None = None) -> list[Target]:
+    wanted = target_rows(s, ind, plan, targets, keys)
+    existing = {(t.year, t.period): t for t in s.exec(select(Target).where(Target.indicator_id == ind.id))}
+    for key, old in existing.items():
+        new = wanted.pop(key, None)
+        if new is None:
+            s.delete(old)
+            continue
+        old.value, old.lower, old.upper, old.text = new.value, new.lower, new.upper, new.text
+        s.add(old)
+    s.add_all(wanted.values())
+    s.flush()
+    return list(s.exec(select(Target).where(Target.indicator_id == ind.id)))
+
+
+def target_rows(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn],
+                keys: dict[tuple[int, str], str] | None = None, stored: bool = True) -> dict[tuple[int, str], Target]:
+    """Every rule a target grid obeys, returning the rows to keep by (year, period); writes nothing.
+    ``stored=False`` for an indicator that has no targets yet (the bulk import): nothing to look up."""
     wanted: dict[tuple[int, str], Target] = {}
     # methodology §10.1: every number of the grid lies in the indicator's plausible range.
-    rng = ranges.range_for(s, ind, [v for t in targets for v in (t.value, t.lower)])
+    rng = ranges.range_for(s, ind, [v for t in targets for v in (t.value, t.lower)], stored=stored)
     for i, t in enumerate(targets):
         where = f"Target {periods.label(t.period)} {t.year}"
         row = _check_target(plan, ind, t, where)
@@ -550,17 +603,7 @@ def _set_targets(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn]
                 if getattr(row, fld) is not None:
                     ranges.check_value(getattr(row, fld), rng, where, fld)
             wanted[(t.year, t.period)] = row
-    existing = {(t.year, t.period): t for t in s.exec(select(Target).where(Target.indicator_id == ind.id))}
-    for key, old in existing.items():
-        new = wanted.pop(key, None)
-        if new is None:
-            s.delete(old)
-            continue
-        old.value, old.lower, old.upper, old.text = new.value, new.lower, new.upper, new.text
-        s.add(old)
-    s.add_all(wanted.values())
-    s.flush()
-    return list(s.exec(select(Target).where(Target.indicator_id == ind.id)))
+    return wanted
 
 
 # ---------------------------------------------------------------- copying
@@ -584,7 +627,7 @@ def clone_nodes(s: Session, src_nodes: list[TreeNode], dest: Plan, parent_id: in
         node = PlanNode(plan_id=dest.id, parent_id=parent_id, kind=src.kind, code=src.code, name=src.name,
                         position=pos, activity_type=src.activity_type, unit_in_charge=src.unit_in_charge,
                         location=src.location, funding_source=src.funding_source, description=src.description,
-                        serves_id=serves, source_id=src.id,
+                        serves_id=serves, source_id=src.id, supports_id=src.supports_id,
                         pagu=src.pagu if keep_pagu else None)  # a new year starts without pagu
         if version_of is not None:
             node.key = src.key

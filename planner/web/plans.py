@@ -26,7 +26,7 @@ from planner.web.helpers import form_int, parse_form, principal, render, respond
 bp = Blueprint("plans", __name__)
 PLAN_TPL = "plans/plan.html"
 IND_TPL = "plans/indicator.html"
-INDICATOR_NUMBERS = ("baseline_value", "weight", "ratio_factor", "valid_min", "valid_max")
+INDICATOR_NUMBERS = ("baseline_value", "weight", "ratio_factor", "valid_min", "valid_max", "end_target")
 LABELS = dict(levels=LEVEL_LABELS, polarities=POLARITY_LABELS, accumulations=ACCUMULATION_LABELS,
               target_types=TARGET_TYPE_LABELS, frequencies=FREQUENCY_LABELS, activity_types=ACTIVITY_TYPE_LABELS)
 

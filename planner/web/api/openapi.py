@@ -91,10 +91,12 @@ SCHEMAS = {
         "accumulation": {"enum": ["sum", "last", "average", "ratio"]},
         "baseline": {"type": "object", "properties": {"value": _num, "year": _int, "text": _str}},
         "valid_min": {"type": ["number", "null"]}, "valid_max": {"type": ["number", "null"]},
+        "end_target": {"type": ["number", "null"]},
         "targets": {"type": "array", "items": {"$ref": "#/components/schemas/Target"}}}},
     "IndicatorUpdate": {"type": "object", "properties": {"name": _str, "version": _int,
                                                          "valid_min": {"type": ["number", "null"]},
-                                                         "valid_max": {"type": ["number", "null"]}}},
+                                                         "valid_max": {"type": ["number", "null"]},
+                                                         "end_target": {"type": ["number", "null"]}}},
     "Transition": {"type": "object", "required": ["action"], "properties": {
         "action": {"enum": ["submit", "return", "approve", "lock", "reopen"]}, "note": _str}},
     "Revision": {"type": "object", "required": ["reason"], "properties": {"reason": _str}},

@@ -49,7 +49,7 @@ def target_json(t: Target) -> dict:
 def indicator_json(ind: Indicator, targets: list[Target]) -> dict:
     fields = ("id", "code", "name", "level", "unit", "definition", "formula", "data_source", "collection_method",
               "frequency", "responsible", "polarity", "accumulation", "target_type", "weight", "ratio_factor",
-              "rationale", "objective_id", "version", "node_id", "valid_min", "valid_max")
+              "rationale", "objective_id", "version", "node_id", "valid_min", "valid_max", "end_target")
     out = {f: getattr(ind, f) for f in fields}
     out["baseline"] = {"value": ind.baseline_value, "year": ind.baseline_year, "text": ind.baseline_text}
     out["targets"] = [target_json(t) for t in targets]
