@@ -5,6 +5,8 @@ named block an htmx request asks for.
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint, flash, g, redirect, request, session as flask_session, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
@@ -17,7 +19,7 @@ from planner.models.plan import (
     TARGET_TYPE_LABELS, IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, PlanCreate, PlanUpdate, TargetIn,
 )
 from planner.permissions import can, require
-from planner.services import accounts, audit, orgs, plans, removal, tasks, versions, workflow
+from planner.services import accounts, audit, indicative_pagu, orgs, plans, removal, tasks, versions, workflow
 from planner.calc import default_range, summable
 from planner.calc.formatting import parse_number
 from planner.web.filters import t
@@ -181,7 +183,7 @@ def tree_context(plan: Plan, **extra) -> dict:
         columns=grid_columns(plan), can_edit=not read_only, versions=version_rows,
         in_force=next((v.plan for v in version_rows if v.in_force), plan),
         serves_options=serves_options, serves_names={n.id: n for n in serves_options} | served, renstra=renstra,
-        cascade=cascade,
+        cascade=cascade, yearly_pagu=indicative_pagu.for_plan(s, plan) if plan.kind == "renstra" else {},
         serves_choices=[(n.id, f"{n.code} — {n.name}") for n in serves_options], ncols=5 + len(grid_columns(plan)),
         child_levels=lambda node: plans.allowed_child_levels(tree.levels, plan, node),
         editing_id=None, adding_to=None, adding_indicator_to=None, confirm_delete=None, error=None, form={},
@@ -298,12 +300,29 @@ def quick_indicator(node_id: int):
 def update_node(node_id: int):
     node, plan = _node_for(node_id, "plan.edit")
     try:
-        data = parse_form(NodeUpdate, request.form, numbers=("pagu", "serves_id"), lists=("objectives",))
+        fields = {k: request.form.get(k) for k in request.form if not k.startswith("pagu_")}
+        data = parse_form(NodeUpdate, fields, numbers=("pagu", "serves_id"), lists=("objectives",))
         plans.update_node(db.session(), node, data)
+        if plan.kind == "renstra":
+            indicative_pagu.set_years(db.session(), node, _yearly_pagu(plan))
     except Invalid as exc:
         return respond(PLAN_TPL, "node", status=422,
                        context=_node_context(plan, node, error=exc, form=request.form, editing_id=node.id))
     return _node_response(plan, node)
+
+
+def _yearly_pagu(plan: Plan) -> dict:
+    """The per-year indicative pagu fields of a Renstra node's form (``pagu_<year>``); empty removes a year."""
+    amounts = {}
+    for year in plan.years:
+        raw = request.form.get(f"pagu_{year}")
+        if raw is None:
+            continue
+        try:
+            amounts[year] = parse_number(raw) if raw.strip() else None
+        except ValueError as exc:
+            raise Invalid(f"Pagu indikatif {year}: {exc}", field=f"pagu_{year}") from exc
+    return {y: (Decimal(str(a)) if a is not None else None) for y, a in amounts.items()}
 
 
 @bp.post("/nodes/<int:node_id>/move")
