@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from planner.calc.checks import ERROR, INFO, SEVERITIES, WARNING, CheckReport
 from planner.errors import Invalid
-from planner.models import Organization, Plan
+from planner.models import Organization, Plan, PlanNode
 from planner.periods import ALL as PERIODS
 from planner.services import checks, monitoring, orgs, plans, versions
 from planner.services.plans import Tree
@@ -259,3 +259,17 @@ def _detach(nodes: list[CascadeNode]) -> tuple[list[CascadeNode], Linked]:
         return keep
 
     return strip(nodes), moved
+
+
+def supportable(s: Session, plan: Plan) -> list[tuple[PlanNode, Organization]]:
+    """The tujuan and sasaran a Renstra's own may support: those of the Renstra in force for the same
+    first year of every organisation above the plan's (the Pemda's RPJMD-level sasaran, a ministry's)."""
+    if plan.kind != "renstra":
+        return []
+    out, org = [], s.get(Organization, plan.organization_id)
+    while org is not None and org.parent_id is not None:
+        org = s.get(Organization, org.parent_id)
+        higher = versions.plan_in_force(s, org.id, "renstra", plan.first_year)
+        if higher is not None and higher.first_year == plan.first_year:
+            out += [(tn.node, org) for tn in plans.load_tree(s, higher).walk() if tn.node.kind in ("tujuan", "sasaran")]
+    return out

@@ -19,6 +19,7 @@ from planner.models.plan import (
     TARGET_TYPE_LABELS, IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, PlanCreate, PlanUpdate, TargetIn,
 )
 from planner.permissions import can, require
+from planner.services import cascade as cascade_service
 from planner.services import accounts, audit, indicative_pagu, orgs, plans, removal, tasks, versions, workflow
 from planner.calc import default_range, summable
 from planner.calc.formatting import parse_number
@@ -168,6 +169,7 @@ def tree_context(plan: Plan, **extra) -> dict:
         serves_options = [tn.node for tn in renstra_tree.walk() if tn.node.kind == "sasaran"]
     elif plan.kind == "renstra":
         serves_options = [tn.node for tn in tree.walk() if tn.node.kind == "sasaran"]
+    supports = {n.id: (n, o) for n, o in cascade_service.supportable(s, plan)}  # a Renstra: parents' sasaran
     p = principal()
     thread_rows = workflow.comments(s, plan.id)
     version_rows = versions.version_list(s, plan)
@@ -183,7 +185,9 @@ def tree_context(plan: Plan, **extra) -> dict:
         columns=grid_columns(plan), can_edit=not read_only, versions=version_rows,
         in_force=next((v.plan for v in version_rows if v.in_force), plan),
         serves_options=serves_options, serves_names={n.id: n for n in serves_options} | served, renstra=renstra,
-        cascade=cascade, yearly_pagu=indicative_pagu.for_plan(s, plan) if plan.kind == "renstra" else {},
+        cascade=cascade, supports=supports,
+        supports_choices=[(nid, f"{o.code} · {n.code} — {n.name}") for nid, (n, o) in supports.items()],
+        yearly_pagu=indicative_pagu.for_plan(s, plan) if plan.kind == "renstra" else {},
         serves_choices=[(n.id, f"{n.code} — {n.name}") for n in serves_options], ncols=5 + len(grid_columns(plan)),
         child_levels=lambda node: plans.allowed_child_levels(tree.levels, plan, node),
         editing_id=None, adding_to=None, adding_indicator_to=None, confirm_delete=None, error=None, form={},
@@ -233,7 +237,7 @@ def add_node(plan_id: int):
     plan = _plan_for(plan_id, "plan.edit")
     parent_id = form_int("parent_id")
     try:
-        data = parse_form(NodeCreate, request.form, numbers=("pagu", "parent_id", "serves_id"),
+        data = parse_form(NodeCreate, request.form, numbers=("pagu", "parent_id", "serves_id", "supports_id"),
                           lists=("objectives",))
         node = plans.create_node(db.session(), plan, data)
     except Invalid as exc:
@@ -301,7 +305,7 @@ def update_node(node_id: int):
     node, plan = _node_for(node_id, "plan.edit")
     try:
         fields = {k: request.form.get(k) for k in request.form if not k.startswith("pagu_")}
-        data = parse_form(NodeUpdate, fields, numbers=("pagu", "serves_id"), lists=("objectives",))
+        data = parse_form(NodeUpdate, fields, numbers=("pagu", "serves_id", "supports_id"), lists=("objectives",))
         plans.update_node(db.session(), node, data)
         if plan.kind == "renstra":
             indicative_pagu.set_years(db.session(), node, _yearly_pagu(plan))

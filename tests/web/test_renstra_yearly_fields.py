@@ -68,3 +68,35 @@ def test_end_of_period_target_in_the_form_and_the_api(editor, client, api_token,
     assert got["end_target"] == 44.0
     resp = client.put(f"/api/v1/indicators/{ind.id}", headers=auth, json={"end_target": 45, "version": got["version"]})
     assert resp.status_code == 200 and resp.get_json()["end_target"] == 45
+
+
+def test_a_sasaran_is_linked_to_the_parent_organisation_sasaran_on_the_tree_page(client, login, make_user, s,
+                                                                                 make_org, make_renstra):
+    pemda = make_org("PEMPROV", "Pemerintah Provinsi", kind="pemda")
+    unit = make_org("DINKES", "Dinas Kesehatan", parent=pemda)
+    higher, own = make_renstra(pemda), make_renstra(unit)
+    target = s.exec(select(PlanNode).where(PlanNode.plan_id == higher.id, PlanNode.code == "SS1")).one()
+    sasaran = s.exec(select(PlanNode).where(PlanNode.plan_id == own.id, PlanNode.code == "SS1")).one()
+    make_user("dina", "penyusun", unit)
+    web = login("dina")
+    form = web.get(f"/nodes/{sasaran.id}/edit", headers=HX).get_data(as_text=True)
+    assert 'name="supports_id"' in form and f'<option value="{target.id}"' in form and "PEMPROV · SS1" in form
+    resp = web.post(f"/nodes/{sasaran.id}", headers=HX, data={"code": "SS1", "name": sasaran.name,
+                                                             "supports_id": str(target.id)})
+    assert resp.status_code == 200 and "Mendukung SS1 PEMPROV" in resp.get_data(as_text=True)
+    s.expire_all()
+    assert s.get(PlanNode, sasaran.id).supports_id == target.id
+    tree = client.get(f"/api/v1/plans/{own.id}/tree", headers=api_token_for(client, "dina")).get_json()
+    found = {}
+
+    def walk(nodes):
+        for n in nodes:
+            found[n["code"]] = n["supports_id"]
+            walk(n["children"])
+    walk(tree["nodes"] if isinstance(tree, dict) else tree)
+    assert found["SS1"] == target.id and found["T1"] is None
+
+
+def api_token_for(client, username):
+    resp = client.post("/api/v1/auth/token", json={"username": username, "password": "rahasia-123"})
+    return {"Authorization": f"Bearer {resp.json['token']}"}

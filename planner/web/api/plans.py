@@ -61,7 +61,7 @@ def node_json(tn, tree) -> dict:
     return {"id": n.id, "kind": n.kind, "code": n.code, "name": n.name, "parent_id": n.parent_id,
             "position": n.position, "activity_type": n.activity_type, "unit_in_charge": n.unit_in_charge,
             "location": n.location, "pagu": num(n.pagu), "funding_source": n.funding_source,
-            "serves_id": n.serves_id, "objectives": [{"id": o.id, "text": o.text} for o in tn.objectives],
+            "serves_id": n.serves_id, "supports_id": n.supports_id, "objectives": [{"id": o.id, "text": o.text} for o in tn.objectives],
             "indicators": [indicator_json(i, tree.targets.get(i.id, [])) for i in tn.indicators],
             "children": [node_json(c, tree) for c in tn.children]}
 
