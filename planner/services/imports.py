@@ -50,7 +50,7 @@ class Importer(MonitoringRows):
         self.counts: dict[str, Counter] = defaultdict(Counter)
         self.states: dict[tuple[str, int], PlanState | None] = {}
         self.done = 0
-        self.batch = Batch(s)  # new nodes, indicators and first targets: checked per row, written in bulk
+        self.batch = Batch(s)  # new nodes, indicators and first targets: checked per row, written at the end
 
     # ------------------------------------------------------------ helpers
 
@@ -251,7 +251,9 @@ class Importer(MonitoringRows):
                     data["year"] = key[1]
                 else:
                     data.update(first_year=key[1], last_year=v.get("last_year") or key[1] + 4)
-                plan = self.guarded(r, lambda: plans.create_plan(self.s, _validated(PlanCreate, data)))
+                if self.s.new:  # an earlier plan of this file first: a Renja finds the Renstra created with it
+                    self.s.flush()
+                plan = self.guarded(r, lambda: plans.create_plan(self.s, _validated(PlanCreate, data), flush=False))
                 if plan is not None:
                     self.states[key] = PlanState(self.s, plan)
                     self.count(r, "created")
@@ -323,13 +325,19 @@ class Importer(MonitoringRows):
             if st is None:
                 continue
             self.guarded(r, lambda: self._apply_node(st, r))
-        nodes, objectives = self.batch.write_nodes()
+        if self.rows("Pagu Indikatif"):
+            self.write_batch()  # the indicative pagu of new Renstra nodes is set on written nodes
+
+    def write_batch(self) -> None:
+        """Write the nodes, indicators and targets checked so far, in a few statements (see plan_bulk)."""
+        done = self.batch.write()
         by_plan = {st.plan.id: st for st in self.states.values() if st is not None}
-        for node in nodes:
+        for node in done.nodes:
             by_plan[node.plan_id].by_id[node.id] = node
-            by_plan[node.plan_id].objectives[node.id] = {}
-        for node, o in objectives:
-            by_plan[node.plan_id].objectives[node.id][o.text] = o
+            by_plan[node.plan_id].objectives.setdefault(node.id, {})
+        nodes = {n.id: n for n in done.nodes}
+        for o in done.objectives:
+            by_plan[nodes[o.node_id].plan_id].objectives[o.node_id][o.text] = o
 
     def _depth(self, r: Row) -> int:
         st = self.states.get(self.plan_key(r)) if r.values.get("plan_year") else None
@@ -351,6 +359,8 @@ class Importer(MonitoringRows):
             st.nodes[node.code] = node
             self.count(r, "created")
             return
+        if node.id is None:
+            raise Invalid(f"Kode '{node.code}' sudah dipakai di baris lain berkas ini.", field="code")
         if "parent" in v and (parent.id if parent else None) != node.parent_id:
             raise Invalid("Simpul ini sudah ada di bawah induk lain; memindah simpul tidak dapat lewat impor.",
                           field="parent_id")
@@ -415,6 +425,12 @@ class Importer(MonitoringRows):
         """The node's objective by its text, from the plan loaded once (a stored query when just rewritten)."""
         if not text:
             return None
+        if node.id is None:  # a node of this import: its objectives are the ones in its row
+            found = self.batch.objective(node, text)
+            if found is None:
+                raise Invalid(f"Sasaran '{text}' tidak ada pada simpul {node.code} (isi kolom 'Sasaran Simpul').",
+                              field="objective_id")
+            return found
         known = st.objectives.get(node.id, {})
         if known.get(text) is not None:
             return known[text]
@@ -440,9 +456,6 @@ class Importer(MonitoringRows):
             if st is None:
                 continue
             self.guarded(r, lambda: self._apply_indicator(st, r))
-        by_plan = {st.plan.id: st for st in self.states.values() if st is not None}
-        for ind in self.batch.write_indicators():
-            by_plan[ind.plan_id].add_indicator(ind)
 
     def _apply_indicator(self, st: PlanState, r: Row) -> None:
         v = r.values
@@ -455,9 +468,11 @@ class Importer(MonitoringRows):
             data.update(code=v.get("indicator"), name=v["name"])
             ind = self.batch.add_indicator(st.plan, node, _validated(IndicatorCreate, data),
                                            self._objective(st, node, v.get("objective")))
-            st.add_indicator(ind)
+            st.add_indicator(ind, node)
             self.count(r, "created")
             return
+        if ind.id is None:
+            raise Invalid("Indikator ini sudah ada di baris lain berkas ini.", field="name")
         if ind.node_id != node.id:
             raise Invalid(f"Indikator ini milik simpul {st.by_id[ind.node_id].code}.", field="node")
         changes = self._indicator_changes(st, ind, r)
@@ -484,7 +499,7 @@ class Importer(MonitoringRows):
             if ind is None:
                 self.fail(r, "indicator", "indikator tidak ditemukan (kode, atau kode simpul + nama indikator)")
                 continue
-            groups.setdefault(ind.id, (st, ind, []))[2].append(r)
+            groups.setdefault(id(ind), (st, ind, []))[2].append(r)
         for st, ind, rows in groups.values():
             current = st.targets.get(ind.id, {})
             wanted = {k: TargetIn(year=t.year, period=t.period, value=t.value, lower=t.lower, upper=t.upper, text=t.text)
@@ -509,7 +524,7 @@ class Importer(MonitoringRows):
                 self.guarded(changed[0], lambda: self.batch.add_targets(st.plan, ind, list(wanted.values())), "period")
             elif changed:
                 self.guarded(changed[0], lambda: plans.set_targets(self.s, ind, st.plan, list(wanted.values())), "period")
-        self.batch.write_targets()
+        self.write_batch()
 
 
 def run(s: Session, principal: Principal, parsed: Parsed, org: Organization | None, *, dry_run: bool = False,

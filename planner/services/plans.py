@@ -52,7 +52,8 @@ def list_plans(s: Session, org_ids: Iterable[int] | None = None, kind: str | Non
     return list(s.exec(q.order_by(Plan.kind.desc(), Plan.first_year.desc(), Plan.revision_number.desc())))
 
 
-def create_plan(s: Session, data: PlanCreate) -> Plan:
+def create_plan(s: Session, data: PlanCreate, flush: bool = True) -> Plan:
+    """``flush=False`` leaves the new plan pending in the session: an import writes it with its rows at the end."""
     org = orgs.get(s, data.organization_id)
     acting.require(s, "plan.create", org)
     scheme = orgs.scheme_by_key(s, data.scheme)
@@ -78,7 +79,8 @@ def create_plan(s: Session, data: PlanCreate) -> Plan:
     if data.kind == "renja":
         plan.renstra_id = _check_renstra(s, org.id, first, data.renstra_id)
     s.add(plan)
-    s.flush()
+    if flush:
+        s.flush()
     return plan
 
 
