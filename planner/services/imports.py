@@ -50,6 +50,7 @@ class Importer(MonitoringRows):
         self.counts: dict[str, Counter] = defaultdict(Counter)
         self.states: dict[tuple[str, int], PlanState | None] = {}
         self.done = 0
+        self.pending_serves: PlanNode | None = None
         self.batch = Batch(s)  # new nodes, indicators and first targets: checked per row, written at the end
 
     # ------------------------------------------------------------ helpers
@@ -288,6 +289,8 @@ class Importer(MonitoringRows):
             target = rst.nodes.get(code)
         if target is None:
             raise Invalid(f"Sasaran '{code}' tidak ditemukan di Renstra acuan.", field="serves_id")
+        if target.id is None:  # a sasaran of this same file: the batch links it when both are written
+            self.pending_serves = target
         return target.id
 
     def _node_changes(self, st: PlanState, node: PlanNode, r: Row) -> dict:
@@ -354,8 +357,9 @@ class Importer(MonitoringRows):
         if node is None:
             data = {k: v.get(k) for k in ("kind", "code", "name", "activity_type", "pagu")}
             data.update({k: v.get(k) or "" for k in NODE_TEXT if k != "name"})
+            self.pending_serves = None
             data.update(objectives=v.get("objectives") or [], serves_id=self._serves(st, v.get("serves")))
-            node = self.batch.add_node(st.plan, parent, _validated(NodeCreate, data))
+            node = self.batch.add_node(st.plan, parent, _validated(NodeCreate, data), serves=self.pending_serves)
             st.nodes[node.code] = node
             self.count(r, "created")
             return

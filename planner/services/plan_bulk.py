@@ -75,6 +75,7 @@ class Batch:
         self.owner: dict[int, Plan] = {}  # id(added node or indicator) -> its plan
         self.nodes: list[tuple[int, PlanNode, PlanNode | None]] = []
         self.objectives: dict[int, dict[str, NodeObjective]] = {}  # id(added node) -> its objectives by text
+        self.serves: dict[int, PlanNode] = {}  # id(added node) -> the added sasaran it serves
         self.indicators: list[tuple[Indicator, PlanNode, NodeObjective | None]] = []
         self.targets: list[tuple[Target, Indicator]] = []
 
@@ -89,8 +90,10 @@ class Batch:
 
     # ------------------------------------------------------------ adding (checks, no writes)
 
-    def add_node(self, plan: Plan, parent: PlanNode | None, data: NodeCreate) -> PlanNode:
-        """``parent`` is a stored node of the plan or one added to this batch."""
+    def add_node(self, plan: Plan, parent: PlanNode | None, data: NodeCreate,
+                 serves: PlanNode | None = None) -> PlanNode:
+        """``parent`` is a stored node of the plan or one added to this batch; ``serves`` a sasaran added to this
+        batch that the node serves (written before it: a sasaran sits higher in the scheme)."""
         codes = self._plan(plan)
         if parent is not None and not self._belongs(parent, plan):
             raise Invalid("Induk berasal dari rencana lain.", field="parent_id")
@@ -111,6 +114,8 @@ class Batch:
         codes.node_pos[slot] += 1
         codes.nodes.add(data.code)
         self.owner[id(node)] = plan
+        if serves is not None:
+            self.serves[id(node)] = serves
         texts = [t.strip() for t in data.objectives or [] if t and t.strip()]
         self.objectives[id(node)] = {t: NodeObjective(text=t, position=i) for i, t in enumerate(dict.fromkeys(texts))}
         self.nodes.append((level.depth, node, parent))
@@ -168,6 +173,8 @@ class Batch:
             for node, parent in by_depth[depth]:
                 node.plan_id = self.owner[id(node)].id
                 node.parent_id = parent.id if parent is not None else None
+                if id(node) in self.serves:
+                    node.serves_id = self.serves[id(node)].id
             self._insert([node for node, _ in by_depth[depth]])
             done.nodes += [node for node, _ in by_depth[depth]]
         for node in done.nodes:
@@ -183,7 +190,7 @@ class Batch:
         for t, ind in self.targets:
             t.indicator_id = ind.id
         self._insert([t for t, _ in self.targets], {id(t): ind for t, ind in self.targets})
-        self.nodes, self.indicators, self.targets, self.objectives = [], [], [], {}
+        self.nodes, self.indicators, self.targets, self.objectives, self.serves = [], [], [], {}, {}
         return done
 
     def _insert(self, objs: list, indicator_of: dict | None = None) -> None:

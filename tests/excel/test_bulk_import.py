@@ -97,3 +97,20 @@ def test_the_bulk_path_keeps_every_rule_and_writes_nothing_on_failure(s, org, as
     out = run_import(s, as_admin, implausible)
     assert any(e.sheet == "Target" and "tidak wajar" in e.message for e in out.errors)
     assert s.exec(select(PlanNode)).all() == []
+
+
+def test_a_renstra_and_its_renja_in_one_file_keep_their_links(s, org, as_admin):
+    """Rows of one file refer to each other before anything is written: the Renja's program serves a sasaran
+    created by the same file."""
+    data = build_template({
+        "Rencana": [("BAPENDA", "renstra", 2030, 2034, "daerah", "Renstra 2030"),
+                    ("BAPENDA", "renja", 2031, 2031, "daerah", "Renja 2031")],
+        "Simpul": [("renstra", 2030, "tujuan", "T1", None, "Tujuan"),
+                   ("renstra", 2030, "sasaran", "SS1", "T1", "Sasaran"),
+                   ("renja", 2031, "program", "5.02.02", None, "Program", "SS1")]})
+    out = run_import(s, as_admin, data)
+    assert out.ok, [str(e) for e in out.errors]
+    sasaran = s.exec(select(PlanNode).where(PlanNode.code == "SS1")).one()
+    program = s.exec(select(PlanNode).where(PlanNode.code == "5.02.02")).one()
+    renja = s.get(Plan, program.plan_id)
+    assert program.serves_id == sasaran.id and renja.renstra_id == sasaran.plan_id
