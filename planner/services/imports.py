@@ -6,8 +6,11 @@ Order of work:
 2. A check without writes: rights per organisation (plan.create / plan.edit / realization.edit, admin for
    organisations) and, for plans that cannot change (fixed, in review, outside the drafting window), whether
    the file would change them. A refusal here means nothing was written.
-3. Apply row by row through the services, matching rows by code and counting created / updated /
-   unchanged per sheet. Every problem the services raise is collected with its row.
+3. Apply, matching rows by code and counting created / updated / unchanged per sheet: a changed existing row
+   goes through the service operation of the pages; new nodes, indicators and their first targets are checked
+   against the same rules in memory and written together at the end (``plan_bulk.Batch``), so no row is written
+   before the last one was checked (SQLite's write lock is held only for that short write). Every problem is
+   collected with its row.
 The caller commits only when ``Outcome.ok`` and not a dry run (``execute`` does exactly that); a dry run
 goes through step 3 and is rolled back, so its counts are the real ones.
 """
