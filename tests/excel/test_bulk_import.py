@@ -114,3 +114,22 @@ def test_a_renstra_and_its_renja_in_one_file_keep_their_links(s, org, as_admin):
     program = s.exec(select(PlanNode).where(PlanNode.code == "5.02.02")).one()
     renja = s.get(Plan, program.plan_id)
     assert program.serves_id == sasaran.id and renja.renstra_id == sasaran.plan_id
+
+
+def test_the_end_of_period_target_is_imported_and_checked(s, org, as_admin):
+    from planner.services import checks
+    ind_row = ("renstra", 2030, "SS1", "IKU-1", "Persentase kepatuhan wajib pajak", None, "outcome", "%",
+               None, None, None, None, "tahunan", None, None, None, None, "maksimal", "nilai akhir", "angka",
+               None, None, None, None, None, "75")
+    data = build_template({
+        "Rencana": [("BAPENDA", "renstra", 2030, 2034, "daerah", "Renstra 2030")],
+        "Simpul": [("renstra", 2030, "tujuan", "T1", None, "Tujuan"),
+                   ("renstra", 2030, "sasaran", "SS1", "T1", "Sasaran")],
+        "Indikator": [ind_row],
+        "Target": [("renstra", 2030, "SS1", "IKU-1", None, y, "Y", 60 + 2 * (y - 2030)) for y in range(2030, 2035)]})
+    out = run_import(s, as_admin, data)
+    assert out.ok, [str(e) for e in out.errors]
+    ind = s.exec(select(Indicator).where(Indicator.code == "IKU-1")).one()
+    assert ind.end_target == 75
+    t03 = [f for f in checks.check_plan(s, s.get(Plan, ind.plan_id)).findings if f.rule == "T03"]
+    assert len(t03) == 1 and "tertulis 75" in t03[0].message  # the years end at 68, not 75
