@@ -147,6 +147,8 @@ def _box(p: _Placed, node_url, toggle_url) -> str:
     fill, stroke = COLOURS.get(n.status, COLOURS["context"])
     level = n.level.split(" (")[0]  # "KRO (Klasifikasi Rincian Output)" reads "KRO" in a box
     head = f"{level} · {n.code}" if level else n.code
+    if n.kind == "org" and n.note:  # the unit's code beside its plan: the kind label would run into the note
+        head = n.code
     parts = [f'<g class="node st-{escape(n.status)}{" gap" if n.kind == "gap" else ""}" data-key="{escape(n.key)}">',
              f'<title>{escape(n.name)}{" — " + escape(n.note) if n.note else ""}</title>',
              f'<rect class="box" x="{_f(p.x)}" y="{_f(p.y)}" width="{BOX_W}" height="{_f(p.h)}" rx="5" '

@@ -153,6 +153,8 @@ INDIKATOR = SheetSpec("Indikator", "Indikator dan metadatanya", (
         note="rentang wajar target dan realisasi; kosong: menurut satuan"),
     Col("valid_max", "Batas Atas Wajar", "number", width=10,
         note="rentang wajar target dan realisasi; kosong: menurut satuan"),
+    Col("end_target", "Target Akhir Periode Renstra", "number", width=12,
+        note="kondisi kinerja akhir periode Renstra; kosong pada Renja"),
 ), "Satu baris per indikator dengan seluruh metadatanya. Kosong berarti nilai bawaan.",
     (("renstra", 2025, "SS1", "IKU-1", "Rasio PAD terhadap pendapatan daerah", "", "outcome", "%",
       "Perbandingan PAD dengan total pendapatan", "PAD / Pendapatan × 100", "LRA", "", "tahunan", "Bapenda",

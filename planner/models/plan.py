@@ -163,6 +163,9 @@ class PlanNode(NodeBase, table=True):
     position: int = 0
     # The Renstra sasaran strategis (or program) this Renja node serves.
     serves_id: Optional[int] = Field(default=None, foreign_key="plan_node.id", index=True, ondelete="SET NULL")
+    # A Renstra sasaran's link up the organisation tree: the sasaran of the parent organisation's plan
+    # (the Pemda's RPJMD-level sasaran, a ministry's sasaran) it supports; the cross-unit cascade nests by it.
+    supports_id: Optional[int] = Field(default=None, foreign_key="plan_node.id", index=True, ondelete="SET NULL")
     # The node this one was copied from (next year's Renja, a revision); keeps lineage for diffs.
     source_id: Optional[int] = Field(default=None, foreign_key="plan_node.id", ondelete="SET NULL")
 
@@ -175,6 +178,7 @@ class NodeCreate(NodeBase):
     kind: str = Field(min_length=2, max_length=30)
     parent_id: Optional[int] = None
     serves_id: Optional[int] = None
+    supports_id: Optional[int] = None
     objectives: list[str] = []
 
 
@@ -189,6 +193,7 @@ class NodeUpdate(SQLModel):
     description: Optional[str] = None
     serves_id: Optional[int] = None
     objectives: Optional[list[str]] = None
+    supports_id: Optional[int] = None
     # The version the client read (optimistic locking): a stale one is refused with 409.
     version: Optional[int] = Field(default=None, ge=1, le=2**31 - 1)
 
@@ -228,6 +233,9 @@ class IndicatorBase(SQLModel):
     # The plausible range of targets and realisations (methodology §10.1); None takes the unit's default.
     valid_min: Optional[float] = None
     valid_max: Optional[float] = None
+    # A Renstra indicator's target for the end of the period (kondisi kinerja akhir periode Renstra);
+    # the yearly targets must agree with it under the accumulation (plan check T03). Unused on a Renja.
+    end_target: Optional[float] = None
 
     @field_validator("code", mode="before")
     @classmethod
@@ -296,6 +304,7 @@ class IndicatorUpdate(SQLModel):
     rationale: Optional[str] = None
     valid_min: Optional[float] = None
     valid_max: Optional[float] = None
+    end_target: Optional[float] = None
     objective_id: Optional[int] = None
     version: Optional[int] = None
 

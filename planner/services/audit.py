@@ -120,6 +120,24 @@ def set_actor(session: Session, user_id: int | None, username: str) -> None:
     session.info["actor"] = (user_id, username)
 
 
+def record_created(s: Session, objs: list, values: list[dict], context: Callable[[Any], dict] | None = None) -> None:
+    """The trail of rows a bulk statement inserted (the flush hooks do not see them): the same entries the
+    hooks write, in one statement. ``values`` are the inserted columns of each row; ``context`` gives
+    plan/node/indicator ids when the session cannot."""
+    if not objs:
+        return
+    user_id, username = _actor(s)
+    at = utcnow()
+    rows = []
+    for obj, cols in zip(objs, values):
+        spec = REGISTRY[type(obj)]
+        changes = {k: [None, jsonable(v)] for k, v in cols.items() if k not in IGNORED and v not in (None, "")}
+        rows.append(dict(at=at, user_id=user_id, username=username, action="create", object_type=spec.object_type,
+                         object_id=obj.id, label=spec.label(obj)[:500], changes=changes, note="",
+                         **(context(obj) if context else spec.context(s, obj))))
+    s.connection().execute(AuditEntry.__table__.insert(), rows)
+
+
 def record(s: Session, action: str, obj, changes: dict | None = None, note: str = "", label: str | None = None) -> AuditEntry:
     """An explicit entry: transitions, revisions, bulk deletes."""
     spec = REGISTRY[type(obj)]

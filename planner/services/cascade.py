@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from planner.calc.checks import ERROR, INFO, SEVERITIES, WARNING, CheckReport
 from planner.errors import Invalid
-from planner.models import Organization, Plan
+from planner.models import Organization, Plan, PlanNode
 from planner.periods import ALL as PERIODS
 from planner.services import checks, monitoring, orgs, plans, versions
 from planner.services.plans import Tree
@@ -37,6 +37,7 @@ class CascadeNode:
     indicators: list[str] = field(default_factory=list)
     children: list["CascadeNode"] = field(default_factory=list)
     collapsed: bool = False  # has children that are not drawn
+    supports: Optional[int] = None  # a Renstra sasaran: the parent organisation's sasaran it supports
 
     def walk(self) -> Iterable["CascadeNode"]:
         yield self
@@ -46,7 +47,8 @@ class CascadeNode:
     def as_dict(self) -> dict:
         return {"key": self.key, "id": self.node_id, "plan_id": self.plan_id, "kind": self.kind, "code": self.code,
                 "name": self.name, "level": self.level, "status": self.status, "note": self.note,
-                "indicators": self.indicators, "children": [c.as_dict() for c in self.children]}
+                "indicators": self.indicators, "supports": self.supports,
+                "children": [c.as_dict() for c in self.children]}
 
 
 @dataclass
@@ -112,7 +114,8 @@ def _from_tree(tree: Tree, tns, colours: Optional[_Colours], collapsed: set[str]
         status, note = colours.of(tn.node.id) if colours else ("context", "")
         c = CascadeNode(key=f"n{tn.node.id}", kind=tn.node.kind, code=tn.node.code, name=tn.node.name,
                         level=tn.level.label if tn.level else tn.node.kind, status=status, note=note,
-                        node_id=tn.node.id, plan_id=tree.plan.id, indicators=_indicator_lines(tree, tn))
+                        node_id=tn.node.id, plan_id=tree.plan.id, indicators=_indicator_lines(tree, tn),
+                        supports=tn.node.supports_id)
         if c.key in collapsed and tn.children:
             c.collapsed = True
         else:
@@ -165,7 +168,9 @@ def for_plan(s: Session, plan: Plan, mode: str = "findings", period: Optional[st
 def for_organization(s: Session, org: Organization, year: int, readable: Optional[set[int]],
                      depth: str = "sasaran", collapsed: Iterable[str] = ()) -> Cascade:
     """Across units (a Pemda and its perangkat daerah, a ministry and its units): each unit's Renstra
-    for the year under the unit, down to ``depth`` (sasaran, program or all), coloured by findings."""
+    for the year, down to ``depth`` (sasaran, program or all), coloured by findings. A unit's sasaran that
+    supports a sasaran of a parent organisation's plan (the Pemda's RPJMD-level sasaran) hangs under that
+    sasaran, in a box naming the unit; the rest stays under the unit in the organisation tree."""
     collapsed = set(collapsed)
     all_orgs = orgs.all_orgs(s)
     children: dict[Optional[int], list[Organization]] = {}
@@ -181,25 +186,90 @@ def for_organization(s: Session, org: Organization, year: int, readable: Optiona
             n.children = prune(n.children)
         return kept
 
-    def visit(o: Organization) -> Optional[CascadeNode]:
-        subs = [c for c in (visit(ch) for ch in children.get(o.id, [])) if c is not None]
+    def box(o: Organization, key: str, status: str, note: str, plan_id: Optional[int],
+            content: list[CascadeNode]) -> CascadeNode:
+        node = CascadeNode(key=key, kind="org", code=o.code, name=o.name, level=o.kind_label, status=status,
+                           note=note, plan_id=plan_id)
+        if key in collapsed:
+            node.collapsed = True
+        else:
+            node.children = content
+        return node
+
+    def visit(o: Organization) -> tuple[Optional[CascadeNode], Linked]:
+        """The unit's box (or None) and, by the id of the higher sasaran they support, the boxes to hang there."""
+        free, incoming = [], {}
+        for child in children.get(o.id, []):
+            sub, linked = visit(child)
+            free += [sub] if sub is not None else []
+            for target, boxes in linked.items():
+                incoming.setdefault(target, []).extend(boxes)
         plan = versions.plan_in_force(s, o.id, "renstra", year)
         own: list[CascadeNode] = []
         status, note = "org", ""
         if plan is not None and (readable is None or o.id in readable):
-            cascade = for_plan(s, plan, "findings", collapsed=collapsed)
-            own = prune(cascade.roots)
+            own = prune(for_plan(s, plan, "findings", collapsed=collapsed).roots)
             status = _worst(n.status for r in own for n in r.walk() if n.status in SEVERITIES) if own else "ok"
             note = f"Renstra {plan.period_label}"
-        if not own and not subs:
-            return None
-        node = CascadeNode(key=f"o{o.id}", kind="org", code=o.code, name=o.name, level=o.kind_label,
-                           status=status, note=note, plan_id=plan.id if plan else None)
-        if node.key in collapsed:
-            node.collapsed = True
-        else:
-            node.children = own + subs
-        return node
+        up = _attach(own, incoming)  # units' sasaran under this unit's sasaran; the rest goes further up
+        if o.id != org.id:
+            own, moved = _detach(own)
+            for target, nodes in moved.items():
+                worst = _worst(n.status for r in nodes for n in r.walk() if n.status in SEVERITIES)
+                up.setdefault(target, []).append(box(o, f"o{o.id}n{target}", worst, note,
+                                                     plan.id if plan else None, nodes))
+        else:  # the top of the picture: what found no higher sasaran stays in the organisation tree
+            free += [b for boxes in up.values() for b in boxes]
+            up = {}
+        if not own and not free:
+            return None, up
+        return box(o, f"o{o.id}", status, note, plan.id if plan else None, own + free), up
 
-    root = visit(org)
+    root, _ = visit(org)
     return Cascade(f"Pohon kinerja lintas unit · {org.name} · {year}", "findings", None, [root] if root else [])
+
+
+Linked = dict[int, list[CascadeNode]]
+
+
+def _attach(nodes: list[CascadeNode], linked: Linked) -> Linked:
+    """Hang each box under the node it supports, when drawn here; return the boxes that found no home."""
+    left = dict(linked)
+    for r in nodes:
+        for n in r.walk():
+            if n.node_id in left and n.kind in ("tujuan", "sasaran"):
+                n.children.extend(left.pop(n.node_id))
+    return left
+
+
+def _detach(nodes: list[CascadeNode]) -> tuple[list[CascadeNode], Linked]:
+    """Take out the tujuan and sasaran that support a higher organisation's; a tujuan left empty goes too."""
+    moved: Linked = {}
+
+    def strip(ns: list[CascadeNode]) -> list[CascadeNode]:
+        keep = []
+        for n in ns:
+            if n.supports is not None and n.kind in ("tujuan", "sasaran"):
+                moved.setdefault(n.supports, []).append(n)
+                continue
+            had = bool(n.children)
+            n.children = strip(n.children)
+            if not (had and not n.children and n.kind == "tujuan"):
+                keep.append(n)
+        return keep
+
+    return strip(nodes), moved
+
+
+def supportable(s: Session, plan: Plan) -> list[tuple[PlanNode, Organization]]:
+    """The tujuan and sasaran a Renstra's own may support: those of the Renstra in force for the same
+    first year of every organisation above the plan's (the Pemda's RPJMD-level sasaran, a ministry's)."""
+    if plan.kind != "renstra":
+        return []
+    out, org = [], s.get(Organization, plan.organization_id)
+    while org is not None and org.parent_id is not None:
+        org = s.get(Organization, org.parent_id)
+        higher = versions.plan_in_force(s, org.id, "renstra", plan.first_year)
+        if higher is not None and higher.first_year == plan.first_year:
+            out += [(tn.node, org) for tn in plans.load_tree(s, higher).walk() if tn.node.kind in ("tujuan", "sasaran")]
+    return out

@@ -24,6 +24,13 @@ def _target(t) -> TargetData:
     return TargetData(year=t.year, period=t.period, value=t.value, lower=t.lower, upper=t.upper, text=t.text)
 
 
+def _end_target(plan, ind) -> TargetData | None:
+    """A Renstra indicator's stored end-of-period target, dated at the period's last year."""
+    if plan.kind != "renstra" or ind.end_target is None:
+        return None
+    return TargetData(year=plan.last_year, period="Y", value=ind.end_target)
+
+
 def _renstra_lookup(renstra: Tree | None, year: int):
     """A Renja indicator's counterpart in the Renstra (copy lineage first, then the same code) and the
     Renstra's target for the year; the sasaran codes by node id."""
@@ -62,7 +69,8 @@ def build_plan_data(tree: Tree, renstra: Tree | None, sheets: dict, acknowledged
                 responsible=ind.responsible, frequency=ind.frequency, baseline_value=ind.baseline_value,
                 baseline_text=ind.baseline_text, polarity=ind.polarity, accumulation=ind.accumulation,
                 target_type=ind.target_type, targets=[_target(t) for t in tree.targets.get(ind.id, [])],
-                renstra_counterpart=has_counterpart, renstra_target=renstra_target))
+                renstra_counterpart=has_counterpart, renstra_target=renstra_target,
+                end_target=_end_target(plan, ind)))
         nodes.append(data)
     levels = [LevelData(kind=lv.kind, label=lv.label, depth=lv.depth, strategic=lv.strategic,
                         code_pattern=lv.code_pattern, code_example=lv.code_example,

@@ -109,7 +109,8 @@ def template_rows(s: Session, plan: Plan) -> dict[str, list[tuple]]:
                               tpl.shown("frequency", ind.frequency), ind.responsible, ind.baseline_value,
                               ind.baseline_year, ind.baseline_text, tpl.shown("polarity", ind.polarity),
                               tpl.shown("accumulation", ind.accumulation), tpl.shown("target_type", ind.target_type),
-                              ind.weight, ind.ratio_factor, ind.rationale, ind.valid_min, ind.valid_max))
+                              ind.weight, ind.ratio_factor, ind.rationale, ind.valid_min, ind.valid_max,
+                              ind.end_target))
             for t in tree.targets.get(ind.id, []):
                 target.append((plan.kind, year, n.code, ind.code, None if ind.code else ind.name, t.year, t.period,
                                t.value, t.lower, t.upper, t.text))
@@ -144,7 +145,8 @@ def renstra_form(s: Session, plan: Plan) -> Form:
         by_year = []
         for y in years:
             by_year += [_target_text(tmap.get((y, "Y"))), pagu.get(y) if first else None]
-        end_target = _target_text(tmap.get((years[-1], "Y")))
+        end_target = (ind.end_target if ind is not None and ind.end_target is not None
+                      else _target_text(tmap.get((years[-1], "Y"))))
         total = sum(pagu.values(), Decimal(0)) if pagu and first else None
         return [n.name if first and n.kind == "tujuan" else None,
                 n.name if first and n.kind == "sasaran" else None,

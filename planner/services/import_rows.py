@@ -77,20 +77,21 @@ class PlanState:
         self.by_id = {n.id: n for n in self.nodes.values()}
         self.objectives = {tn.node.id: {o.text: o for o in tn.objectives} for tn in tree.walk()}
         self.indicators: dict[str, Indicator] = {}
-        self.by_name: dict[tuple[int, str], Indicator] = {}
+        self.by_name: dict[tuple[int, str], Indicator] = {}  # (id(node object), name): nodes of the import too
         for tn in tree.walk():
             for ind in tn.indicators:
                 self.add_indicator(ind)
         self.targets = {iid: {(t.year, t.period): t for t in ts} for iid, ts in tree.targets.items()}
 
-    def add_indicator(self, ind: Indicator) -> None:
+    def add_indicator(self, ind: Indicator, node: PlanNode | None = None) -> None:
         if ind.code:
             self.indicators[ind.code] = ind
-        self.by_name[(ind.node_id, ind.name.strip().lower())] = ind
+        node = node if node is not None else self.by_id.get(ind.node_id)
+        self.by_name[(id(node), ind.name.strip().lower())] = ind
 
     def indicator(self, node: PlanNode | None, code: str | None, name: str | None) -> Indicator | None:
         if code and code in self.indicators:
             return self.indicators[code]
         if node is not None and name:
-            return self.by_name.get((node.id, name.strip().lower()))
+            return self.by_name.get((id(node), name.strip().lower()))
         return None

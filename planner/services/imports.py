@@ -6,8 +6,11 @@ Order of work:
 2. A check without writes: rights per organisation (plan.create / plan.edit / realization.edit, admin for
    organisations) and, for plans that cannot change (fixed, in review, outside the drafting window), whether
    the file would change them. A refusal here means nothing was written.
-3. Apply row by row through the services, matching rows by code and counting created / updated /
-   unchanged per sheet. Every problem the services raise is collected with its row.
+3. Apply, matching rows by code and counting created / updated / unchanged per sheet: a changed existing row
+   goes through the service operation of the pages; new nodes, indicators and their first targets are checked
+   against the same rules in memory and written together at the end (``plan_bulk.Batch``), so no row is written
+   before the last one was checked (SQLite's write lock is held only for that short write). Every problem is
+   collected with its row.
 The caller commits only when ``Outcome.ok`` and not a dry run (``execute`` does exactly that); a dry run
 goes through step 3 and is rolled back, so its counts are the real ones.
 """
@@ -23,10 +26,11 @@ from planner.errors import DomainError, Invalid
 from planner.excel import import_parse as parse
 from planner.excel.import_parse import Parsed, Problem, Row
 from planner.excel.import_reader import read_book
-from planner.models import Indicator, Organization, Plan, PlanNode
+from planner.models import Indicator, NodeObjective, Organization, Plan, PlanNode
 from planner.models.plan import IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, PlanCreate, PlanUpdate, TargetIn
 from planner.permissions import Principal, can, require
 from planner.services import indicative_pagu, orgs, plans, versions
+from planner.services.plan_bulk import Batch
 from planner.services.import_monitoring import MonitoringRows
 from planner.services.import_rows import Outcome, PlanState, _same_target, _target_in, _validated, problem_from
 
@@ -36,7 +40,7 @@ MONITORING = ("Realisasi", "Realisasi Anggaran")
 NODE_TEXT = ("name", "unit_in_charge", "location", "funding_source", "description")
 IND_FIELDS = ("level", "unit", "definition", "formula", "data_source", "collection_method", "frequency", "responsible",
               "baseline_value", "baseline_year", "baseline_text", "polarity", "accumulation", "target_type", "weight",
-              "ratio_factor", "rationale", "valid_min", "valid_max")
+              "ratio_factor", "rationale", "valid_min", "valid_max", "end_target")
 IND_DEFAULTS = {f: IndicatorCreate.model_fields[f].default for f in IND_FIELDS}
 
 
@@ -49,6 +53,8 @@ class Importer(MonitoringRows):
         self.counts: dict[str, Counter] = defaultdict(Counter)
         self.states: dict[tuple[str, int], PlanState | None] = {}
         self.done = 0
+        self.pending_serves: PlanNode | None = None
+        self.batch = Batch(s)  # new nodes, indicators and first targets: checked per row, written at the end
 
     # ------------------------------------------------------------ helpers
 
@@ -249,7 +255,9 @@ class Importer(MonitoringRows):
                     data["year"] = key[1]
                 else:
                     data.update(first_year=key[1], last_year=v.get("last_year") or key[1] + 4)
-                plan = self.guarded(r, lambda: plans.create_plan(self.s, _validated(PlanCreate, data)))
+                if self.s.new:  # an earlier plan of this file first: a Renja finds the Renstra created with it
+                    self.s.flush()
+                plan = self.guarded(r, lambda: plans.create_plan(self.s, _validated(PlanCreate, data), flush=False))
                 if plan is not None:
                     self.states[key] = PlanState(self.s, plan)
                     self.count(r, "created")
@@ -284,6 +292,8 @@ class Importer(MonitoringRows):
             target = rst.nodes.get(code)
         if target is None:
             raise Invalid(f"Sasaran '{code}' tidak ditemukan di Renstra acuan.", field="serves_id")
+        if target.id is None:  # a sasaran of this same file: the batch links it when both are written
+            self.pending_serves = target
         return target.id
 
     def _node_changes(self, st: PlanState, node: PlanNode, r: Row) -> dict:
@@ -321,6 +331,19 @@ class Importer(MonitoringRows):
             if st is None:
                 continue
             self.guarded(r, lambda: self._apply_node(st, r))
+        if self.rows("Pagu Indikatif"):
+            self.write_batch()  # the indicative pagu of new Renstra nodes is set on written nodes
+
+    def write_batch(self) -> None:
+        """Write the nodes, indicators and targets checked so far, in a few statements (see plan_bulk)."""
+        done = self.batch.write()
+        by_plan = {st.plan.id: st for st in self.states.values() if st is not None}
+        for node in done.nodes:
+            by_plan[node.plan_id].by_id[node.id] = node
+            by_plan[node.plan_id].objectives.setdefault(node.id, {})
+        nodes = {n.id: n for n in done.nodes}
+        for o in done.objectives:
+            by_plan[nodes[o.node_id].plan_id].objectives[o.node_id][o.text] = o
 
     def _depth(self, r: Row) -> int:
         st = self.states.get(self.plan_key(r)) if r.values.get("plan_year") else None
@@ -337,13 +360,14 @@ class Importer(MonitoringRows):
         if node is None:
             data = {k: v.get(k) for k in ("kind", "code", "name", "activity_type", "pagu")}
             data.update({k: v.get(k) or "" for k in NODE_TEXT if k != "name"})
-            data.update(parent_id=parent.id if parent else None, objectives=v.get("objectives") or [],
-                        serves_id=self._serves(st, v.get("serves")))
-            node = plans.create_node(self.s, st.plan, _validated(NodeCreate, data))
-            st.nodes[node.code], st.by_id[node.id] = node, node
-            st.objectives[node.id] = {o: None for o in data["objectives"]}
+            self.pending_serves = None
+            data.update(objectives=v.get("objectives") or [], serves_id=self._serves(st, v.get("serves")))
+            node = self.batch.add_node(st.plan, parent, _validated(NodeCreate, data), serves=self.pending_serves)
+            st.nodes[node.code] = node
             self.count(r, "created")
             return
+        if node.id is None:
+            raise Invalid(f"Kode '{node.code}' sudah dipakai di baris lain berkas ini.", field="code")
         if "parent" in v and (parent.id if parent else None) != node.parent_id:
             raise Invalid("Simpul ini sudah ada di bawah induk lain; memindah simpul tidak dapat lewat impor.",
                           field="parent_id")
@@ -404,10 +428,24 @@ class Importer(MonitoringRows):
                 changes["objective"] = v["objective"]
         return changes
 
+    def _objective(self, st: PlanState, node: PlanNode, text: str | None) -> NodeObjective | None:
+        """The node's objective by its text, from the plan loaded once (a stored query when just rewritten)."""
+        if not text:
+            return None
+        if node.id is None:  # a node of this import: its objectives are the ones in its row
+            found = self.batch.objective(node, text)
+            if found is None:
+                raise Invalid(f"Sasaran '{text}' tidak ada pada simpul {node.code} (isi kolom 'Sasaran Simpul').",
+                              field="objective_id")
+            return found
+        known = st.objectives.get(node.id, {})
+        if known.get(text) is not None:
+            return known[text]
+        return self.s.get(NodeObjective, self._objective_id(node, text))
+
     def _objective_id(self, node: PlanNode, text: str | None) -> int | None:
         if not text:
             return None
-        from planner.models import NodeObjective
         obj = self.s.exec(select(NodeObjective).where(NodeObjective.node_id == node.id,
                                                       NodeObjective.text == text)).first()
         if obj is None:
@@ -434,11 +472,14 @@ class Importer(MonitoringRows):
         ind = st.indicator(node, v.get("indicator"), v.get("name"))
         if ind is None:
             data = {k: v[k] for k in IND_FIELDS if v.get(k) is not None}
-            data.update(code=v.get("indicator"), name=v["name"], objective_id=self._objective_id(node, v.get("objective")))
-            ind = plans.create_indicator(self.s, node, _validated(IndicatorCreate, data))
-            st.add_indicator(ind)
+            data.update(code=v.get("indicator"), name=v["name"])
+            ind = self.batch.add_indicator(st.plan, node, _validated(IndicatorCreate, data),
+                                           self._objective(st, node, v.get("objective")))
+            st.add_indicator(ind, node)
             self.count(r, "created")
             return
+        if ind.id is None:
+            raise Invalid("Indikator ini sudah ada di baris lain berkas ini.", field="name")
         if ind.node_id != node.id:
             raise Invalid(f"Indikator ini milik simpul {st.by_id[ind.node_id].code}.", field="node")
         changes = self._indicator_changes(st, ind, r)
@@ -465,7 +506,7 @@ class Importer(MonitoringRows):
             if ind is None:
                 self.fail(r, "indicator", "indikator tidak ditemukan (kode, atau kode simpul + nama indikator)")
                 continue
-            groups.setdefault(ind.id, (st, ind, []))[2].append(r)
+            groups.setdefault(id(ind), (st, ind, []))[2].append(r)
         for st, ind, rows in groups.values():
             current = st.targets.get(ind.id, {})
             wanted = {k: TargetIn(year=t.year, period=t.period, value=t.value, lower=t.lower, upper=t.upper, text=t.text)
@@ -486,8 +527,11 @@ class Importer(MonitoringRows):
                     wanted.pop(key, None)
                 else:
                     wanted[key] = cell
-            if changed:
+            if changed and not current:
+                self.guarded(changed[0], lambda: self.batch.add_targets(st.plan, ind, list(wanted.values())), "period")
+            elif changed:
                 self.guarded(changed[0], lambda: plans.set_targets(self.s, ind, st.plan, list(wanted.values())), "period")
+        self.write_batch()
 
 
 def run(s: Session, principal: Principal, parsed: Parsed, org: Organization | None, *, dry_run: bool = False,

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from planner.errors import Invalid
 from planner.models import Plan, PlanNode
 from planner.models.imports import NodeYearPagu
-from planner.services.plans import get_plan
+from planner.services.plans import check_edit, get_plan
 
 
 def for_plan(s: Session, plan: Plan) -> dict[int, dict[int, Decimal]]:
@@ -24,6 +24,7 @@ def for_plan(s: Session, plan: Plan) -> dict[int, dict[int, Decimal]]:
 def set_pagu(s: Session, node: PlanNode, year: int, amount: Decimal | None) -> NodeYearPagu | None:
     """Set (or with None remove) a node's indicative pagu for one year of its Renstra."""
     plan = get_plan(s, node.plan_id)
+    check_edit(s, plan)
     if plan.kind != "renstra":
         raise Invalid("Pagu indikatif per tahun hanya untuk simpul Renstra; Renja memakai kolom pagu.", field="year")
     if year not in plan.years:
@@ -41,3 +42,9 @@ def set_pagu(s: Session, node: PlanNode, year: int, amount: Decimal | None) -> N
     s.add(row)
     s.flush()
     return row
+
+
+def set_years(s: Session, node: PlanNode, amounts: dict[int, Decimal | None]) -> None:
+    """Several years of a node's indicative pagu at once (the tree page's form), in the caller's transaction."""
+    for year, amount in sorted(amounts.items()):
+        set_pagu(s, node, year, amount)

@@ -52,7 +52,8 @@ def list_plans(s: Session, org_ids: Iterable[int] | None = None, kind: str | Non
     return list(s.exec(q.order_by(Plan.kind.desc(), Plan.first_year.desc(), Plan.revision_number.desc())))
 
 
-def create_plan(s: Session, data: PlanCreate) -> Plan:
+def create_plan(s: Session, data: PlanCreate, flush: bool = True) -> Plan:
+    """``flush=False`` leaves the new plan pending in the session: an import writes it with its rows at the end."""
     org = orgs.get(s, data.organization_id)
     acting.require(s, "plan.create", org)
     scheme = orgs.scheme_by_key(s, data.scheme)
@@ -78,7 +79,8 @@ def create_plan(s: Session, data: PlanCreate) -> Plan:
     if data.kind == "renja":
         plan.renstra_id = _check_renstra(s, org.id, first, data.renstra_id)
     s.add(plan)
-    s.flush()
+    if flush:
+        s.flush()
     return plan
 
 
@@ -247,14 +249,19 @@ def allowed_child_levels(levels: list[SchemeLevel], plan: Plan, parent: PlanNode
 
 def _check_code(s: Session, plan: Plan, level: SchemeLevel, parent: PlanNode | None, code: str,
                 node_id: int | None = None) -> None:
+    check_code_format(level, parent, code)
+    clash = s.exec(select(PlanNode.id).where(PlanNode.plan_id == plan.id, PlanNode.code == code)).first()
+    if clash is not None and clash != node_id:
+        raise Invalid(f"Kode '{code}' sudah dipakai di rencana ini.", field="code")
+
+
+def check_code_format(level: SchemeLevel, parent: PlanNode | None, code: str) -> None:
+    """The scheme's code format and the parent's prefix (no database: the bulk import checks many at once)."""
     if level.code_pattern and not re.fullmatch(level.code_pattern, code):
         raise Invalid(f"Kode '{code}' tidak sesuai format {level.label} (contoh: {level.code_example}).",
                       field="code")
     if level.prefix_from_parent and parent is not None and not code.startswith(parent.code + "."):
         raise Invalid(f"Kode {level.label} harus diawali kode induknya '{parent.code}.'.", field="code")
-    clash = s.exec(select(PlanNode.id).where(PlanNode.plan_id == plan.id, PlanNode.code == code)).first()
-    if clash is not None and clash != node_id:
-        raise Invalid(f"Kode '{code}' sudah dipakai di rencana ini.", field="code")
 
 
 def _check_serves(s: Session, plan: Plan, serves_id: int | None) -> None:
@@ -267,6 +274,27 @@ def _check_serves(s: Session, plan: Plan, serves_id: int | None) -> None:
         raise Invalid("Sasaran yang dilayani harus berasal dari Renstra acuan Renja ini.", field="serves_id")
     if plan.kind == "renstra" and target.plan_id != plan.id:
         raise Invalid("Sasaran yang dilayani harus berasal dari Renstra yang sama.", field="serves_id")
+
+
+def check_supports(s: Session, plan: Plan, kind: str, supports_id: int | None) -> None:
+    """A Renstra's tujuan or sasaran may support a tujuan or sasaran of a parent organisation's plan (up the
+    organisation tree: the Pemda's RPJMD-level sasaran, a ministry's sasaran)."""
+    if supports_id is None:
+        return
+    if plan.kind != "renstra" or kind not in ("tujuan", "sasaran"):
+        raise Invalid("Hanya tujuan atau sasaran Renstra yang mendukung sasaran organisasi induk.",
+                      field="supports_id")
+    target = s.get(PlanNode, supports_id)
+    target_plan = s.get(Plan, target.plan_id) if target is not None else None
+    if target_plan is None or target_plan.kind != "renstra" or target.kind not in ("tujuan", "sasaran"):
+        raise Invalid("Sasaran organisasi induk yang didukung tidak ditemukan.", field="supports_id")
+    ancestors, org = set(), s.get(Organization, plan.organization_id)
+    while org is not None and org.parent_id is not None:
+        ancestors.add(org.parent_id)
+        org = s.get(Organization, org.parent_id)
+    if target_plan.organization_id not in ancestors:
+        raise Invalid("Sasaran yang didukung harus milik organisasi induk (ke atas pada pohon organisasi).",
+                      field="supports_id")
 
 
 def _same_plan(s: Session, plan_id: int, other_id: int | None) -> bool:
@@ -284,6 +312,7 @@ def create_node(s: Session, plan: Plan, data: NodeCreate) -> PlanNode:
     level = _level_for(s, plan, parent, data.kind)
     _check_code(s, plan, level, parent, data.code)
     _check_serves(s, plan, data.serves_id)
+    check_supports(s, plan, data.kind, data.supports_id)
     position = s.exec(select(func.coalesce(func.max(PlanNode.position), -1) + 1)
                       .where(PlanNode.plan_id == plan.id, PlanNode.parent_id == data.parent_id)).one()
     node = PlanNode.model_validate(data.model_dump(exclude={"objectives"}),
@@ -305,9 +334,11 @@ def update_node(s: Session, node: PlanNode, data: NodeUpdate) -> PlanNode:
         _check_code(s, plan, level, parent, changes["code"].strip(), node.id)
     if "serves_id" in changes:
         _check_serves(s, plan, changes["serves_id"])
+    if "supports_id" in changes:
+        check_supports(s, plan, node.kind, changes["supports_id"])
     objectives = changes.pop("objectives", None)
     for key, value in changes.items():
-        if value is None and key not in ("serves_id", "pagu", "activity_type"):
+        if value is None and key not in ("serves_id", "pagu", "activity_type", "supports_id"):
             continue
         setattr(node, key, value.strip() if isinstance(value, str) else value)
     s.add(node)
@@ -421,13 +452,7 @@ def get_indicator(s: Session, indicator_id: int) -> Indicator:
 
 def _check_indicator_rules(s: Session, ind: Indicator | IndicatorCreate, plan_id: int, node_id: int,
                            indicator_id: int | None = None) -> None:
-    # methodology §2.6: percentages, indices and ratios are never summed (one rule, by unit kind, in calc).
-    if ind.accumulation == "sum" and not summable(ind.unit):
-        raise Invalid(SUM_REFUSED, field="accumulation")
-    ranges.check_metadata(ind.valid_min, ind.valid_max)
-    if ind.polarity == "band" and ind.target_type != "range":
-        raise Invalid("Polaritas 'rentang' memerlukan jenis target 'rentang' (batas bawah dan atas).",
-                      field="target_type")
+    check_indicator_fields(ind)
     if ind.code:
         clash = s.exec(select(Indicator.id).where(Indicator.plan_id == plan_id, Indicator.code == ind.code)).first()
         if clash is not None and clash != indicator_id:
@@ -437,6 +462,17 @@ def _check_indicator_rules(s: Session, ind: Indicator | IndicatorCreate, plan_id
         obj = s.get(NodeObjective, objective_id)
         if obj is None or obj.node_id != node_id:
             raise Invalid("Sasaran yang diukur harus milik simpul indikator ini.", field="objective_id")
+
+
+def check_indicator_fields(ind: Indicator | IndicatorCreate) -> None:
+    """The rules one indicator's own fields obey (no database: the bulk import checks many at once)."""
+    # methodology §2.6: percentages, indices and ratios are never summed (one rule, by unit kind, in calc).
+    if ind.accumulation == "sum" and not summable(ind.unit):
+        raise Invalid(SUM_REFUSED, field="accumulation")
+    ranges.check_metadata(ind.valid_min, ind.valid_max)
+    if ind.polarity == "band" and ind.target_type != "range":
+        raise Invalid("Polaritas 'rentang' memerlukan jenis target 'rentang' (batas bawah dan atas).",
+                      field="target_type")
 
 
 def create_indicator(s: Session, node: PlanNode, data: IndicatorCreate) -> Indicator:
@@ -457,7 +493,8 @@ def update_indicator(s: Session, ind: Indicator, data: IndicatorUpdate) -> Indic
     check_edit(s, get_plan(s, ind.plan_id))
     changes = data.model_dump(exclude_unset=True)
     concurrency.expect_version(s, ind, changes.pop("version", None), "Indikator")
-    nullable = {"baseline_value", "baseline_year", "baseline_text", "objective_id", "code", "valid_min", "valid_max"}
+    nullable = {"baseline_value", "baseline_year", "baseline_text", "objective_id", "code", "valid_min", "valid_max",
+                "end_target"}
     for key, value in changes.items():
         if value is None and key not in nullable:
             continue
@@ -558,11 +595,18 @@ def _target_rows(plan: Plan, ind: Indicator, targets: list[TargetIn], rng,
     return wanted
 
 
+def target_rows(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn],
+                keys: dict[tuple[int, str], str] | None = None, stored: bool = True) -> dict[tuple[int, str], Target]:
+    """Every rule a target grid obeys, returning the rows to keep by (year, period); writes nothing.
+    ``stored=False`` for an indicator that has no targets yet (the bulk import): nothing to look up."""
+    # methodology §10.1: every number of the grid lies in the indicator's plausible range.
+    rng = ranges.range_for(s, ind, [v for t in targets for v in (t.value, t.lower)], stored=stored)
+    return _target_rows(plan, ind, targets, rng, keys)
+
+
 def _set_targets(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn],
                  keys: dict[tuple[int, str], str] | None = None) -> list[Target]:
-    # methodology §10.1: every number of the grid lies in the indicator's plausible range.
-    rng = ranges.range_for(s, ind, [v for t in targets for v in (t.value, t.lower)])
-    wanted = _target_rows(plan, ind, targets, rng, keys)
+    wanted = target_rows(s, ind, plan, targets, keys)
     existing = {(t.year, t.period): t for t in s.exec(select(Target).where(Target.indicator_id == ind.id))}
     for key, old in existing.items():
         new = wanted.pop(key, None)
@@ -608,7 +652,7 @@ def _clone(level: list[tuple[TreeNode, int | None, int | None, int]], dest: Plan
                             position=pos, activity_type=src.activity_type, unit_in_charge=src.unit_in_charge,
                             location=src.location, funding_source=src.funding_source, description=src.description,
                             serves_id=serves if serves is not None else src.serves_id, source_id=src.id,
-                            pagu=src.pagu if keep_pagu else None)  # a new year starts without pagu
+                            supports_id=src.supports_id, pagu=src.pagu if keep_pagu else None)  # a new year starts without pagu
             if version_of is not None:
                 node.key = src.key
             nodes.append((tn, node))

@@ -16,20 +16,20 @@ from planner.errors import Invalid
 from planner.models import Indicator, Target
 
 
-def negatives_planned(s: Session, ind: Indicator, targets: Iterable[float | None] = ()) -> bool:
+def negatives_planned(s: Session, ind: Indicator, targets: Iterable[float | None] = (), stored: bool = True) -> bool:
     """Growth rates and the like may be negative: allowed when the plan itself has a negative figure."""
     if (ind.baseline_value is not None and ind.baseline_value < 0) or any(v is not None and v < 0 for v in targets):
         return True
-    if ind.id is None:
+    if ind.id is None or not stored:
         return False
     found = s.exec(select(Target.id).where(Target.indicator_id == ind.id,
                                            or_(Target.value < 0, Target.lower < 0))).first()
     return found is not None
 
 
-def range_for(s: Session, ind: Indicator, targets: Iterable[float | None] = ()) -> PlausibleRange:
+def range_for(s: Session, ind: Indicator, targets: Iterable[float | None] = (), stored: bool = True) -> PlausibleRange:
     return plausible_range(ind.unit, ind.name, ind.valid_min, ind.valid_max,
-                           negatives=negatives_planned(s, ind, targets))
+                           negatives=negatives_planned(s, ind, targets, stored))
 
 
 def check_value(value: float, rng: PlausibleRange, what: str, fld: str) -> None:

@@ -38,8 +38,13 @@ class SeedError(Invalid):
 def load_demo(s: Session, seeds_dir: Path) -> dict[str, int]:
     counts = {"organizations": 0, "plans": 0, "users": 0, "worksheets": 0}
     counts["organizations"] = _load_orgs(s, yaml.safe_load((seeds_dir / "organizations.yaml").read_text("utf-8")))
-    plan_files = sorted((seeds_dir / "plans").glob("*.yaml"), key=lambda p: ("renja" in p.name, p.name))
-    for path in plan_files:  # Renstra first: a Renja links to its Renstra's sasaran
+    # Renstra first (a Renja links to its Renstra's sasaran), parent organisations' plans before their
+    # units' (a unit's sasaran supports its parent's: the Pemda's RPJMD-level sasaran).
+    parent = {o.id: o.parent_id for o in orgs.all_orgs(s)}
+    depth = {o.code: _depth(parent, o.id) for o in orgs.all_orgs(s)}
+    plan_files = sorted((seeds_dir / "plans").glob("*.yaml"),
+                        key=lambda p: ("renja" in p.name, depth.get(p.name.split("-ren")[0], 0), p.name))
+    for path in plan_files:
         try:
             counts["plans"] += load_plan(s, yaml.safe_load(path.read_text("utf-8")))
         except DomainError as exc:
@@ -61,6 +66,13 @@ def load_demo(s: Session, seeds_dir: Path) -> dict[str, int]:
         except DomainError as exc:
             raise SeedError(f"{service.name}: {exc.message}", field=exc.field) from exc
     return counts
+
+
+def _depth(parent: dict[int, int | None], org_id: int) -> int:
+    steps = 0
+    while parent.get(org_id) is not None:
+        org_id, steps = parent[org_id], steps + 1
+    return steps
 
 
 def _load_action_plans(s: Session, path: Path) -> int:
@@ -136,7 +148,8 @@ def _load_node(s: Session, plan: Plan, item: dict, parent_id: int | None, serves
     if serves_code and serves_code not in serves:
         raise SeedError(f"{where}: sasaran '{serves_code}' tidak ada di Renstra acuan", field="serves")
     node = plans.create_node(s, plan, NodeCreate(**fields, parent_id=parent_id, objectives=item.get("objectives", []),
-                                                 serves_id=serves.get(serves_code) if serves_code else None))
+                                                 serves_id=serves.get(serves_code) if serves_code else None,
+                                                 supports_id=_supported(s, plan, item.get("supports"), where)))
     objective_ids = {}
     if item.get("objectives"):
         objective_ids = {o.text: o.id for o in s.exec(select(NodeObjective).where(NodeObjective.node_id == node.id))}
@@ -150,6 +163,21 @@ def _load_node(s: Session, plan: Plan, item: dict, parent_id: int | None, serves
         plans.create_indicator(s, node, data)
     for child in item.get("children", []):
         _load_node(s, plan, child, node.id, serves)
+
+
+def _supported(s: Session, plan: Plan, ref: str | None, where: str) -> int | None:
+    """``supports: ORG/CODE``: the sasaran of the parent organisation's Renstra for the same period."""
+    if not ref:
+        return None
+    org_code, _, code = ref.partition("/")
+    org = orgs.by_code(s, org_code)
+    parent_plan = s.exec(select(Plan).where(Plan.organization_id == org.id, Plan.kind == "renstra",
+                                            Plan.first_year == plan.first_year)).first() if org else None
+    node = s.exec(select(PlanNode).where(PlanNode.plan_id == parent_plan.id, PlanNode.code == code)).first() \
+        if parent_plan else None
+    if node is None:
+        raise SeedError(f"{where}: sasaran '{ref}' yang didukung tidak ada", field="supports")
+    return node.id
 
 
 def _indicator(plan: Plan, item: dict, objective_ids: dict[str, int]) -> IndicatorCreate:

@@ -5,6 +5,8 @@ named block an htmx request asks for.
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint, flash, g, redirect, request, session as flask_session, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
@@ -18,7 +20,9 @@ from planner.models.plan import (
 )
 from planner.permissions import can, require
 from planner.calc.pagu import pagu_sums
-from planner.services import accounts, audit, audit_view, checks, orgs, plans, removal, tasks, versions, workflow
+from planner.services import cascade as cascade_service
+from planner.services import (accounts, audit, audit_view, checks, indicative_pagu, orgs, plans, removal, tasks,
+                              versions, workflow)
 from planner.calc import default_range, summable
 from planner.calc.formatting import parse_number
 from planner.web.filters import t
@@ -27,7 +31,7 @@ from planner.web.helpers import form_int, parse_form, principal, render, respond
 bp = Blueprint("plans", __name__)
 PLAN_TPL = "plans/plan.html"
 IND_TPL = "plans/indicator.html"
-INDICATOR_NUMBERS = ("baseline_value", "weight", "ratio_factor", "valid_min", "valid_max")
+INDICATOR_NUMBERS = ("baseline_value", "weight", "ratio_factor", "valid_min", "valid_max", "end_target")
 LABELS = dict(levels=LEVEL_LABELS, polarities=POLARITY_LABELS, accumulations=ACCUMULATION_LABELS,
               target_types=TARGET_TYPE_LABELS, frequencies=FREQUENCY_LABELS, activity_types=ACTIVITY_TYPE_LABELS)
 
@@ -166,6 +170,7 @@ def tree_context(plan: Plan, **extra) -> dict:
         serves_options = [tn.node for tn in renstra_tree.walk() if tn.node.kind == "sasaran"]
     elif plan.kind == "renstra":
         serves_options = [tn.node for tn in tree.walk() if tn.node.kind == "sasaran"]
+    supports = {n.id: (n, o) for n, o in cascade_service.supportable(s, plan)}  # a Renstra: parents' sasaran
     p = principal()
     thread_rows = workflow.comments(s, plan.id)
     version_rows = versions.version_list(s, plan)
@@ -181,7 +186,9 @@ def tree_context(plan: Plan, **extra) -> dict:
         columns=grid_columns(plan), can_edit=not read_only, versions=version_rows,
         in_force=next((v.plan for v in version_rows if v.in_force), plan),
         serves_options=serves_options, serves_names={n.id: n for n in serves_options} | served, renstra=renstra,
-        cascade=cascade,
+        cascade=cascade, supports=supports,
+        supports_choices=[(nid, f"{o.code} · {n.code} — {n.name}") for nid, (n, o) in supports.items()],
+        yearly_pagu=indicative_pagu.for_plan(s, plan) if plan.kind == "renstra" else {},
         serves_choices=[(n.id, f"{n.code} — {n.name}") for n in serves_options], ncols=5 + len(grid_columns(plan)),
         child_levels=lambda node: plans.allowed_child_levels(tree.levels, plan, node),
         editing_id=None, adding_to=None, adding_indicator_to=None, confirm_delete=None, error=None, form={},
@@ -236,7 +243,7 @@ def add_node(plan_id: int):
     plan = _plan_for(plan_id, "plan.edit")
     parent_id = form_int("parent_id")
     try:
-        data = parse_form(NodeCreate, request.form, numbers=("pagu", "parent_id", "serves_id"),
+        data = parse_form(NodeCreate, request.form, numbers=("pagu", "parent_id", "serves_id", "supports_id"),
                           lists=("objectives",))
         node = plans.create_node(db.session(), plan, data)
     except Invalid as exc:
@@ -303,12 +310,30 @@ def quick_indicator(node_id: int):
 def update_node(node_id: int):
     node, plan = _node_for(node_id, "plan.edit")
     try:
-        data = parse_form(NodeUpdate, request.form, numbers=("pagu", "serves_id", "version"), lists=("objectives",))
+        fields = {k: request.form.get(k) for k in request.form if not k.startswith("pagu_")}
+        data = parse_form(NodeUpdate, fields, numbers=("pagu", "serves_id", "supports_id", "version"),
+                          lists=("objectives",))
         plans.update_node(db.session(), node, data)
+        if plan.kind == "renstra":
+            indicative_pagu.set_years(db.session(), node, _yearly_pagu(plan))
     except (Invalid, Stale) as exc:
         return respond(PLAN_TPL, "node", status=exc.status,
                        context=_node_context(plan, node, error=exc, form=request.form, editing_id=node.id))
     return _node_response(plan, node)
+
+
+def _yearly_pagu(plan: Plan) -> dict:
+    """The per-year indicative pagu fields of a Renstra node's form (``pagu_<year>``); empty removes a year."""
+    amounts = {}
+    for year in plan.years:
+        raw = request.form.get(f"pagu_{year}")
+        if raw is None:
+            continue
+        try:
+            amounts[year] = parse_number(raw) if raw.strip() else None
+        except ValueError as exc:
+            raise Invalid(f"Pagu indikatif {year}: {exc}", field=f"pagu_{year}") from exc
+    return {y: (Decimal(str(a)) if a is not None else None) for y, a in amounts.items()}
 
 
 @bp.post("/nodes/<int:node_id>/move")

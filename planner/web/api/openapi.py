@@ -79,9 +79,10 @@ SCHEMAS = {
         "year": _int, "first_year": _int, "last_year": _int, "name": _str}},
     "NodeCreate": {"type": "object", "required": ["kind", "code", "name"], "properties": {
         "kind": _str, "code": _str, "name": _str, "parent_id": _int, "activity_type": _str, "unit_in_charge": _str,
-        "location": _str, "pagu": _num, "funding_source": _str, "serves_id": _int,
+        "location": _str, "pagu": _num, "funding_source": _str, "serves_id": _int, "supports_id": _int,
         "objectives": {"type": "array", "items": _str}}},
-    "NodeUpdate": {"type": "object", "properties": {"code": _str, "name": _str, "pagu": _num}},
+    "NodeUpdate": {"type": "object", "properties": {"code": _str, "name": _str, "pagu": _num,
+                                                    "supports_id": {"type": ["integer", "null"]}}},
     "Target": {"type": "object", "required": ["year", "period"], "properties": {
         "year": _int, "period": _str, "value": _num, "lower": _num, "upper": _num, "text": _str}},
     "Targets": {"type": "object", "properties": {"targets": {"type": "array", "items": {"$ref": "#/components/schemas/Target"}}}},
@@ -91,10 +92,12 @@ SCHEMAS = {
         "accumulation": {"enum": ["sum", "last", "average", "ratio"]},
         "baseline": {"type": "object", "properties": {"value": _num, "year": _int, "text": _str}},
         "valid_min": {"type": ["number", "null"]}, "valid_max": {"type": ["number", "null"]},
+        "end_target": {"type": ["number", "null"]},
         "targets": {"type": "array", "items": {"$ref": "#/components/schemas/Target"}}}},
     "IndicatorUpdate": {"type": "object", "properties": {"name": _str, "version": _int,
                                                          "valid_min": {"type": ["number", "null"]},
-                                                         "valid_max": {"type": ["number", "null"]}}},
+                                                         "valid_max": {"type": ["number", "null"]},
+                                                         "end_target": {"type": ["number", "null"]}}},
 }
 
 

@@ -52,7 +52,7 @@ def target_json(t: Target) -> dict:
 def indicator_json(ind: Indicator, targets: list[Target]) -> dict:
     fields = ("id", "code", "name", "level", "unit", "definition", "formula", "data_source", "collection_method",
               "frequency", "responsible", "polarity", "accumulation", "target_type", "weight", "ratio_factor",
-              "rationale", "objective_id", "version", "node_id", "valid_min", "valid_max")
+              "rationale", "objective_id", "version", "node_id", "valid_min", "valid_max", "end_target")
     out = {f: getattr(ind, f) for f in fields}
     out["baseline"] = {"value": ind.baseline_value, "year": ind.baseline_year, "text": ind.baseline_text}
     out["targets"] = [target_json(t) for t in targets]
@@ -64,7 +64,8 @@ def node_json(tn, tree) -> dict:
     return {"id": n.id, "kind": n.kind, "code": n.code, "name": n.name, "parent_id": n.parent_id,
             "position": n.position, "activity_type": n.activity_type, "unit_in_charge": n.unit_in_charge,
             "location": n.location, "pagu": num(n.pagu), "funding_source": n.funding_source,
-            "serves_id": n.serves_id, "version": n.version, "objectives": [{"id": o.id, "text": o.text} for o in tn.objectives],
+            "serves_id": n.serves_id, "supports_id": n.supports_id, "version": n.version,
+            "objectives": [{"id": o.id, "text": o.text} for o in tn.objectives],
             "indicators": [indicator_json(i, tree.targets.get(i.id, [])) for i in tn.indicators],
             "children": [node_json(c, tree) for c in tn.children]}
 
