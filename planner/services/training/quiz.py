@@ -1,0 +1,70 @@
+"""The module's exercises (latihan soal) as a quiz per chapter: questions from ``seeds/training/quiz.yaml``,
+scored at once by ``planner.calc.training.score_quiz``; the answer key never leaves the server."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import yaml
+from sqlmodel import Session, select
+
+from planner.calc.training import QuizResult, score_quiz
+from planner.errors import NotFound
+from planner.models.training import QuizAttempt, TrainingClass, TrainingEnrolment
+from planner.services import acting
+from planner.services.training import LIBRARY
+
+
+@dataclass(frozen=True)
+class Question:
+    number: int
+    text: str
+    options: tuple[tuple[str, str], ...]
+    answer: str
+
+
+@dataclass(frozen=True)
+class Chapter:
+    code: str
+    title: str
+    questions: tuple[Question, ...]
+
+
+@lru_cache(maxsize=1)
+def chapters() -> tuple[Chapter, ...]:
+    data = yaml.safe_load((LIBRARY / "quiz.yaml").read_text("utf-8"))
+    return tuple(Chapter(c["code"], c["title"], tuple(
+        Question(n, q["text"], tuple((str(k), str(v)) for k, v in q["options"].items()), str(q["answer"]))
+        for n, q in enumerate(c["questions"], start=1))) for c in data["chapters"])
+
+
+def chapter(code: str) -> Chapter:
+    found = next((c for c in chapters() if c.code == code), None)
+    if found is None:
+        raise NotFound(f"Kuis '{code}' tidak ada.")
+    return found
+
+
+def enrolment(s: Session, klass: TrainingClass, user_id: int) -> TrainingEnrolment | None:
+    return s.exec(select(TrainingEnrolment).where(TrainingEnrolment.class_id == klass.id,
+                                                  TrainingEnrolment.user_id == user_id)).first()
+
+
+def answer(s: Session, klass: TrainingClass, code: str, answers: dict[int, str]) -> tuple[QuizAttempt, QuizResult]:
+    """Score a trainee's answers to one chapter and keep the attempt for the class view."""
+    who = acting.actor(s)
+    user = getattr(who, "user", None)
+    if user is None or enrolment(s, klass, user.id) is None:
+        raise NotFound("Anda bukan peserta kelas ini.")
+    ch = chapter(code)
+    result = score_quiz({q.number: q.answer for q in ch.questions}, answers)
+    attempt = QuizAttempt(class_id=klass.id, user_id=user.id, chapter=code, correct=result.correct,
+                          total=result.total, score=result.score, answers={str(k): v for k, v in answers.items()})
+    s.add(attempt)
+    s.flush()
+    return attempt, result
+
+
+def classes_of_trainee(s: Session, user_id: int) -> list[TrainingClass]:
+    return list(s.exec(select(TrainingClass).join(TrainingEnrolment, TrainingEnrolment.class_id == TrainingClass.id)
+                       .where(TrainingEnrolment.user_id == user_id).order_by(TrainingClass.id)))
