@@ -221,7 +221,7 @@ def quiz_page(assignment_id: int, code: str):
     result = None
     if request.method == "POST":
         answers = {q.number: request.form.get(f"q{q.number}", "") for q in chapter.questions}
-        _, result = quiz.answer(db.session(), db.session().get(TrainingClass, row.class_id), code, answers)
+        _, result = quiz.answer(db.session(), row, code, answers)
     return render("training/quiz.html", row=row, chapter=chapter, result=result, answers=request.form)[0]
 
 

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from planner.calc.training import QuizResult, score_quiz
 from planner.errors import NotFound
-from planner.models.training import QuizAttempt, TrainingClass, TrainingEnrolment
+from planner.models.training import QuizAttempt, TrainingAssignment, TrainingClass, TrainingEnrolment
 from planner.services import acting
 from planner.services.training import LIBRARY
 
@@ -50,15 +50,15 @@ def enrolment(s: Session, klass: TrainingClass, user_id: int) -> TrainingEnrolme
                                                   TrainingEnrolment.user_id == user_id)).first()
 
 
-def answer(s: Session, klass: TrainingClass, code: str, answers: dict[int, str]) -> tuple[QuizAttempt, QuizResult]:
-    """Score a trainee's answers to one chapter and keep the attempt for the class view."""
-    who = acting.actor(s)
-    user = getattr(who, "user", None)
-    if user is None or enrolment(s, klass, user.id) is None:
-        raise NotFound("Anda bukan peserta kelas ini.")
+def answer(s: Session, row: TrainingAssignment, code: str, answers: dict[int, str]) -> tuple[QuizAttempt, QuizResult]:
+    """Score a trainee's answers to one chapter (from their sandbox) and keep the attempt for the class view."""
+    acting.require(s, "training.take", row)
+    user = getattr(acting.actor(s), "user", None)
+    if user is None:
+        raise NotFound("Kuis dikerjakan oleh peserta yang masuk.")
     ch = chapter(code)
     result = score_quiz({q.number: q.answer for q in ch.questions}, answers)
-    attempt = QuizAttempt(class_id=klass.id, user_id=user.id, chapter=code, correct=result.correct,
+    attempt = QuizAttempt(class_id=row.class_id, user_id=user.id, chapter=code, correct=result.correct,
                           total=result.total, score=result.score, answers={str(k): v for k, v in answers.items()})
     s.add(attempt)
     s.flush()
