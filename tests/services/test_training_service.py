@@ -213,3 +213,16 @@ def test_case_files_round_trip(s, library, teacher):
     assert imported.id != case.id and imported.expectations == case.expectations
     with pytest.raises(Invalid, match="any_of"):
         cases.parse_file(b"code: X\ntitle: Y\nexpectations: [{id: E1, kind: indicator}]")
+
+
+def test_demo_class_holds_three_trainees_at_different_stages(s, make_org, make_user):
+    from tests.conftest import PASSWORD
+    from planner.services.training import demo
+    make_user("instruktur", "instruktur", make_org("LAN-PKP", "Kelas PKP", "unit"))
+    assert demo.load(s, PASSWORD) == 1
+    assert demo.load(s, PASSWORD) == 0  # idempotent
+    klass = s.exec(__import__("sqlmodel").select(TrainingClass)).one()
+    rows = {r.usernames[0]: r.assignment for r in review.progress(s, klass)}
+    assert {u: a.status for u, a in rows.items()} == {"peserta": "draft", "peserta2": "accepted", "peserta3": "draft"}
+    assert rows["peserta2"].grade == 85 and rows["peserta2"].score > rows["peserta"].score > rows["peserta3"].score
+    assert review.quiz_results(s, klass)[rows["peserta2"].user_id]["BAB-II"].correct == 8
