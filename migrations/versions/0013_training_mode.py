@@ -1,4 +1,4 @@
-"""Training mode: cases, classes, enrolments, sandboxes (assignments), feedback history, quiz attempts;
+"""Training mode: accounts that must change a one-time password; cases, classes, enrolments, sandboxes (assignments), feedback history, quiz attempts;
 organisations flagged as sandboxes.
 
 Revision ID: 0013
@@ -18,6 +18,8 @@ def upgrade() -> None:
     with op.batch_alter_table("organization") as batch:
         batch.add_column(sa.Column("sandbox", sa.Boolean(), nullable=False, server_default=sa.false()))
         batch.create_index("ix_organization_sandbox", ["sandbox"])
+    with op.batch_alter_table("user") as batch:
+        batch.add_column(sa.Column("must_change_password", sa.Boolean(), nullable=False, server_default=sa.false()))
     op.create_table(
         "training_case",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -111,6 +113,8 @@ def downgrade() -> None:
     for table in ("training_quiz_attempt", "training_feedback", "training_assignment", "training_enrolment",
                   "training_class", "training_case"):
         op.drop_table(table)
+    with op.batch_alter_table("user") as batch:
+        batch.drop_column("must_change_password")
     with op.batch_alter_table("organization") as batch:
         batch.drop_index("ix_organization_sandbox")
         batch.drop_column("sandbox")

@@ -34,6 +34,15 @@ CHAPTER_OF_GROUP = {
 }
 
 
+# Rules a sandbox draft cannot satisfy when the case gives no Renstra to serve (S03: serves a Renstra sasaran).
+NEEDS_RENSTRA = ("S03",)
+
+
+def rules_for_draft(codes: Iterable[str], has_renstra: bool) -> list[str]:
+    """The plan-check rules that judge a trainee's draft: all, less those that need a Renstra it does not have."""
+    return [c for c in codes if has_renstra or c not in NEEDS_RENSTRA]
+
+
 @dataclass(frozen=True)
 class Expectation:
     id: str

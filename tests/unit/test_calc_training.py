@@ -68,3 +68,9 @@ def test_expectation_from_a_case_file():
     assert e.label == "E9" and e.any_of == ("standar pelayanan",) and e.weight == 2.0
     with pytest.raises(ValueError):
         evaluate(Expectation("X", "unknown", "x", ("a",)), Draft())
+
+
+def test_a_draft_without_a_renstra_is_not_asked_to_serve_one():
+    from planner.calc.training import rules_for_draft
+    assert rules_for_draft(["S01", "S03", "M01"], has_renstra=False) == ["S01", "M01"]
+    assert rules_for_draft(["S01", "S03"], has_renstra=True) == ["S01", "S03"]

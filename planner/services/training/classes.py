@@ -130,6 +130,7 @@ def enrol(s: Session, klass: TrainingClass, roster: list[tuple[str, str, str]]) 
                 if user is None:
                     password = one_time_password()
                     user = accounts.create_user(s, username, password, full_name or username)
+                    user.must_change_password = True  # the printed password works once
             except Invalid as exc:
                 raise Invalid(f"Baris {n} ({username}): {exc.message}", field="roster") from exc
             if len(group) > 60:

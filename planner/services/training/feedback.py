@@ -7,9 +7,10 @@ from datetime import datetime, timezone
 
 from sqlmodel import Session, select
 
-from planner.calc.checks import CheckReport, Finding
+from planner.calc.checks import RULES, CheckReport, Finding, run_checks
 from planner.calc.training import (
-    CHAPTER_OF_GROUP, Draft, Expectation, ExpectationResult, TrainingScore, add_active_time, training_score,
+    CHAPTER_OF_GROUP, Draft, Expectation, ExpectationResult, TrainingScore, add_active_time, rules_for_draft,
+    training_score,
 )
 from planner.models import Plan
 from planner.models.training import FeedbackEntry, TrainingAssignment, TrainingCase
@@ -72,7 +73,8 @@ def compute(s: Session, row: TrainingAssignment) -> Feedback:
         result = training_score(0.0, Draft(), expectations)
         return Feedback(row, case, None, None, result, _hints(None, result))
     tree = plans.load_tree(s, plan)
-    report = checks.check_plan(s, plan, tree)
+    data = checks.plan_data(s, plan, tree)
+    report = run_checks(data, rules_for_draft(RULES, data.has_renstra))
     result = training_score(report.score, draft_of(s, tree), expectations)
     return Feedback(row, case, plan, report, result, _hints(report, result))
 
