@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import yaml
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from planner.calc.training import QuizResult, score_quiz
 from planner.errors import NotFound
-from planner.models.training import QuizAttempt, TrainingAssignment, TrainingClass, TrainingEnrolment
+from planner.models.training import QuizAttempt, TrainingAssignment
 from planner.services import acting
 from planner.services.training import LIBRARY
 
@@ -45,11 +45,6 @@ def chapter(code: str) -> Chapter:
     return found
 
 
-def enrolment(s: Session, klass: TrainingClass, user_id: int) -> TrainingEnrolment | None:
-    return s.exec(select(TrainingEnrolment).where(TrainingEnrolment.class_id == klass.id,
-                                                  TrainingEnrolment.user_id == user_id)).first()
-
-
 def answer(s: Session, row: TrainingAssignment, code: str, answers: dict[int, str]) -> tuple[QuizAttempt, QuizResult]:
     """Score a trainee's answers to one chapter (from their sandbox) and keep the attempt for the class view."""
     acting.require(s, "training.take", row)
@@ -64,7 +59,3 @@ def answer(s: Session, row: TrainingAssignment, code: str, answers: dict[int, st
     s.flush()
     return attempt, result
 
-
-def classes_of_trainee(s: Session, user_id: int) -> list[TrainingClass]:
-    return list(s.exec(select(TrainingClass).join(TrainingEnrolment, TrainingEnrolment.class_id == TrainingClass.id)
-                       .where(TrainingEnrolment.user_id == user_id).order_by(TrainingClass.id)))

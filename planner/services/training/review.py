@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from planner.calc.training import duration_label
 from planner.errors import Conflict, Invalid
-from planner.models import Plan, PlanNode, User
+from planner.models import Plan, PlanNode
 from planner.models.training import FeedbackEntry, QuizAttempt, TrainingAssignment, TrainingCase, TrainingClass
 from planner.services import acting, workflow
 from planner.services.training import classes, feedback
@@ -177,6 +177,3 @@ def results_workbook(s: Session, klass: TrainingClass) -> bytes:
     wb.save(out)
     return out.getvalue()
 
-
-def user_names(s: Session, ids: set[int]) -> dict[int, User]:
-    return {u.id: u for u in s.exec(select(User).where(User.id.in_(ids or {-1})))}
