@@ -226,3 +226,13 @@ def test_demo_class_holds_three_trainees_at_different_stages(s, make_org, make_u
     assert {u: a.status for u, a in rows.items()} == {"peserta": "draft", "peserta2": "accepted", "peserta3": "draft"}
     assert rows["peserta2"].grade == 85 and rows["peserta2"].score > rows["peserta"].score > rows["peserta3"].score
     assert review.quiz_results(s, klass)[rows["peserta2"].user_id]["BAB-II"].correct == 8
+
+
+def test_a_plan_submitted_from_the_plan_page_counts_as_handed_in(s, klass, library):
+    row = _sandbox(s, klass, library)
+    andi = principal_for(s, accounts.by_username(s, "andi"))
+    workflow.transition(s, andi, s.get(Plan, row.plan_id), "submit")
+    assert review.progress(s, klass)[0].submitted
+    act(s, accounts.by_username(s, "guru"))
+    review.decide(s, row, "accept", "", 75)
+    assert row.status == "accepted" and s.get(Plan, row.plan_id).status == "approved"

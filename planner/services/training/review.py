@@ -56,7 +56,9 @@ def decide(s: Session, row: TrainingAssignment, decision: str, note: str = "", g
     acting.require(s, "training.manage", row)
     if decision not in ("return", "accept"):
         raise Invalid("Keputusan harus 'return' atau 'accept'.", field="decision")
-    if row.status != "submitted":
+    plan = s.get(Plan, row.plan_id) if row.plan_id else None
+    # handed in here, or through the plan page's own "Ajukan" button
+    if row.status != "submitted" and not (plan is not None and plan.status == "submitted"):
         raise Conflict("Hanya rencana yang sudah diserahkan yang dapat dikembalikan atau diterima.", field="status")
     note = (note or "").strip()
     value = parse_grade(grade)
@@ -64,7 +66,6 @@ def decide(s: Session, row: TrainingAssignment, decision: str, note: str = "", g
         raise Invalid("Tulis apa yang perlu diperbaiki.", field="note")
     if decision == "accept" and value is None:
         raise Invalid("Beri nilai (0–100) untuk menerima.", field="grade")
-    plan = s.get(Plan, row.plan_id) if row.plan_id else None
     if plan is not None and plan.status == "submitted":
         workflow.transition(s, _actor(s), plan, "return" if decision == "return" else "approve", note)
     row.status = "returned" if decision == "return" else "accepted"
@@ -102,10 +103,11 @@ class ProgressRow:
     names: str
     case: TrainingCase
     usernames: list[str]
+    plan_status: str = ""
 
     @property
     def submitted(self) -> bool:
-        return self.assignment.status in ("submitted", "accepted")
+        return self.assignment.status in ("submitted", "accepted") or self.plan_status == "submitted"
 
     @property
     def time_spent(self) -> str:
@@ -117,6 +119,7 @@ def progress(s: Session, klass: TrainingClass) -> list[ProgressRow]:
     rows = classes.assignments(s, klass)
     cases = {c.id: c for c in s.exec(select(TrainingCase).where(TrainingCase.id.in_({r.case_id for r in rows} or {-1})))}
     enrolled = classes.trainees(s, klass)
+    statuses = dict(s.exec(select(Plan.id, Plan.status).where(Plan.id.in_({r.plan_id for r in rows} or {-1}))).all())
     out = []
     for r in rows:
         if r.group_name:
@@ -126,7 +129,7 @@ def progress(s: Session, klass: TrainingClass) -> list[ProgressRow]:
             users = [u for _, u in enrolled if u.id == r.user_id]
             who = users[0].username if users else "?"
         out.append(ProgressRow(r, who, ", ".join(u.full_name or u.username for u in users), cases[r.case_id],
-                               [u.username for u in users]))
+                               [u.username for u in users], statuses.get(r.plan_id, "")))
     return out
 
 
