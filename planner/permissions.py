@@ -42,7 +42,12 @@ RIGHTS: dict[str, set[str]] = {
     "finding.acknowledge": {"reviewer", "pimpinan", "instruktur"},
     # Calculation settings of a unit (methodology §9): its head decides, inherited by its sub-units.
     "settings.edit": {"pimpinan"},
+    # Training mode (issue 16): an instructor runs classes, cases and grades; a trainee works in a sandbox.
+    "training.manage": {"instruktur"},
+    "training.take": {"peserta"},
 }
+# Roles that hold only inside training sandboxes: a trainee reaches nothing real.
+SANDBOX_ONLY = {"peserta"}
 
 
 @dataclass
@@ -51,6 +56,8 @@ class Principal:
     is_admin: bool = False
     # role -> organisation ids where it holds (sub-units included)
     scopes: dict[str, set[int]] = field(default_factory=dict)
+    # training classes and trainees' sandboxes among the organisations (never part of a real view)
+    sandboxes: set[int] = field(default_factory=set)
 
     @property
     def readable_orgs(self) -> set[int]:
@@ -68,12 +75,14 @@ def principal_for(s: Session, user: User) -> Principal:
     """Memberships and the organisation tree in two statements."""
     rows = s.exec(select(Membership).where(Membership.user_id == user.id)).all()
     p = Principal(user=user, is_admin=any(m.role == "admin" for m in rows))
-    all_orgs = orgs.all_orgs(s)
+    all_orgs = orgs.all_orgs(s, sandboxes=True)
+    p.sandboxes = {o.id for o in all_orgs if o.sandbox}
     if p.is_admin:
         p.scopes["admin"] = {o.id for o in all_orgs}
     for m in rows:
         if m.organization_id is not None:
-            p.scopes.setdefault(m.role, set()).update(orgs.descendants(all_orgs, {m.organization_id}))
+            ids = orgs.descendants(all_orgs, {m.organization_id})
+            p.scopes.setdefault(m.role, set()).update(ids & p.sandboxes if m.role in SANDBOX_ONLY else ids)
     return p
 
 

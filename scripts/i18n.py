@@ -61,6 +61,8 @@ LABEL_DICTIONARIES = [
     ("planner.calc.schedule", ["STATE_LABELS", "FLAG_LABELS"]),
     ("planner.calc.checks", ["SEVERITY_LABELS", "GROUPS"]),  # plan checks (issue 15)
     ("planner.services.cascade", ["STATUS_LABELS"]),
+    ("planner.models.training", ["ASSIGNMENT_STATUSES", "FEEDBACK_KINDS"]),  # training mode (issue 16)
+    ("planner.calc.training", ["EXPECTATION_KINDS"]),
 ]
 # The level labels the first migration seeds (admins may rename a level: a new name shows as typed).
 SCHEME_MIGRATION = ROOT / "migrations" / "versions" / "0001_plan_hierarchy_organisations_accounts.py"

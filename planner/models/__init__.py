@@ -29,3 +29,7 @@ from planner.models.security import LoginFailure  # noqa: E402
 __all__ += ["LoginFailure"]
 from planner.models.imports import ImportJob, ImportMapping, NodeYearPagu  # noqa: E402
 __all__ += ["ImportJob", "ImportMapping", "NodeYearPagu"]
+from planner.models.training import (  # noqa: E402
+    FeedbackEntry, QuizAttempt, TrainingAssignment, TrainingCase, TrainingClass, TrainingEnrolment)
+__all__ += ["FeedbackEntry", "QuizAttempt", "TrainingAssignment", "TrainingCase", "TrainingClass",
+            "TrainingEnrolment"]

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Optional
 
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import false
 from sqlmodel import Field, SQLModel
 
 from planner.models.base import utcnow
@@ -30,6 +31,8 @@ class User(SQLModel, table=True):
     auth_version: int = 1
     # Bumped on logout: a copied session cookie stops working once its owner logs out (API tokens stay).
     session_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    # An account made with a one-time password (training enrolment): the first login asks for a new one.
+    must_change_password: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     created_at: datetime = Field(default_factory=utcnow)
 
     # Flask-Login protocol, kept here so the web layer needs no wrapper class.

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 ORG_KINDS = {
@@ -14,6 +14,9 @@ ORG_KINDS = {
     "unit": "Unit Kerja",
     "subunit": "Sub Unit",
     "upt": "UPT",
+    # training mode (issue 16): a class and a trainee's sandbox are organisations flagged ``sandbox``
+    "kelas": "Kelas Pelatihan",
+    "ruang_latihan": "Ruang Latihan",
 }
 
 
@@ -27,6 +30,8 @@ class Organization(SQLModel, table=True):
     parent_id: Optional[int] = Field(default=None, foreign_key="organization.id", index=True, ondelete="RESTRICT")
     # WIB, WITA or WIT: times in the audit trail and reports are shown in the unit's own local time.
     timezone: str = Field(default="WIB", max_length=4, sa_column_kwargs={"server_default": "WIB"})
+    # A training class or a trainee's sandbox (and everything under it): never part of a real view.
+    sandbox: bool = Field(default=False, index=True, sa_column_kwargs={"server_default": false()})
 
     @property
     def kind_label(self) -> str:

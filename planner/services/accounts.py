@@ -103,6 +103,7 @@ def change_password(s: Session, user: User, new_password: str) -> None:
     _check_password(new_password, user.username)
     user.password_hash = _hash(new_password)
     user.auth_version += 1
+    user.must_change_password = False
     s.add(user)
     s.flush()
 

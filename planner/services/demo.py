@@ -74,7 +74,8 @@ def load_year(s: Session, seeds_dir: Path, default: Settings = Settings()) -> di
 
 def _renja_by_org(s: Session, year: int) -> dict[str, Plan]:
     """The first Renja of the year of every organisation that has one (revisions are not re-filled)."""
-    rows = s.exec(select(Plan).where(Plan.kind == "renja", Plan.first_year == year, Plan.revision_number == 0))
+    rows = s.exec(select(Plan).where(Plan.kind == "renja", Plan.first_year == year, Plan.revision_number == 0,
+                                     orgs.real_plans(Plan.organization_id)))  # training sandboxes have no year
     by_id = {o.id: o.code for o in orgs.all_orgs(s)}
     return {by_id[p.organization_id]: p for p in rows}
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import false, true
 from sqlmodel import Session, select
 
 from planner.errors import Invalid, NotFound
@@ -30,8 +31,10 @@ def create(s: Session, code: str, name: str, kind: str, parent_id: int | None = 
         raise Invalid("Kode organisasi wajib diisi.", field="code")
     if by_code(s, code):
         raise Invalid(f"Kode organisasi '{code}' sudah dipakai.", field="code")
+    parent = s.get(Organization, parent_id) if parent_id else None
     org = Organization(code=code.strip(), name=name.strip(), kind=kind, parent_id=parent_id,
-                       timezone=timezone or _parent_zone(s, parent_id))
+                       timezone=timezone or _parent_zone(s, parent_id),
+                       sandbox=bool(parent and parent.sandbox))  # under a sandbox is a sandbox
     s.add(org)
     s.flush()
     return org
@@ -43,8 +46,16 @@ def _parent_zone(s: Session, parent_id: int | None) -> str:
     return parent.timezone if parent else "WIB"
 
 
-def all_orgs(s: Session) -> list[Organization]:
-    return list(s.exec(select(Organization).order_by(Organization.code)))
+def all_orgs(s: Session, sandboxes: bool = False) -> list[Organization]:
+    """Every organisation; training classes and sandboxes only when asked (pickers, trees and cross-unit
+    views never show them)."""
+    q = select(Organization).order_by(Organization.code)
+    return list(s.exec(q if sandboxes else q.where(Organization.sandbox == false())))
+
+
+def real_plans(column):
+    """A condition on a plan's ``organization_id`` column: not in a training sandbox."""
+    return column.not_in(select(Organization.id).where(Organization.sandbox == true()))
 
 
 def descendants(orgs: list[Organization], root_ids: set[int]) -> set[int]:

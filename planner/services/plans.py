@@ -41,8 +41,8 @@ def get_plan(s: Session, plan_id: int) -> Plan:
 
 
 def list_plans(s: Session, org_ids: Iterable[int] | None = None, kind: str | None = None,
-               year: int | None = None) -> list[Plan]:
-    q = select(Plan)
+               year: int | None = None, sandboxes: bool = False) -> list[Plan]:
+    q = select(Plan) if sandboxes else select(Plan).where(orgs.real_plans(Plan.organization_id))
     if org_ids is not None:
         q = q.where(Plan.organization_id.in_(list(org_ids)))
     if kind:

@@ -26,6 +26,8 @@ def applicable(s: Session, organization_id: int, year: int, kind: str, period: s
                                          Schedule.period == period)).all()
     by_org = {r.organization_id: r for r in rows}
     oid: int | None = organization_id
+    if oid in orgs and orgs[oid].sandbox:
+        return None  # a training sandbox keeps the class's pace, not a real unit's drafting calendar
     while oid is not None:
         if oid in by_org:
             return by_org[oid]

@@ -65,6 +65,10 @@ def load_demo(s: Session, seeds_dir: Path) -> dict[str, int]:
             counts["service"] = service_seeds.load(s, yaml.safe_load(service.read_text("utf-8")))
         except DomainError as exc:
             raise SeedError(f"{service.name}: {exc.message}", field=exc.field) from exc
+    if (seeds_dir / "training").exists():  # issue 16: a class with three trainees at different stages
+        from planner.services.training import demo as training_demo
+
+        counts["training"] = training_demo.load(s, DEMO_PASSWORD)
     return counts
 
 

@@ -16,7 +16,7 @@ from planner import periods
 from planner.models import Indicator, Plan
 from planner.models.monitoring import Realization
 from planner.permissions import RIGHTS, Principal
-from planner.services import workflow
+from planner.services import orgs, workflow
 
 REPORTING_DAYS = 15
 MONITORED = ("approved", "locked")  # plans whose realisation is reported
@@ -70,7 +70,7 @@ def _period_end(year: int, code: str) -> date:
 def _plans(s: Session, org_ids: set[int] | None, year: int) -> list[Plan]:
     if org_ids is not None and not org_ids:
         return []
-    q = select(Plan).where(Plan.first_year <= year, Plan.last_year >= year)
+    q = select(Plan).where(Plan.first_year <= year, Plan.last_year >= year, orgs.real_plans(Plan.organization_id))
     if org_ids is not None:
         q = q.where(Plan.organization_id.in_(org_ids))
     return list(s.exec(q.order_by(Plan.organization_id, Plan.kind, Plan.revision_number.desc())))

@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from planner.errors import NotFound
 from planner.models import AuditEntry, Plan
+from planner.services import orgs
 
 
 def _pick_in_force(versions: list[Plan]) -> Plan | None:
@@ -82,7 +83,8 @@ def in_force_among(plans: Iterable[Plan]) -> list[Plan]:
 
 def plans_in_force(s: Session, org_ids: Iterable[int] | None, kind: str, year: int) -> list[Plan]:
     """The version in force of every unit's plan for ``year`` (one statement), by organisation id."""
-    q = select(Plan).where(Plan.kind == kind, Plan.first_year <= year, Plan.last_year >= year)
+    q = select(Plan).where(Plan.kind == kind, Plan.first_year <= year, Plan.last_year >= year,
+                           orgs.real_plans(Plan.organization_id))  # training sandboxes are never "in force"
     if org_ids is not None:
         q = q.where(Plan.organization_id.in_(list(org_ids)))
     found = in_force_among(s.exec(q).all())

@@ -89,6 +89,8 @@ def init_app(app: Flask) -> None:
     from planner.web import imports
 
     app.register_blueprint(imports.bp)
+    from planner.web import training  # issue #16: training mode
+    app.register_blueprint(training.bp)
     jobs.configure(app)
     app.add_url_rule("/healthz", "healthz", api.healthz)
     csrf.exempt(api.bp)  # the API authenticates with bearer tokens, never with the session cookie

@@ -64,6 +64,9 @@ def login():
             if user:
                 flask_session.clear()
                 login_user(user)
+                if user.must_change_password:  # a one-time password (training enrolment): choose one's own now
+                    flash(gettext("Ganti kata sandi sekali pakai Anda dengan kata sandi sendiri."), "ok")
+                    return redirect(url_for("auth.change_password"))
                 return redirect(_safe_next(request.args.get("next")))
             error, status = gettext("Nama pengguna atau kata sandi salah."), 401
     body, status = render("auth/login.html", error=error, status=status)
@@ -79,6 +82,16 @@ def logout():
     logout_user()
     flask_session.clear()
     return redirect(url_for("auth.login"))
+
+
+@bp.before_app_request
+def _one_time_password():
+    """An account still on its one-time password sees only the page that replaces it (pages, not the API)."""
+    if (current_user.is_authenticated and getattr(current_user, "must_change_password", False)
+            and request.endpoint not in ("auth.change_password", "auth.logout", "auth.set_language", "static")
+            and not request.path.startswith("/api/")):
+        return redirect(url_for("auth.change_password"))
+    return None
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

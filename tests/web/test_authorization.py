@@ -699,6 +699,8 @@ def _request(app, role_user, case: Case, where: str, w: World):
 def test_route_permissions(app, s, world, role):
     user = accounts.create_user(s, f"user-{role}", PASSWORD)
     accounts.add_membership(s, user, role, None if role == "admin" else world.orgs["in"].id)
+    if role == "peserta":  # a trainee's rights hold only in a training sandbox (issue 16): make the side one
+        world.orgs["in"].sandbox = True
     s.commit()
     failures = []
     for endpoint, case in TABLE.items():
@@ -724,3 +726,117 @@ def test_anonymous_users_are_sent_to_login(app, world):
         if resp.status_code != expected or (expected == 302 and "/login" not in resp.headers.get("Location", "")):
             failures.append(f"{endpoint}: {resp.status_code}")
     assert not failures, failures
+
+
+# training mode (issue 16): classes, sandboxes, feedback, review, quizzes, the case library
+MANAGE = {"admin", "instruktur"}
+TAKE = {"admin", "peserta"}
+_TSEQ = itertools.count(1)
+
+
+def _tclass(w, where):
+    """A class under the side's organisation (so an instructor there teaches it), with one enrolled trainee."""
+    from planner.models.training import TrainingClass
+    from planner.services.training import cases, classes
+    _forget_deleted_classes(w)
+    if not cases.list_cases(w.s):
+        cases.load_library(w.s)
+    n = next(_TSEQ)
+    org = orgs.create(w.s, f"KLS-{n}", f"Kelas uji {n}", "kelas", w.orgs[where].id)
+    org.sandbox = True
+    klass = TrainingClass(name=f"Kelas uji {n}", organization_id=org.id)
+    w.s.add(klass)
+    w.s.flush()
+    classes.enrol(w.s, klass, [(f"trn{n}a", "Peserta A", "A"), (f"trn{n}b", "Peserta B", "")])
+    w.s.commit()
+    w.stash = {"class": klass, "trainee": f"trn{n}a", "other": f"trn{n}b",
+               "case": cases.list_cases(w.s)[0]}
+    return klass
+
+
+def _forget_deleted_classes(w):
+    """A request may have deleted a class (and its organisations): the builders' session must not keep them,
+    or a reused id would clash in its identity map."""
+    from planner.models import Membership, Organization
+    from planner.models.training import TrainingAssignment, TrainingClass, TrainingEnrolment
+    kinds = (TrainingClass, TrainingAssignment, TrainingEnrolment, Membership)
+    keep = {id(o) for o in w.orgs.values()}
+    for obj in list(w.s.identity_map.values()):
+        if isinstance(obj, kinds) or (isinstance(obj, Organization) and obj.sandbox and id(obj) not in keep):
+            w.s.expunge(obj)
+
+
+def _tassign(w, where, status="draft"):
+    from planner.services.training import classes
+    klass = _tclass(w, where)
+    row = classes.assign(w.s, klass, w.stash["case"], username=w.stash["trainee"])
+    if status == "submitted":
+        row.status = "submitted"
+        w.s.get(Plan, row.plan_id).status = "submitted"
+    w.s.commit()
+    w.stash["assignment"] = row
+    return row
+
+
+def tclass_url(fmt: str):
+    return lambda w, where: fmt.format(_tclass(w, where).id)
+
+
+def tassign_url(fmt: str, status: str = "draft", plan: bool = False):
+    def build(w, where):
+        row = _tassign(w, where, status)
+        return fmt.format(row.plan_id if plan else row.id)
+    return build
+
+
+def _case_id(w, where=None):
+    from planner.services.training import cases
+    if not cases.list_cases(w.s):
+        cases.load_library(w.s)
+        w.s.commit()
+    return cases.list_cases(w.s)[0].id
+
+
+CASE_FORM = {"code": "KASUS-UJI", "title": "Kasus uji", "context": "Konteks", "expectations":
+             "- {id: E1, kind: indicator, label: Indikator, any_of: [jumlah]}"}
+TABLE.update({
+    "training.index": Case("GET", fixed("/latihan/"), ALL, scoped=False),
+    "training.create_class": Case("POST", fixed("/latihan/kelas"), MANAGE, scoped=False, data={"name": "Kelas baru"}),
+    "training.class_view": Case("GET", tclass_url("/latihan/kelas/{}"), MANAGE),
+    "training.enrol": Case("POST", tclass_url("/latihan/kelas/{}/peserta"), MANAGE, data={"roster": "barubaru, Baru"}),
+    "training.assign": Case("POST", tclass_url("/latihan/kelas/{}/penugasan"), MANAGE,
+                            data=lambda w, where: {"case_id": w.stash["case"].id,
+                                                   "target": f"user:{w.stash['trainee']}"}),
+    "training.results_xlsx": Case("GET", tclass_url("/latihan/kelas/{}/hasil.xlsx"), MANAGE),
+    "training.delete_class": Case("POST", tclass_url("/latihan/kelas/{}/hapus"), MANAGE, data={"confirm": "1"}),
+    "training.sandbox": Case("GET", tassign_url("/latihan/ruang/{}"), ALL),
+    "training.panel": Case("GET", tassign_url("/latihan/rencana/{}/umpan-balik", plan=True), ALL),
+    "training.submit": Case("POST", tassign_url("/latihan/ruang/{}/serahkan"), TAKE),
+    "training.decide": Case("POST", tassign_url("/latihan/ruang/{}/keputusan", "submitted"), MANAGE,
+                            data={"decision": "accept", "grade": "90"}),
+    "training.comment": Case("POST", tassign_url("/latihan/ruang/{}/catatan"), MANAGE, data={"body": "Bagus"}),
+    "training.reset": Case("POST", tassign_url("/latihan/ruang/{}/atur-ulang"), MANAGE),
+    "training.duplicate": Case("POST", tassign_url("/latihan/ruang/{}/duplikat"), MANAGE,
+                               data=lambda w, where: {"username": w.stash["other"]}),
+    "training.quiz_page": Case("POST", tassign_url("/latihan/ruang/{}/kuis/BAB-II"), TAKE, data={"q1": "d"}),
+    "training.case_list": Case("GET", fixed("/latihan/kasus"), MANAGE, scoped=False),
+    "training.load_library": Case("POST", fixed("/latihan/kasus/pustaka"), MANAGE, scoped=False),
+    "training.import_case": Case("POST", fixed("/latihan/kasus/impor"), MANAGE, scoped=False,
+                                 data=lambda w, where: {"file": (__import__("io").BytesIO(
+                                     f"code: IMPOR-{next(_TSEQ)}\ntitle: Kasus impor\nexpectations: []\n".encode()),
+                                     "kasus.yaml")}, extra={"multipart": True}),
+    "training.case_new": Case("POST", fixed("/latihan/kasus/baru"), MANAGE, scoped=False,
+                              data=lambda w, where: {**CASE_FORM, "code": f"KASUS-UJI-{next(_TSEQ)}"}),
+    "training.case_edit": Case("GET", lambda w, where: f"/latihan/kasus/{_case_id(w)}", MANAGE, scoped=False),
+    "training.case_file": Case("GET", lambda w, where: f"/latihan/kasus/{_case_id(w)}/berkas?format=json", MANAGE,
+                               scoped=False),
+    "api.list_cases": Case("GET", fixed("/api/v1/cases"), ALL, scoped=False, api=True),
+    "api.create_class": Case("POST", fixed("/api/v1/classes"), MANAGE, scoped=False, api=True,
+                             data={"name": "Kelas API"}),
+    "api.enrol_trainees": Case("POST", tclass_url("/api/v1/classes/{}/trainees"), MANAGE, api=True,
+                               data=lambda w, where: {"usernames": [f"api{next(_TSEQ)}"]}),
+    "api.create_assignment": Case("POST", tclass_url("/api/v1/classes/{}/assignments"), MANAGE, api=True,
+                                  data=lambda w, where: {"username": w.stash["trainee"],
+                                                         "case_id": w.stash["case"].id}),
+    "api.class_progress": Case("GET", tclass_url("/api/v1/classes/{}/progress"), MANAGE, api=True),
+})
