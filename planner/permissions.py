@@ -42,6 +42,10 @@ RIGHTS: dict[str, set[str]] = {
     "finding.acknowledge": {"reviewer", "pimpinan", "instruktur"},
     # Calculation settings of a unit (methodology §9): its head decides, inherited by its sub-units.
     "settings.edit": {"pimpinan"},
+    # Evaluation across units (issue 18): the running organisation's reviewers manage a round; evaluators are
+    # assigned per unit (services/evaluation_rounds.py); the unit follows up with evaluation.edit.
+    "round.manage": {"reviewer"},
+    "unit_type.edit": set(),  # admin only
 }
 
 

@@ -27,3 +27,5 @@ from planner.models.security import LoginFailure  # noqa: E402
 __all__ += ["LoginFailure"]
 from planner.models.imports import ImportJob, ImportMapping, NodeYearPagu  # noqa: E402
 __all__ += ["ImportJob", "ImportMapping", "NodeYearPagu"]
+from planner.models.evaluation_round import (  # noqa: E402,F401  (issue 18)
+    AccelerationRule, EvaluationRound, EvaluationVisit, Recommendation, RoundEvaluator, RoundUnit, VerifiedScore)

@@ -27,6 +27,9 @@ class Organization(SQLModel, table=True):
     parent_id: Optional[int] = Field(default=None, foreign_key="organization.id", index=True, ondelete="RESTRICT")
     # WIB, WITA or WIT: times in the audit trail and reports are shown in the unit's own local time.
     timezone: str = Field(default="WIB", max_length=4, sa_column_kwargs={"server_default": "WIB"})
+    # provinsi, kabupaten, kota, kl or upt: the unit type of the national evaluation tables (issue 18);
+    # empty means inherited from the parent, else read from the kind and name (services/unit_types.py).
+    unit_type: Optional[str] = Field(default=None, max_length=20)
 
     @property
     def kind_label(self) -> str:
