@@ -101,9 +101,12 @@ def readable(s: Session, rnd: EvaluationRound) -> Access:
 
 def require_manage(s: Session, rnd_or_owner: EvaluationRound | int | None) -> None:
     owner = rnd_or_owner.organization_id if isinstance(rnd_or_owner, EvaluationRound) else rnd_or_owner
-    if not _manages(acting.actor(s), owner, s):
+    who = acting.actor(s)
+    if not _manages(who, owner, s):
         if isinstance(rnd_or_owner, EvaluationRound):
             readable(s, rnd_or_owner)
+        elif owner is not None and (who is None or owner not in who.readable_orgs):
+            raise NotFound("Organisasi tidak ditemukan.")
         raise Forbidden("Hanya pengelola putaran (administrator atau reviewer instansi penyelenggara) yang dapat "
                         "melakukan ini.")
 
