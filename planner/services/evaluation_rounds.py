@@ -4,7 +4,8 @@ self-assessment (issue 14), interviews and visits, lock and publication, and who
 Who sees what, decided here for the pages and the API alike:
 
 * a round's *managers* (administrators, and reviewers of the organisation running it) see every unit;
-* an *evaluator* sees only the units assigned to them, and verifies those while the round is open;
+* an *evaluator* sees only the units assigned to them (even units they could read by role), and verifies those
+  while the round is open;
 * a unit's own people see their unit's row, and its verified results only once the round is published.
 
 Every number comes from ``planner.calc`` (IPP and category from ``calc.evaluation``, ranking, change and heat
@@ -80,8 +81,10 @@ def access(s: Session, rnd: EvaluationRound, units: list[RoundUnit] | None = Non
     user_id = who.user.id
     assigned = set(s.exec(select(RoundUnit.organization_id).join(RoundEvaluator, RoundEvaluator.round_unit_id == RoundUnit.id)
                           .where(RoundUnit.round_id == rnd.id, RoundEvaluator.user_id == user_id)).all())
+    if assigned:  # an evaluator's view of the round is the units assigned to them, whatever else they may read
+        return Access(False, assigned, set())
     members = {u.organization_id for u in units if can(who, "service.read", _OrgRef(u.organization_id))}
-    return Access(False, assigned, members)
+    return Access(False, set(), members)
 
 
 @dataclass

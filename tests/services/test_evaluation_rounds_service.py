@@ -59,13 +59,17 @@ def test_an_evaluator_sees_only_assigned_units_and_verifies_only_them(s, world):
     s.commit()
     as_user(s, world["users"]["penilai"])
     seen = [r.organization.id for r in rounds.results(s, rnd)]
-    # assigned unit 1; unit 3 is their own unit (as an observer), unit 2 stays hidden
-    assert set(seen) == {u1.id, u3.id}
+    # assigned unit 1 only: unit 3, which they read as an observer, is out of their view of the round too
+    assert seen == [u1.id]
     rounds.verify(s, rnd, u1.id, {"1.1": 4})
-    with pytest.raises(NotFound):
-        rounds.verify(s, rnd, u2.id, {"1.1": 4})
+    for other in (u2, u3):
+        with pytest.raises(NotFound):
+            rounds.verify(s, rnd, other.id, {"1.1": 4})
+    acting.act_as(s, acting.SYSTEM)
+    rounds.remove_evaluator(s, rnd, u1.id, world["users"]["penilai"].id)
+    as_user(s, world["users"]["penilai"])
     with pytest.raises(Forbidden):
-        rounds.verify(s, rnd, u3.id, {"1.1": 4})  # sees it as a member, is not its evaluator
+        rounds.verify(s, rnd, u3.id, {"1.1": 4})  # now a plain member of unit 3: sees it, may not verify
 
 
 def test_both_scores_kept_difference_visible_and_ranking(s, world):
