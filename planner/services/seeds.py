@@ -28,6 +28,8 @@ DEMO_ACCOUNTS = {
                                                      "SETKAB-DKK", "BPJN-KALBAR"]),
     "instruktur": ("Widyaiswara Demo", "instruktur", ["LAN-PKP"]),
     "peserta": ("Peserta PKP Demo", "peserta", ["LAN-PKP"]),
+    # issue 18: the evaluation team; assigned per unit in the demo rounds (its role only lets it sign in)
+    "penilai": ("Tim Penilai PEKPPP", "pengamat", ["LAN"]),
 }
 
 
@@ -60,6 +62,14 @@ def load_demo(s: Session, seeds_dir: Path) -> dict[str, int]:
             counts["service"] = service_seeds.load(s, yaml.safe_load(service.read_text("utf-8")))
         except DomainError as exc:
             raise SeedError(f"{service.name}: {exc.message}", field=exc.field) from exc
+    evaluation_rounds = seeds_dir / "evaluation_rounds.yaml"
+    if evaluation_rounds.exists():  # issue 18: rounds over the five units, verified scores, LHE, follow-ups
+        from planner.services import round_seeds
+
+        try:
+            counts["evaluation_rounds"] = round_seeds.load(s, yaml.safe_load(evaluation_rounds.read_text("utf-8")))
+        except DomainError as exc:
+            raise SeedError(f"{evaluation_rounds.name}: {exc.message}", field=exc.field) from exc
     return counts
 
 
