@@ -11,7 +11,7 @@ from typing import Hashable, Iterable, Mapping, Sequence
 
 from .bands import exact, ipp_category, to_decimal
 
-# methodology §12.4: the PEKPPP acceleration scheme. Units rated very good or prima update their own evidence
+# methodology §12.3: the PEKPPP acceleration scheme. Units rated very good or prima update their own evidence
 # (evaluasi mandiri), the weakest are "daerah prioritas pembinaan"; the rest get direct mentoring.
 GROUPS = {"mandiri": "Evaluasi mandiri", "pendampingan": "Pendampingan", "prioritas": "Prioritas pembinaan"}
 CATEGORY_CODES = ("A", "A\u2212", "B", "B\u2212", "C", "C\u2212", "D", "E", "F")
@@ -20,7 +20,7 @@ DEFAULT_GROUP_RULE: dict[str, str] = {
     "B": "pendampingan", "B\u2212": "pendampingan", "C": "pendampingan", "C\u2212": "pendampingan",
     "D": "prioritas", "E": "prioritas", "F": "prioritas",
 }
-# Follow-up item states (methodology §12.3): "proses" and "selesai" count as following up.
+# Follow-up item states (methodology §12.2): "proses" and "selesai" count as following up.
 FOLLOW_UP_STATES = {"belum": "Belum ditindaklanjuti", "proses": "Dalam proses", "selesai": "Selesai"}
 ACTING = {"proses", "selesai"}
 
@@ -120,7 +120,7 @@ class FollowUpSummary:
 
 
 def is_overdue(item: FollowUpItem, today: date) -> bool:
-    """Past its due date and not done (methodology §12.3)."""
+    """Past its due date and not done (methodology §12.2)."""
     return item.status != "selesai" and item.due_on is not None and item.due_on < today
 
 
@@ -133,7 +133,7 @@ def _share(items: Sequence[FollowUpItem], units: set, today: date) -> Share:
 
 
 def follow_up(items: Sequence[FollowUpItem], units: Mapping[Hashable, str | None], today: date) -> FollowUpSummary:
-    """Shares of units acting on their recommendations and of recommendations done (methodology §12.3).
+    """Shares of units acting on their recommendations and of recommendations done (methodology §12.2).
 
     ``units``: every unit of the round (unit → unit type); a unit that received recommendations counts in the
     denominator of the unit share, one with none does not."""

@@ -106,7 +106,7 @@ class Recommendation(SQLModel, table=True):
 
 
 class AccelerationRule(SQLModel, table=True):
-    """The admin's rule: which acceleration group a category falls in (default: methodology §12.4)."""
+    """The admin's rule: which acceleration group a category falls in (default: methodology §12.3)."""
 
     __tablename__ = "acceleration_rule"
 

@@ -514,7 +514,7 @@ def trend(s: Session, rnd: EvaluationRound) -> tuple[list[EvaluationRound], dict
 
 
 def save_group_rule(s: Session, rule: Mapping[str, str]) -> dict[str, str]:
-    """The administrator's rule: category → acceleration group (methodology §12.4)."""
+    """The administrator's rule: category → acceleration group (methodology §12.3)."""
     from planner.models.evaluation_round import AccelerationRule
 
     who = acting.actor(s)
