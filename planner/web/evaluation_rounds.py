@@ -21,7 +21,7 @@ from planner.models.evaluation_round import (
     ROUND_STATUSES, UNIT_TYPES, VISIT_KINDS, RecommendationIn, RecommendationUpdate, RoundCreate)
 from planner.permissions import can, require
 from planner.services import evaluation_rounds as rounds, evaluations, instruments, orgs, plans, recommendations
-from planner.services import monitoring as mon, renja_overview, settings as org_settings
+from planner.services import monitoring as mon, renja_overview, settings as org_settings, unit_types
 from planner.web.evaluation import current_year
 from planner.web.helpers import form_int, principal, render
 
@@ -309,6 +309,16 @@ def group_rule():
     s = db.session()
     return render("evaluation_rounds/rule.html", rule=rounds.group_rule(s), codes=cr.CATEGORY_CODES,
                   is_admin=principal().is_admin, **_labels())[0]
+
+
+@bp.post("/organisasi/<int:org_id>/jenis-unit")
+def set_unit_type(org_id: int):
+    """The administrator sets a unit's type for the national tables (empty: inherited)."""
+    s = db.session()
+    unit_types.set_unit_type(s, orgs.get(s, org_id), request.form.get("unit_type", ""))
+    flash(gettext("Jenis unit disimpan."), "ok")
+    round_id = form_int("round_id")
+    return redirect(url_for("rounds.show", round_id=round_id) if round_id else url_for("rounds.index"))
 
 
 # ---------------------------------------------------------------- Renja achievement across units

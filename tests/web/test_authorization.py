@@ -790,3 +790,5 @@ TABLE.update({
                                                        recommendation=True), FOLLOW, api=True,
                                       data={"status": "selesai"}),
 })
+TABLE["rounds.set_unit_type"] = Case("POST", lambda w, where: f"/organisasi/{w.orgs[where].id}/jenis-unit", ADMIN,
+                                     data={"unit_type": "kota"})

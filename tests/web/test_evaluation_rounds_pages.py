@@ -242,3 +242,16 @@ def test_round_page_in_a_bounded_number_of_statements(client, s, scope, api_toke
     with count_queries(engine) as many:
         web.get(f"/evaluasi-lintas-unit/{big.id}")
     assert many.count <= few.count + 12, (few.count, many.count)  # not one batch of statements per unit
+
+
+def test_admin_sets_a_unit_type_that_the_overview_groups_by(client, s, scope, api_token, make_user, login):
+    rnd, _ = _round(client, api_token, scope)
+    make_user("root", "admin")
+    web = login("root")
+    u2 = scope["units"][1]
+    resp = web.post(f"/organisasi/{u2.id}/jenis-unit", data={"unit_type": "kota", "round_id": rnd["id"]})
+    assert resp.status_code == 302 and f"/evaluasi-lintas-unit/{rnd['id']}" in resp.headers["Location"]
+    assert web.post(f"/organisasi/{u2.id}/jenis-unit", data={"unit_type": "desa"}).status_code == 422
+    types = {u["organization_id"]: u["unit_type"] for u in
+             client.get(f"/api/v1/evaluation-rounds/{rnd['id']}/results", headers=api_token("koordinator")).json["units"]}
+    assert types == {scope["units"][0].id: "provinsi", u2.id: "kota"}
