@@ -28,7 +28,7 @@ from planner.models.base import utcnow
 from planner.models.evaluation import Evaluation, EvaluationCreate, EvaluationScore
 from planner.models.evaluation_round import (
     VISIT_KINDS, EvaluationRound, EvaluationVisit, RoundCreate, RoundEvaluator, RoundUnit, VerifiedScore)
-from planner.permissions import Principal, can
+from planner.permissions import can
 from planner.services import acting, evaluations, instruments, orgs, unit_types
 from planner.services.evaluations import _score_value
 from planner.services.instruments import InstrumentView

@@ -8,16 +8,9 @@ from datetime import date, timedelta
 import pytest
 from openpyxl import load_workbook
 
-from planner.models import Plan
 from planner.services import evaluation_rounds as rounds, instruments, plans, versions
 from planner.services import monitoring as mon
-
-ASPECTS = [
-    {"code": "1", "name": "Kebijakan", "weight": 60,
-     "indicators": [{"code": "1.1", "name": "Standar pelayanan", "weight": 50},
-                    {"code": "1.2", "name": "Maklumat", "weight": 50}]},
-    {"code": "2", "name": "SDM", "weight": 40, "indicators": [{"code": "2.1", "name": "Kode etik", "weight": 100}]},
-]
+from tests.services.test_evaluation_rounds_service import ASPECTS  # the same small instrument
 
 
 @pytest.fixture
