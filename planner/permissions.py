@@ -45,6 +45,10 @@ RIGHTS: dict[str, set[str]] = {
     # Training mode (issue 16): an instructor runs classes, cases and grades; a trainee works in a sandbox.
     "training.manage": {"instruktur"},
     "training.take": {"peserta"},
+    # Evaluation across units (issue 18): the running organisation's reviewers manage a round; evaluators are
+    # assigned per unit (services/evaluation_rounds.py); the unit follows up with evaluation.edit.
+    "round.manage": {"reviewer"},
+    "unit_type.edit": set(),  # admin only
 }
 # Roles that hold only inside training sandboxes: a trainee reaches nothing real.
 SANDBOX_ONLY = {"peserta"}

@@ -58,6 +58,8 @@ LABEL_DICTIONARIES = [
     ("planner.services.worksheet", ["RULES"]),
     ("planner.web.monitoring", ["MISSING_REASONS"]),
     ("planner.models.action_plan", ["STEP_STATUSES"]),
+    ("planner.models.evaluation_round", ["ROUND_STATUSES", "VISIT_KINDS", "UNIT_TYPES"]),  # issue 18
+    ("planner.calc.evaluation_rounds", ["GROUPS", "FOLLOW_UP_STATES"]),
     ("planner.calc.schedule", ["STATE_LABELS", "FLAG_LABELS"]),
     ("planner.calc.checks", ["SEVERITY_LABELS", "GROUPS"]),  # plan checks (issue 15)
     ("planner.services.cascade", ["STATUS_LABELS"]),

@@ -29,6 +29,11 @@ Evaluation (methodology §7, :mod:`.evaluation`)
     ``compute_ipp(aspects) -> IppResult``, ``gap_analysis(aspects, tiers=(1/3, 2/3)) -> tuple[GapRow]``,
     ``check_instrument(aspects)``, ``compare_rounds(previous, current) -> tuple[RoundChange]``.
 
+Evaluation across units (methodology §12, :mod:`.evaluation_rounds`)
+    ``rank(values)`` (competition ranking), ``difference(before, after)``, ``heat(score)``, ``percent``,
+    ``mean``, ``trend_by_type(rows)``, ``follow_up(items, units, today) -> FollowUpSummary``, ``is_overdue``,
+    ``group_for(category, rule)``, ``check_rule(rule)``, ``DEFAULT_GROUP_RULE``.
+
 Survey (methodology §8, :mod:`.survey`)
     ``SKM_ELEMENTS``, ``nrr(answers)``, ``ikm(responses_by_element, weights=None) -> SkmResult``,
     ``min_sample(population)``, ``check_weights(weights)``, ``priorities(nrr, importance=None, count=3)``,

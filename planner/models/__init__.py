@@ -33,3 +33,5 @@ from planner.models.training import (  # noqa: E402
     FeedbackEntry, QuizAttempt, TrainingAssignment, TrainingCase, TrainingClass, TrainingEnrolment)
 __all__ += ["FeedbackEntry", "QuizAttempt", "TrainingAssignment", "TrainingCase", "TrainingClass",
             "TrainingEnrolment"]
+from planner.models.evaluation_round import (  # noqa: E402,F401  (issue 18)
+    AccelerationRule, EvaluationRound, EvaluationVisit, Recommendation, RoundEvaluator, RoundUnit, VerifiedScore)

@@ -32,6 +32,9 @@ class Organization(SQLModel, table=True):
     timezone: str = Field(default="WIB", max_length=4, sa_column_kwargs={"server_default": "WIB"})
     # A training class or a trainee's sandbox (and everything under it): never part of a real view.
     sandbox: bool = Field(default=False, index=True, sa_column_kwargs={"server_default": false()})
+    # provinsi, kabupaten, kota, kl or upt: the unit type of the national evaluation tables (issue 18);
+    # empty means inherited from the parent, else read from the kind and name (services/unit_types.py).
+    unit_type: Optional[str] = Field(default=None, max_length=20)
 
     @property
     def kind_label(self) -> str:

@@ -375,6 +375,17 @@ def make_activity(s: Session, ev: Evaluation, indicator_code: str, plan: Plan, d
     ind = next((i for i in view.indicators if i.code == indicator_code), None)
     if ind is None:
         raise Invalid(f"Indikator '{indicator_code}' tidak ada pada instrumen ini.", field="indicator")
+    note = (f"Tindak lanjut evaluasi PEKPPP {ev.year} putaran {ev.round}: indikator {ind.code} {ind.name}.")
+    node, indicator = create_activity_node(s, plan, data, note)
+    link = GapActivity(evaluation_id=ev.id, indicator_id=ind.id, node_id=node.id, plan_indicator_id=indicator.id)
+    s.add(link)
+    s.flush()
+    return link
+
+
+def create_activity_node(s: Session, plan: Plan, data: ActivityIn, note: str) -> tuple[PlanNode, Indicator]:
+    """The activity and its output indicator with the annual target, below ``data.parent_id`` in ``plan``
+    (shared by a gap's and a recommendation's "Jadikan kegiatan")."""
     parent = plans.get_node(s, data.parent_id)
     if parent.plan_id != plan.id:
         raise Invalid("Induk kegiatan harus berasal dari Renja yang sedang disusun.", field="parent_id")
@@ -382,16 +393,12 @@ def make_activity(s: Session, ev: Evaluation, indicator_code: str, plan: Plan, d
     if not levels:
         raise Invalid("Di bawah simpul ini tidak dapat ditambah kegiatan.", field="parent_id")
     target = _target(data.target)
-    note = (f"Tindak lanjut evaluasi PEKPPP {ev.year} putaran {ev.round}: indikator {ind.code} {ind.name}.")
     node = plans.create_node(s, plan, NodeCreate(kind=levels[0].kind, code=data.code.strip(), name=data.name.strip(),
                                                  parent_id=parent.id, description=note))
     indicator = plans.create_indicator(s, node, IndicatorCreate(
         name=data.indicator_name.strip(), level="output", unit=data.unit.strip() or "dokumen", accumulation="last",
         targets=[TargetIn(year=plan.first_year, period="Y", value=target)]))
-    link = GapActivity(evaluation_id=ev.id, indicator_id=ind.id, node_id=node.id, plan_indicator_id=indicator.id)
-    s.add(link)
-    s.flush()
-    return link
+    return node, indicator
 
 
 def _target(raw: Any) -> float:

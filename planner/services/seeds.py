@@ -28,6 +28,8 @@ DEMO_ACCOUNTS = {
                                                      "SETKAB-DKK", "BPJN-KALBAR"]),
     "instruktur": ("Widyaiswara Demo", "instruktur", ["LAN-PKP"]),
     "peserta": ("Peserta PKP Demo", "peserta", ["LAN-PKP"]),
+    # issue 18: the evaluation team; assigned per unit in the demo rounds (its role only lets it sign in)
+    "penilai": ("Tim Penilai PEKPPP", "pengamat", ["LAN"]),
 }
 
 
@@ -69,6 +71,14 @@ def load_demo(s: Session, seeds_dir: Path) -> dict[str, int]:
         from planner.services.training import demo as training_demo
 
         counts["training"] = training_demo.load(s, DEMO_PASSWORD)
+    evaluation_rounds = seeds_dir / "evaluation_rounds.yaml"
+    if evaluation_rounds.exists():  # issue 18: rounds over the five units, verified scores, LHE, follow-ups
+        from planner.services import round_seeds
+
+        try:
+            counts["evaluation_rounds"] = round_seeds.load(s, yaml.safe_load(evaluation_rounds.read_text("utf-8")))
+        except DomainError as exc:
+            raise SeedError(f"{evaluation_rounds.name}: {exc.message}", field=exc.field) from exc
     return counts
 
 

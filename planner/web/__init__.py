@@ -82,6 +82,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(surveys.bp)
     app.register_blueprint(complaints.bp)
     app.register_blueprint(public.bp)
+    from planner.web import evaluation_rounds  # evaluation across units (issue 18)
+    app.register_blueprint(evaluation_rounds.bp)
     from planner.web import methodology, settings
     app.register_blueprint(methodology.bp)
     app.register_blueprint(settings.bp)

@@ -840,3 +840,93 @@ TABLE.update({
                                                          "case_id": w.stash["case"].id}),
     "api.class_progress": Case("GET", tclass_url("/api/v1/classes/{}/progress"), MANAGE, api=True),
 })
+# ---------------------------------------------------------------- evaluation across units (issue 18)
+RUN = {"admin", "reviewer"}  # the running organisation's reviewers manage a round (and evaluate every unit)
+FOLLOW = {"admin", "reviewer", "penyusun", "peserta"}  # after publication the unit (evaluation.edit) follows up
+
+
+def _round(w, where, published=False, with_plan=False, recommendation=False):
+    """A round over the side's unit, run by that unit itself; optionally published with a recommendation."""
+    from planner.models.evaluation_round import RecommendationIn, RoundCreate
+    from planner.services import evaluation_rounds as rounds, recommendations
+    plan = w.plan(where) if with_plan else None
+    org = w.orgs[where]
+    rnd = rounds.create(w.s, RoundCreate(name="Putaran uji", year=plan.first_year if plan else 2030,
+                                         instrument_id=_instrument(w).id, organization_ids=[org.id]))
+    rounds.verify(w.s, rnd, org.id, {"1.1": 3, "2.1": 4})
+    rec = recommendations.create(w.s, RecommendationIn(round_id=rnd.id, organization_id=org.id, aspect="1",
+                                                       text="Tetapkan SP")) if recommendation else None
+    if published:
+        rounds.set_status(w.s, rnd, "locked")
+        rounds.set_status(w.s, rnd, "published")
+    w.s.commit()
+    w.stash = {"plan": plan, "round": rnd, "org": org, "rec": rec,
+               "program": plans.load_tree(w.s, plan).roots[0].node if plan else None}
+    return rnd
+
+
+def round_url(fmt: str, **kw):
+    def build(w, where):
+        rnd = _round(w, where, **kw)
+        rec = w.stash["rec"]
+        return fmt.format(round=rnd.id, org=w.stash["org"].id, rec=rec.id if rec else 0)
+    return build
+
+
+def _root_id(w):
+    return (accounts.by_username(w.s, "root") or _admin(w.s)).id
+
+
+TABLE.update({
+    "rounds.index": Case("GET", fixed("/evaluasi-lintas-unit"), ALL, scoped=False),
+    "rounds.create": Case("POST", fixed("/evaluasi-lintas-unit"), RUN,
+                          data=lambda w, where: {"name": "Putaran web", "year": "2030",
+                                                 "instrument_id": _instrument(w).id,
+                                                 "organization_ids": str(w.orgs[where].id)}),
+    "rounds.show": Case("GET", round_url("/evaluasi-lintas-unit/{round}"), ALL),
+    "rounds.set_status": Case("POST", round_url("/evaluasi-lintas-unit/{round}/status"), RUN,
+                              data={"status": "locked"}),
+    "rounds.assign": Case("POST", round_url("/evaluasi-lintas-unit/{round}/penilai"), RUN,
+                          data=lambda w, where: {"organization_id": w.stash["org"].id, "user_id": _root_id(w)}),
+    "rounds.unit": Case("GET", round_url("/evaluasi-lintas-unit/{round}/unit/{org}"), ALL),
+    "rounds.verify": Case("POST", round_url("/evaluasi-lintas-unit/{round}/unit/{org}/verifikasi"), RUN,
+                          data={"score:1.1": "4"}),
+    "rounds.add_visit": Case("POST", round_url("/evaluasi-lintas-unit/{round}/unit/{org}/kunjungan"), RUN,
+                             data={"kind": "wawancara", "held_on": "2030-03-01", "note": "Wawancara kepala unit"}),
+    "rounds.add_recommendation": Case("POST", round_url("/evaluasi-lintas-unit/{round}/unit/{org}/rekomendasi"),
+                                      RUN, data={"aspect": "1", "text": "Tetapkan SP", "due_on": "2030-06-30"}),
+    "rounds.lhe": Case("GET", round_url("/evaluasi-lintas-unit/{round}/unit/{org}/lhe", published=True), ALL),
+    "rounds.lhe_workbook": Case("GET", round_url("/evaluasi-lintas-unit/{round}/unit/{org}/lhe.xlsx",
+                                                 published=True), ALL),
+    "rounds.follow_up": Case("GET", round_url("/evaluasi-lintas-unit/{round}/tindak-lanjut"), RUN),
+    "rounds.update_recommendation": Case("POST", round_url("/rekomendasi/{rec}", published=True, recommendation=True),
+                                         FOLLOW, data={"status": "proses"}),
+    "rounds.new_activity": Case("GET", round_url("/rekomendasi/{rec}/kegiatan", published=True, recommendation=True,
+                                                 with_plan=True), EDIT),
+    "rounds.make_activity": Case("POST", round_url("/rekomendasi/{rec}/kegiatan", published=True,
+                                                   recommendation=True, with_plan=True), EDIT,
+                                 data=lambda w, where: {"parent_id": w.stash["program"].id, "code": "5.02.02.2.07",
+                                                        "name": "Penetapan SP", "indicator_name": "Dokumen SP",
+                                                        "unit": "dokumen", "target": "1"}),
+    "rounds.group_rule": Case("GET", fixed("/evaluasi-lintas-unit/aturan-kelompok"), ALL, scoped=False),
+    "rounds.save_group_rule": Case("POST", fixed("/evaluasi-lintas-unit/aturan-kelompok"), ADMIN, scoped=False,
+                                   data={"group:B": "mandiri"}),
+    "rounds.renja_overview_page": Case("GET", fixed("/capaian-lintas-unit?year=2000"), ALL, scoped=False),
+    "api.list_rounds": Case("GET", fixed("/api/v1/evaluation-rounds"), ALL, scoped=False, api=True),
+    "api.create_round": Case("POST", fixed("/api/v1/evaluation-rounds"), RUN, api=True,
+                             data=lambda w, where: {"name": "Putaran API", "year": 2030,
+                                                    "instrument_id": _instrument(w).id,
+                                                    "organization_ids": [w.orgs[where].id]}),
+    "api.round_results": Case("GET", round_url("/api/v1/evaluation-rounds/{round}/results"), ALL, api=True),
+    "api.round_follow_up": Case("GET", round_url("/api/v1/evaluation-rounds/{round}/follow-up"), RUN, api=True),
+    "api.list_recommendations": Case("GET", fixed("/api/v1/recommendations"), ALL, scoped=False, api=True),
+    "api.create_recommendation": Case("POST", round_url("/api/v1/recommendations"), RUN, api=True,
+                                      data=lambda w, where: {"round_id": w.stash["round"].id,
+                                                             "organization_id": w.stash["org"].id, "aspect": "1",
+                                                             "text": "Tetapkan SP", "due_on": "2030-06-30"}),
+    "api.update_recommendation": Case("PUT", round_url("/api/v1/recommendations/{rec}", published=True,
+                                                       recommendation=True), FOLLOW, api=True,
+                                      data={"status": "selesai"}),
+})
+TABLE["rounds.set_unit_type"] = Case("POST", lambda w, where: f"/organisasi/{w.orgs[where].id}/jenis-unit", ADMIN,
+                                     data={"unit_type": "kota"})

@@ -212,3 +212,4 @@ from planner.web.api import checks  # noqa: E402,F401  (issue 15)
 from planner.web.api import settings  # noqa: E402,F401  (organisation settings, methodology §9)
 from planner.web.api import imports  # noqa: E402,F401
 from planner.web.api import training  # noqa: E402,F401  (issue 16: training mode)
+from planner.web.api import evaluation_rounds  # noqa: E402,F401  (issue 18: evaluation across units)
