@@ -306,8 +306,7 @@ def _users(conn: Connection, ids: _Ids, root_org_id: int, org_ids: list[int]) ->
                           auth_version=1, session_version=1, created_at=NOW))
         members.append(dict(id=ids.take(Membership.__table__), user_id=uid, organization_id=org_id, role=role))
 
-    existing = set(conn.execute(select(User.__table__.c.username)).scalars())
-    if "bench-admin" not in existing:
+    if conn.execute(select(User.__table__.c.id).where(User.__table__.c.username == "bench-admin")).first() is None:
         user("bench-admin", "admin", None)
     user(f"bench-reviewer-{root_org_id}", "reviewer", root_org_id)
     for org_id in org_ids:
@@ -317,7 +316,8 @@ def _users(conn: Connection, ids: _Ids, root_org_id: int, org_ids: list[int]) ->
 
 
 def generate(engine: Engine, scale: str = "province", *, units: int | None = None, seed: int = 12,
-             prefix: str = "BENCH") -> World:
+             prefix: str = "BENCH", programs: int = 8, kegiatan: int = 10, subs: int = 4,
+             renstra_kegiatan: int = 10) -> World:
     """Build ``units`` (or the scale's count of) perangkat daerah under one pemda, in one transaction."""
     start = time.perf_counter()
     count = units if units is not None else SCALES[scale]
@@ -332,15 +332,16 @@ def generate(engine: Engine, scale: str = "province", *, units: int | None = Non
                       kind="perangkat_daerah", parent_id=root, timezone="WIB") for n, oid in enumerate(org_ids)]
         _insert(conn, Organization.__table__, orgs)
         _users(conn, ids, root, org_ids)
-        user_id = ids.next["user"] - 1
+        user_id = ids.next["user"] - 1  # the last penyusun enters the values
         renja_ids, renstra_ids = [], []
         for n, org_id in enumerate(org_ids):
             rows = Rows()
-            renstra = build_renstra(conn, org_id, ids, rows, rng)
+            renstra = build_renstra(conn, org_id, ids, rows, rng, programs=programs, kegiatan=renstra_kegiatan)
             late = rng.random()
             profile = Profile(last_quarter=2 if late < 0.08 else 3 if late < 0.2 else 4,
                               skill=rng.choice((0.7, 0.85, 0.95, 1.0, 1.05, 1.3)))
             renja_ids.append(build_renja(conn, org_id, renstra_id=renstra, profile=profile, user_id=user_id,
+                                         programs=programs, kegiatan=kegiatan, subs=subs,
                                          seed=seed * 1000 + n, ids=ids, rows=rows))
             renstra_ids.append(renstra)
             rows.insert(conn)
