@@ -170,34 +170,51 @@ class Tree:
 
 def load_tree(s: Session, plan: Plan) -> Tree:
     """The whole plan in five statements: levels, nodes, objectives, indicators, targets."""
-    levels = orgs.scheme_levels(s, plan.scheme_id)
-    by_kind = {lv.kind: lv for lv in levels}
-    nodes = s.exec(select(PlanNode).where(PlanNode.plan_id == plan.id)
+    return load_trees(s, [plan])[plan.id]
+
+
+def load_trees(s: Session, plans: list[Plan]) -> dict[int, Tree]:
+    """Many plans' trees in the same five statements as one (the cross-unit ranking reads a province)."""
+    ids = [p.id for p in plans]
+    levels_of: dict[int, list[SchemeLevel]] = defaultdict(list)
+    for lv in s.exec(select(SchemeLevel).where(SchemeLevel.scheme_id.in_({p.scheme_id for p in plans}))
+                     .order_by(SchemeLevel.depth)):
+        levels_of[lv.scheme_id].append(lv)
+    nodes = s.exec(select(PlanNode).where(PlanNode.plan_id.in_(ids))
                    .order_by(PlanNode.position, PlanNode.id)).all()
     objectives = s.exec(select(NodeObjective).join(PlanNode, NodeObjective.node_id == PlanNode.id)
-                        .where(PlanNode.plan_id == plan.id).order_by(NodeObjective.position)).all()
-    indicators = s.exec(select(Indicator).where(Indicator.plan_id == plan.id)
+                        .where(PlanNode.plan_id.in_(ids)).order_by(NodeObjective.position)).all()
+    indicators = s.exec(select(Indicator).where(Indicator.plan_id.in_(ids))
                         .order_by(Indicator.position, Indicator.id)).all()
     targets = s.exec(select(Target).join(Indicator, Target.indicator_id == Indicator.id)
-                     .where(Indicator.plan_id == plan.id).order_by(Target.year, Target.period)).all()
+                     .where(Indicator.plan_id.in_(ids)).order_by(Target.year, Target.period)).all()
 
-    by_id = {n.id: TreeNode(node=n, depth=0, level=by_kind.get(n.kind)) for n in nodes}
+    kinds = {p.id: {lv.kind: lv for lv in levels_of[p.scheme_id]} for p in plans}
+    by_id = {n.id: TreeNode(node=n, depth=0, level=kinds[n.plan_id].get(n.kind)) for n in nodes}
+    by_plan: dict[int, dict[int, TreeNode]] = defaultdict(dict)
+    for n in nodes:
+        by_plan[n.plan_id][n.id] = by_id[n.id]
     for o in objectives:
         by_id[o.node_id].objectives.append(o)
     for ind in indicators:
         by_id[ind.node_id].indicators.append(ind)
-    target_map: dict[int, list[Target]] = defaultdict(list)
+    target_map: dict[int, dict[int, list[Target]]] = defaultdict(lambda: defaultdict(list))
+    plan_of_indicator = {ind.id: ind.plan_id for ind in indicators}
     for t in targets:
-        target_map[t.indicator_id].append(t)
-    roots: list[TreeNode] = []
+        target_map[plan_of_indicator[t.indicator_id]][t.indicator_id].append(t)
+    roots: dict[int, list[TreeNode]] = defaultdict(list)
     for n in nodes:
         parent = by_id.get(n.parent_id) if n.parent_id else None
-        (parent.children if parent else roots).append(by_id[n.id])
-    tree = Tree(plan=plan, levels=levels, roots=roots, by_id=by_id, targets=dict(target_map))
-    for tn in tree.walk():
-        for child in tn.children:
-            child.depth = tn.depth + 1
-    return tree
+        (parent.children if parent else roots[n.plan_id]).append(by_id[n.id])
+    trees = {}
+    for plan in plans:
+        tree = Tree(plan=plan, levels=levels_of[plan.scheme_id], roots=roots[plan.id], by_id=by_plan[plan.id],
+                    targets=dict(target_map[plan.id]))
+        for tn in tree.walk():
+            for child in tn.children:
+                child.depth = tn.depth + 1
+        trees[plan.id] = tree
+    return trees
 
 
 def filter_tree(tree: Tree, query: str) -> set[int]:

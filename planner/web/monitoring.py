@@ -616,6 +616,8 @@ def ranking():
     raw_year = (request.args.get("year") or "").strip()
     year = int(raw_year) if raw_year.isdigit() else flask_session.get("year", date.today().year)
     upto = _upto(year)
-    result = mon.org_ranking(s, _ranking_plans(year), year, upto, settings)
+    found = _ranking_plans(year)
+    used = org_settings.for_plans(s, found, mon.settings_from_config(current_app.config))
+    result = mon.org_ranking(s, found, year, upto, lambda plan: used[plan.id])
     org_names = {o.id: o.name for o in orgs.all_orgs(s)}
     return render(RANK_TPL, ranking=result, year=year, upto=upto, org_names=org_names)
