@@ -552,6 +552,23 @@ def set_targets(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn])
 
 def _set_targets(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn],
                  keys: dict[tuple[int, str], str] | None = None) -> list[Target]:
+    wanted = _checked_targets(s, ind, plan, targets, keys)
+    existing = {(t.year, t.period): t for t in s.exec(select(Target).where(Target.indicator_id == ind.id))}
+    for key, old in existing.items():
+        new = wanted.pop(key, None)
+        if new is None:
+            s.delete(old)
+            continue
+        old.value, old.lower, old.upper, old.text = new.value, new.lower, new.upper, new.text
+        s.add(old)
+    s.add_all(wanted.values())
+    s.flush()
+    return list(s.exec(select(Target).where(Target.indicator_id == ind.id)))
+
+
+def _checked_targets(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn],
+                     keys: dict[tuple[int, str], str] | None = None) -> dict[tuple[int, str], Target]:
+    """The target rows of ``targets``, each checked (period, type, plausible range), by (year, period)."""
     wanted: dict[tuple[int, str], Target] = {}
     # methodology §10.1: every number of the grid lies in the indicator's plausible range.
     rng = ranges.range_for(s, ind, [v for t in targets for v in (t.value, t.lower)])
@@ -567,17 +584,7 @@ def _set_targets(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn]
                 if getattr(row, fld) is not None:
                     ranges.check_value(getattr(row, fld), rng, where, fld)
             wanted[(t.year, t.period)] = row
-    existing = {(t.year, t.period): t for t in s.exec(select(Target).where(Target.indicator_id == ind.id))}
-    for key, old in existing.items():
-        new = wanted.pop(key, None)
-        if new is None:
-            s.delete(old)
-            continue
-        old.value, old.lower, old.upper, old.text = new.value, new.lower, new.upper, new.text
-        s.add(old)
-    s.add_all(wanted.values())
-    s.flush()
-    return list(s.exec(select(Target).where(Target.indicator_id == ind.id)))
+    return wanted
 
 
 # ---------------------------------------------------------------- copying
@@ -594,25 +601,25 @@ def clone_nodes(s: Session, src_nodes: list[TreeNode], dest: Plan, parent_id: in
     """Copy nodes with their objectives and indicators into ``dest``; ``source_id`` points at the copied row.
 
     A new version of the same plan (``version_of``: the tree copied) keeps every lineage key, so the
-    monitoring data follows; a copy into another plan (next year's Renja) starts new lineages."""
-    for pos, tn in enumerate(src_nodes):
-        src = tn.node
-        serves = serves_id if serves_id is not None else src.serves_id
-        node = PlanNode(plan_id=dest.id, parent_id=parent_id, kind=src.kind, code=src.code, name=src.name,
-                        position=pos, activity_type=src.activity_type, unit_in_charge=src.unit_in_charge,
-                        location=src.location, funding_source=src.funding_source, description=src.description,
-                        serves_id=serves, source_id=src.id,
-                        pagu=src.pagu if keep_pagu else None)  # a new year starts without pagu
-        if version_of is not None:
-            node.key = src.key
-        s.add(node)
+    monitoring data follows; a copy into another plan (next year's Renja) starts new lineages. Rows are
+    written in bulk: one flush per tree level for the nodes, then one each for the objectives, the
+    indicators and the targets (every target still checked as a single edit checks it)."""
+    copied: list[tuple[TreeNode, PlanNode]] = []
+    level = [(pos, tn, parent_id, serves_id) for pos, tn in enumerate(src_nodes)]
+    while level:
+        made = [(tn, _node_copy(tn.node, dest, parent, serves, pos, keep_pagu, version_of))
+                for pos, tn, parent, serves in level]
+        s.add_all([node for _, node in made])
         s.flush()
-        objective_map = {}
-        for o in tn.objectives:
-            new_o = NodeObjective(node_id=node.id, text=o.text, position=o.position)
-            s.add(new_o)
-            s.flush()
-            objective_map[o.id] = new_o.id
+        copied += made
+        level = [(pos, child, node.id, None) for tn, node in made for pos, child in enumerate(tn.children)]
+    objectives = [(o, NodeObjective(node_id=node.id, text=o.text, position=o.position))
+                  for tn, node in copied for o in tn.objectives]
+    s.add_all([new for _, new in objectives])
+    s.flush()
+    objective_map = {o.id: new.id for o, new in objectives}
+    indicators, targets = [], []
+    for tn, node in copied:
         for ind in tn.indicators:
             data = ind.model_dump(include=set(IndicatorCreate.model_fields) - {"targets", "objective_id"})
             new = Indicator.model_validate(data, update={"plan_id": dest.id, "node_id": node.id,
@@ -622,10 +629,28 @@ def clone_nodes(s: Session, src_nodes: list[TreeNode], dest: Plan, parent_id: in
             if version_of is not None:
                 new.key = ind.key
                 keys = {(t.year, t.period): t.key for t in version_of.targets.get(ind.id, [])}
-            s.add(new)
-            s.flush()
-            _set_targets(s, new, dest, target_fn(ind), keys)
-        clone_nodes(s, tn.children, dest, node.id, None, target_fn, keep_pagu, version_of)
+            # Checked before the flush: a new indicator has no stored targets to consult.
+            targets.append((new, list(_checked_targets(s, new, dest, target_fn(ind), keys).values())))
+            indicators.append(new)
+    s.add_all(indicators)
+    s.flush()
+    for new, rows in targets:
+        for row in rows:
+            row.indicator_id = new.id
+        s.add_all(rows)
+    s.flush()
+
+
+def _node_copy(src: PlanNode, dest: Plan, parent_id: int | None, serves_id: int | None, position: int,
+               keep_pagu: bool, version_of: Tree | None) -> PlanNode:
+    node = PlanNode(plan_id=dest.id, parent_id=parent_id, kind=src.kind, code=src.code, name=src.name,
+                    position=position, activity_type=src.activity_type, unit_in_charge=src.unit_in_charge,
+                    location=src.location, funding_source=src.funding_source, description=src.description,
+                    serves_id=serves_id if serves_id is not None else src.serves_id, source_id=src.id,
+                    pagu=src.pagu if keep_pagu else None)  # a new year starts without pagu
+    if version_of is not None:
+        node.key = src.key
+    return node
 
 
 def renja_from_renstra(s: Session, renstra: Plan, year: int, name: str | None = None) -> Plan:
