@@ -28,4 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from planner.cli import register
 
     register(app)
+    from planner.web.speed import tune_gc
+
+    tune_gc()  # after everything app start allocates (issue 12: the cyclic collector on large pages)
     return app

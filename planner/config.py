@@ -27,6 +27,8 @@ def load(instance_path: str, test_config: dict | None = None) -> dict:
     env = os.environ
     config = {
         "DATABASE_URL": env.get("PLANNER_DATABASE_URL") or f"sqlite:///{inst / 'planner.sqlite'}",
+        # issue 12: a read replica for dashboards and rankings (unset: everything reads the primary).
+        "READ_DATABASE_URL": env.get("PLANNER_READ_DATABASE_URL"),
         "SECRET_KEY": env.get("PLANNER_SECRET_KEY"),
         "DEFAULT_LOCALE": env.get("PLANNER_LOCALE", "id"),
         "API_TOKEN_HOURS": int(env.get("PLANNER_API_TOKEN_HOURS", "12")),

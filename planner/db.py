@@ -43,6 +43,10 @@ def make_engine(url: str) -> Engine:
 
 def init_app(app: Flask) -> None:
     app.extensions["planner.engine"] = make_engine(app.config["DATABASE_URL"])
+    # A read replica (PLANNER_READ_DATABASE_URL) for the heavy reads: dashboards and the cross-unit ranking.
+    read_url = app.config.get("READ_DATABASE_URL")
+    if read_url:
+        app.extensions["planner.read_engine"] = make_engine(read_url)
     app.teardown_appcontext(_close_session)
 
 
@@ -57,10 +61,25 @@ def session() -> Session:
     return g.db_session
 
 
+def read_session() -> Session:
+    """A session on the read replica when one is configured, else the request's session.
+
+    Only for pages that write nothing (dashboards, the ranking): a replica lags the primary by a moment,
+    which such pages tolerate; it is never committed. It acts for the same principal as ``session()``."""
+    read_engine = current_app.extensions.get("planner.read_engine")
+    if read_engine is None:
+        return session()
+    if "db_read_session" not in g:
+        g.db_read_session = Session(read_engine, expire_on_commit=False)
+        g.db_read_session.info.update(session().info)  # the acting principal (services.acting)
+    return g.db_read_session
+
+
 def _close_session(_exc=None) -> None:
-    s = g.pop("db_session", None)
-    if s is not None:
-        s.close()
+    for name in ("db_session", "db_read_session"):
+        s = g.pop(name, None)
+        if s is not None:
+            s.close()
 
 
 def commit_or_rollback(response):

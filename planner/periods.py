@@ -4,6 +4,8 @@ Codes are a contract of the API: ``Y`` (annual), ``S1``–``S2``, ``TW1``–``TW
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
           "Agustus", "September", "Oktober", "November", "Desember"]
 ROMAN = ["I", "II", "III", "IV"]
@@ -62,6 +64,7 @@ def index(code: str) -> int:
 # ---------------------------------------------------------------- period arithmetic
 # Periods are compared by the months they cover: TW2, S1 and M06 all end in June.
 
+@lru_cache(maxsize=None)  # a handful of codes, asked for every cell of every indicator
 def months(code: str) -> tuple[int, int]:
     """First and last month a period code covers."""
     if code == ANNUAL:

@@ -21,6 +21,7 @@ Parsing rule (:func:`parse_number`), Indonesian first:
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
@@ -30,6 +31,7 @@ DASH = "—"
 _TRIM_PLACES = 6  # formulas show inputs with up to 6 decimals, trailing zeros dropped
 
 
+@lru_cache(maxsize=65536, typed=True)  # pure; pages show the same figures many times (a Decimal context is slow)
 def format_number(x: float | int | Decimal | None, decimals: int | None = 2) -> str:
     """``format_number(1234567.891, 2) == "1.234.567,89"``.
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, NamedStyle
 
 from planner.excel.cells import safe
 
@@ -17,24 +18,32 @@ def _changes(changes) -> str:
 
 
 def history_workbook(title: str, rows) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Riwayat"
-    ws.append([safe(f"Riwayat perubahan: {title}")])
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.append(HEADERS)
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for r in rows:
-        ws.append([r.at, safe(r.username), r.action, r.object_label, safe(r.subject), safe(_changes(r.changes)),
-                   safe(r.note), r.version])
+    """Write-only mode with named styles: rows stream out and every cell shares one style record (a
+    style object per cell in openpyxl's in-memory mode made a long trail slow to export)."""
+    wb = Workbook(write_only=True)
+    wb.add_named_style(NamedStyle(name="wrap", alignment=Alignment(wrap_text=True, vertical="top")))
+    wb.add_named_style(NamedStyle(name="wrap_time", alignment=Alignment(wrap_text=True, vertical="top"),
+                                  number_format="yyyy-mm-dd h:mm:ss"))  # openpyxl's own format for a datetime
+    wb.add_named_style(NamedStyle(name="head", font=Font(bold=True)))
+    wb.add_named_style(NamedStyle(name="title", font=Font(bold=True, size=13)))
+    ws = wb.create_sheet("Riwayat")
     for i, width in enumerate(WIDTHS):
         ws.column_dimensions[chr(65 + i)].width = width
-    for row in ws.iter_rows(min_row=3):
-        for cell in row:
-            cell.alignment = wrap
     ws.freeze_panes = "A3"
+
+    def styled(values, style, first=None):
+        cells = []
+        for i, value in enumerate(values):
+            cell = WriteOnlyCell(ws, value)
+            cell.style = first if (i == 0 and first) else style
+            cells.append(cell)
+        return cells
+
+    ws.append(styled([safe(f"Riwayat perubahan: {title}")], "title"))
+    ws.append(styled(HEADERS, "head"))
+    for r in rows:
+        ws.append(styled([r.at, safe(r.username), r.action, r.object_label, safe(r.subject),
+                          safe(_changes(r.changes)), safe(r.note), r.version], "wrap", first="wrap_time"))
     out = BytesIO()
     wb.save(out)
     return out.getvalue()

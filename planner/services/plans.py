@@ -173,34 +173,51 @@ class Tree:
 
 def load_tree(s: Session, plan: Plan) -> Tree:
     """The whole plan in five statements: levels, nodes, objectives, indicators, targets."""
-    levels = orgs.scheme_levels(s, plan.scheme_id)
-    by_kind = {lv.kind: lv for lv in levels}
-    nodes = s.exec(select(PlanNode).where(PlanNode.plan_id == plan.id)
+    return load_trees(s, [plan])[plan.id]
+
+
+def load_trees(s: Session, plans: list[Plan]) -> dict[int, Tree]:
+    """Many plans' trees in the same five statements as one (the cross-unit ranking reads a province)."""
+    ids = [p.id for p in plans]
+    levels_of: dict[int, list[SchemeLevel]] = defaultdict(list)
+    for lv in s.exec(select(SchemeLevel).where(SchemeLevel.scheme_id.in_({p.scheme_id for p in plans}))
+                     .order_by(SchemeLevel.depth)):
+        levels_of[lv.scheme_id].append(lv)
+    nodes = s.exec(select(PlanNode).where(PlanNode.plan_id.in_(ids))
                    .order_by(PlanNode.position, PlanNode.id)).all()
     objectives = s.exec(select(NodeObjective).join(PlanNode, NodeObjective.node_id == PlanNode.id)
-                        .where(PlanNode.plan_id == plan.id).order_by(NodeObjective.position)).all()
-    indicators = s.exec(select(Indicator).where(Indicator.plan_id == plan.id)
+                        .where(PlanNode.plan_id.in_(ids)).order_by(NodeObjective.position)).all()
+    indicators = s.exec(select(Indicator).where(Indicator.plan_id.in_(ids))
                         .order_by(Indicator.position, Indicator.id)).all()
     targets = s.exec(select(Target).join(Indicator, Target.indicator_id == Indicator.id)
-                     .where(Indicator.plan_id == plan.id).order_by(Target.year, Target.period)).all()
+                     .where(Indicator.plan_id.in_(ids)).order_by(Target.year, Target.period)).all()
 
-    by_id = {n.id: TreeNode(node=n, depth=0, level=by_kind.get(n.kind)) for n in nodes}
+    kinds = {p.id: {lv.kind: lv for lv in levels_of[p.scheme_id]} for p in plans}
+    by_id = {n.id: TreeNode(node=n, depth=0, level=kinds[n.plan_id].get(n.kind)) for n in nodes}
+    by_plan: dict[int, dict[int, TreeNode]] = defaultdict(dict)
+    for n in nodes:
+        by_plan[n.plan_id][n.id] = by_id[n.id]
     for o in objectives:
         by_id[o.node_id].objectives.append(o)
     for ind in indicators:
         by_id[ind.node_id].indicators.append(ind)
-    target_map: dict[int, list[Target]] = defaultdict(list)
+    target_map: dict[int, dict[int, list[Target]]] = defaultdict(lambda: defaultdict(list))
+    plan_of_indicator = {ind.id: ind.plan_id for ind in indicators}
     for t in targets:
-        target_map[t.indicator_id].append(t)
-    roots: list[TreeNode] = []
+        target_map[plan_of_indicator[t.indicator_id]][t.indicator_id].append(t)
+    roots: dict[int, list[TreeNode]] = defaultdict(list)
     for n in nodes:
         parent = by_id.get(n.parent_id) if n.parent_id else None
-        (parent.children if parent else roots).append(by_id[n.id])
-    tree = Tree(plan=plan, levels=levels, roots=roots, by_id=by_id, targets=dict(target_map))
-    for tn in tree.walk():
-        for child in tn.children:
-            child.depth = tn.depth + 1
-    return tree
+        (parent.children if parent else roots[n.plan_id]).append(by_id[n.id])
+    trees = {}
+    for plan in plans:
+        tree = Tree(plan=plan, levels=levels_of[plan.scheme_id], roots=roots[plan.id], by_id=by_plan[plan.id],
+                    targets=dict(target_map[plan.id]))
+        for tn in tree.walk():
+            for child in tn.children:
+                child.depth = tn.depth + 1
+        trees[plan.id] = tree
+    return trees
 
 
 def filter_tree(tree: Tree, query: str) -> set[int]:
@@ -634,56 +651,56 @@ def clone_nodes(s: Session, src_nodes: list[TreeNode], dest: Plan, parent_id: in
     """Copy nodes with their objectives and indicators into ``dest``; ``source_id`` points at the copied row.
 
     A new version of the same plan (``version_of``: the tree copied) keeps every lineage key, so the
-    monitoring data follows; a copy into another plan (next year's Renja) starts new lineages."""
-    _clone([(tn, parent_id, serves_id, pos) for pos, tn in enumerate(src_nodes)], dest, s, target_fn, keep_pagu,
-           version_of)
-
-
-def _clone(level: list[tuple[TreeNode, int | None, int | None, int]], dest: Plan, s: Session,
-           target_fn: Callable[[Indicator], list[TargetIn]], keep_pagu: bool, version_of: Tree | None) -> None:
-    """The copy in bulk, one tree level at a time: nodes, then objectives, indicators and targets each go in
-    one flush per level (a few batched INSERTs, not one round trip per row), so a 270-node copy stays short
-    and holds the write lock briefly. ``level``: (source node, new parent id, serves id, position)."""
+    monitoring data follows; a copy into another plan (next year's Renja) starts new lineages. Rows are
+    written in bulk: one flush per tree level for the nodes, then one each for the objectives, the
+    indicators and the targets (every target still checked as a single edit checks it)."""
+    copied: list[tuple[TreeNode, PlanNode]] = []
+    level = [(pos, tn, parent_id, serves_id) for pos, tn in enumerate(src_nodes)]
     while level:
-        nodes = []
-        for tn, parent, serves, pos in level:
-            src = tn.node
-            node = PlanNode(plan_id=dest.id, parent_id=parent, kind=src.kind, code=src.code, name=src.name,
-                            position=pos, activity_type=src.activity_type, unit_in_charge=src.unit_in_charge,
-                            location=src.location, funding_source=src.funding_source, description=src.description,
-                            serves_id=serves if serves is not None else src.serves_id, source_id=src.id,
-                            supports_id=src.supports_id, pagu=src.pagu if keep_pagu else None)  # a new year starts without pagu
+        made = [(tn, _node_copy(tn.node, dest, parent, serves, pos, keep_pagu, version_of))
+                for pos, tn, parent, serves in level]
+        s.add_all([node for _, node in made])
+        s.flush()
+        copied += made
+        level = [(pos, child, node.id, None) for tn, node in made for pos, child in enumerate(tn.children)]
+    objectives = [(o, NodeObjective(node_id=node.id, text=o.text, position=o.position))
+                  for tn, node in copied for o in tn.objectives]
+    s.add_all([new for _, new in objectives])
+    s.flush()
+    objective_map = {o.id: new.id for o, new in objectives}
+    indicators, targets = [], []
+    for tn, node in copied:
+        for ind in tn.indicators:
+            data = ind.model_dump(include=set(IndicatorCreate.model_fields) - {"targets", "objective_id"})
+            new = Indicator.model_validate(data, update={"plan_id": dest.id, "node_id": node.id,
+                                                          "position": ind.position, "source_id": ind.id,
+                                                          "objective_id": objective_map.get(ind.objective_id)})
+            keys = None
             if version_of is not None:
-                node.key = src.key
-            nodes.append((tn, node))
-        s.add_all(node for _, node in nodes)
-        s.flush()
-        objectives = [(o.id, NodeObjective(node_id=node.id, text=o.text, position=o.position))
-                      for tn, node in nodes for o in tn.objectives]
-        s.add_all(new_o for _, new_o in objectives)
-        s.flush()
-        objective_map = {old_id: new_o.id for old_id, new_o in objectives}
-        indicators = []
-        for tn, node in nodes:
-            for ind in tn.indicators:
-                data = ind.model_dump(include=set(IndicatorCreate.model_fields) - {"targets", "objective_id"})
-                new = Indicator.model_validate(data, update={"plan_id": dest.id, "node_id": node.id,
-                                                              "position": ind.position, "source_id": ind.id,
-                                                              "objective_id": objective_map.get(ind.objective_id)})
-                keys = None
-                if version_of is not None:
-                    new.key = ind.key
-                    keys = {(t.year, t.period): t.key for t in version_of.targets.get(ind.id, [])}
-                cells = target_fn(ind)
-                # methodology §10.1, as _set_targets checks it (a new row has no stored targets to ask about)
-                rng = ranges.range_for(s, new, [v for c in cells for v in (c.value, c.lower)])
-                indicators.append((new, cells, rng, keys))
-        s.add_all(new for new, *_ in indicators)
-        s.flush()
-        s.add_all(row for new, cells, rng, keys in indicators
-                  for row in _target_rows(dest, new, cells, rng, keys).values())
-        s.flush()
-        level = [(child, node.id, None, pos) for tn, node in nodes for pos, child in enumerate(tn.children)]
+                new.key = ind.key
+                keys = {(t.year, t.period): t.key for t in version_of.targets.get(ind.id, [])}
+            # Checked before the flush: a new indicator has no stored targets to consult.
+            targets.append((new, list(target_rows(s, new, dest, target_fn(ind), keys, stored=False).values())))
+            indicators.append(new)
+    s.add_all(indicators)
+    s.flush()
+    for new, rows in targets:
+        for row in rows:
+            row.indicator_id = new.id
+        s.add_all(rows)
+    s.flush()
+
+
+def _node_copy(src: PlanNode, dest: Plan, parent_id: int | None, serves_id: int | None, position: int,
+               keep_pagu: bool, version_of: Tree | None) -> PlanNode:
+    node = PlanNode(plan_id=dest.id, parent_id=parent_id, kind=src.kind, code=src.code, name=src.name,
+                    position=position, activity_type=src.activity_type, unit_in_charge=src.unit_in_charge,
+                    location=src.location, funding_source=src.funding_source, description=src.description,
+                    serves_id=serves_id if serves_id is not None else src.serves_id, source_id=src.id,
+                    supports_id=src.supports_id, pagu=src.pagu if keep_pagu else None)  # a new year starts without pagu
+    if version_of is not None:
+        node.key = src.key
+    return node
 
 
 def renja_from_renstra(s: Session, renstra: Plan, year: int, name: str | None = None) -> Plan:

@@ -71,7 +71,11 @@ def _to_settings(row: OrganizationSettings, org: Organization) -> Settings:
 def _chain(s: Session, org: Organization) -> list[Organization]:
     """The organisation and its ancestors, nearest first (the tree is small: one statement)."""
     by_id = {o.id: o for o in orgs.all_orgs(s)}
-    chain, current = [], by_id.get(org.id, org)
+    return _ancestors(by_id, by_id.get(org.id, org))
+
+
+def _ancestors(by_id: dict[int, Organization], org: Organization | None) -> list[Organization]:
+    chain, current = [], org
     while current is not None and len(chain) <= len(by_id):
         chain.append(current)
         current = by_id.get(current.parent_id) if current.parent_id is not None else None
@@ -91,6 +95,20 @@ def effective(s: Session, org: Organization, default: Settings) -> Effective:
 
 def for_plan(s: Session, plan: Plan, default: Settings) -> Settings:
     return effective(s, orgs.get(s, plan.organization_id), default).settings
+
+
+def for_plans(s: Session, plans: list[Plan], default: Settings) -> dict[int, Settings]:
+    """``for_plan`` of many plans in two statements (the ranking of a province), by plan id."""
+    by_id = {o.id: o for o in orgs.all_orgs(s)}
+    chains = {plan.id: _ancestors(by_id, by_id.get(plan.organization_id)) for plan in plans}
+    wanted = {o.id for chain in chains.values() for o in chain}
+    rows = {r.organization_id: r for r in s.exec(
+        select(OrganizationSettings).where(OrganizationSettings.organization_id.in_(wanted)))} if wanted else {}
+    found = {}
+    for plan in plans:
+        own = next((o for o in chains[plan.id] if o.id in rows), None)
+        found[plan.id] = _to_settings(rows[own.id], own) if own is not None else default
+    return found
 
 
 def parse(data: Mapping, current: Settings) -> SettingsIn:

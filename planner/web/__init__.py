@@ -47,6 +47,9 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     Babel(app, locale_selector=_select_locale)  # catalogues in planner/translations (app.root_path)
+    from planner.web import speed  # per-request catalogue and row URLs (issue 12)
+
+    speed.init_app(app)
     app.context_processor(_ui_language)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -4,11 +4,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, gettext
+from flask_babel import format_date, format_datetime
 
 from planner import periods
 from planner.calc.formatting import format_number, format_percent, format_rupiah
 from planner.calc.units import format_by_unit
+from planner.web import speed
 
 
 def num(x, decimals=None) -> str:
@@ -48,7 +49,7 @@ def t(value):
     if isinstance(value, Mapping):
         return {k: t(v) for k, v in value.items()}
     if isinstance(value, str) and value:  # gettext("") would answer the catalogue's header
-        return gettext(value)
+        return speed.gettext(value)
     return value
 
 

@@ -574,7 +574,7 @@ def save_budget(node_id: int, year: int):
 # ---------------------------------------------------------------- dashboards
 
 def dashboard_context(plan: Plan) -> dict:
-    s = db.session()
+    s = db.read_session()  # a replica when configured: this page writes nothing
     year = _year(plan)
     upto = _upto(year)
     used = settings(plan)
@@ -603,16 +603,18 @@ def _ranking_plans(year: int) -> list[Plan]:
     sees their own units, a reviewer the units they review."""
     p = principal()
     scope = None if p.is_admin else p.readable_orgs
-    found = versions.plans_in_force(db.session(), scope, "renja", year)
+    found = versions.plans_in_force(db.read_session(), scope, "renja", year)
     return [pl for pl in found if can(p, "plan.read", pl)]
 
 
 @bp.get("/monitoring")
 def ranking():
-    s = db.session()
+    s = db.read_session()
     raw_year = (request.args.get("year") or "").strip()
     year = int(raw_year) if raw_year.isdigit() else flask_session.get("year", date.today().year)
     upto = _upto(year)
-    result = mon.org_ranking(s, _ranking_plans(year), year, upto, settings)
+    found = _ranking_plans(year)
+    used = org_settings.for_plans(s, found, mon.settings_from_config(current_app.config))
+    result = mon.org_ranking(s, found, year, upto, lambda plan: used[plan.id])
     org_names = {o.id: o.name for o in orgs.all_orgs(s)}
     return render(RANK_TPL, ranking=result, year=year, upto=upto, org_names=org_names)

@@ -59,6 +59,15 @@ def closed_locks(s: Session, plan: Plan, year: int) -> list[PeriodLock]:
                                                 PeriodLock.closed == True)))  # noqa: E712
 
 
+def closed_locks_many(s: Session, plans: list[Plan], year: int) -> dict[str, list[PeriodLock]]:
+    """``closed_locks`` of many plans in one statement, by plan key."""
+    found: dict[str, list[PeriodLock]] = {p.key: [] for p in plans}
+    for lk in s.exec(select(PeriodLock).where(PeriodLock.plan_key.in_(list(found)), PeriodLock.year == year,
+                                              PeriodLock.closed == True)):  # noqa: E712
+        found[lk.plan_key].append(lk)
+    return found
+
+
 def closing_lock(s: Session, plan: Plan, year: int, period: str) -> PeriodLock | None:
     """The closed period that contains ``period`` (closing TW1 closes M01–M03; Y closes the year)."""
     return next((lk for lk in closed_locks(s, plan, year) if periods.contains(lk.period, period)), None)

@@ -33,9 +33,11 @@ from planner.models import (
 )
 from planner.models.monitoring import COUNTED_STATUSES
 from planner.services import settings as org_settings
-from planner.services.plans import get_plan, load_tree
+from planner.services.plans import get_plan, load_trees
 
-from .checks import check_cell, check_period_code, closed_locks, closing_lock, renja_year, reporting_periods
+from .checks import (
+    check_cell, check_period_code, closed_locks_many, closing_lock, renja_year, reporting_periods,
+)
 
 
 def settings_from_config(config: Mapping) -> Settings:
@@ -86,36 +88,53 @@ def _load_cells(s: Session, plan: Plan, year: int, targets: dict[int, dict], ind
                 ) -> _CellData:
     """Realisations, evidence counts and closed periods: three statements for a plan or one indicator
     (two more when a closed period was judged against another version of the plan)."""
-    scope = (Indicator.id == indicator.id) if indicator is not None else (Indicator.plan_id == plan.id)
-    reals = s.exec(select(Realization).join(Indicator, Realization.indicator_key == Indicator.key)
+    return _load_cells_many(s, [plan], year, {plan.id: targets}, indicator)[plan.id]
+
+
+def _load_cells_many(s: Session, plans: list[Plan], year: int, targets: dict[int, dict[int, dict]],
+                     indicator: Indicator | None = None) -> dict[int, _CellData]:
+    """``_load_cells`` for many plans in the same statements (by plan id)."""
+    ids = [p.id for p in plans]
+    scope = (Indicator.id == indicator.id) if indicator is not None else (Indicator.plan_id.in_(ids))
+    reals = s.exec(select(Realization, Indicator.plan_id).join(Indicator, Realization.indicator_key == Indicator.key)
                    .where(scope, Realization.year == year)).all()
-    counts = s.exec(select(Evidence.indicator_key, Evidence.period, func.count())
+    counts = s.exec(select(Indicator.plan_id, Evidence.indicator_key, Evidence.period, func.count())
                     .join(Indicator, Evidence.indicator_key == Indicator.key)
-                    .where(scope, Evidence.year == year).group_by(Evidence.indicator_key, Evidence.period)).all()
-    by_key: dict[str, dict[str, Realization]] = defaultdict(dict)
-    for r in reals:
-        by_key[r.indicator_key][r.period] = r
-    evidence: dict[str, dict[str, int]] = defaultdict(dict)
-    for key, period, n in counts:
-        evidence[key][period] = n
-    data = _CellData(plan, year, targets, dict(by_key), dict(evidence), closed_locks(s, plan, year))
-    _load_judged(s, data)
+                    .where(scope, Evidence.year == year)
+                    .group_by(Indicator.plan_id, Evidence.indicator_key, Evidence.period)).all()
+    by_key: dict[int, dict[str, dict[str, Realization]]] = defaultdict(lambda: defaultdict(dict))
+    for r, plan_id in reals:
+        by_key[plan_id][r.indicator_key][r.period] = r
+    evidence: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    for plan_id, key, period, n in counts:
+        evidence[plan_id][key][period] = n
+    locks = closed_locks_many(s, plans, year)
+    data = {p.id: _CellData(p, year, targets[p.id], dict(by_key[p.id]), dict(evidence[p.id]), locks[p.key])
+            for p in plans}
+    _load_judged(s, list(data.values()))
     return data
 
 
-def _load_judged(s: Session, data: _CellData) -> None:
+def _load_judged(s: Session, many: list[_CellData]) -> None:
     """Targets of the other versions that closed periods were judged against (a Perubahan keeps them)."""
-    ids = {lk.plan_id for lk in data.locks if lk.plan_id != data.plan.id}
+    wanted = {d.plan.id: {lk.plan_id for lk in d.locks if lk.plan_id != d.plan.id} for d in many}
+    ids = set().union(*wanted.values()) if wanted else set()
     if not ids:
         return
+    year = many[0].year
     rows = s.exec(select(Indicator.plan_id, Indicator.key, Target)
-                  .outerjoin(Target, and_(Target.indicator_id == Indicator.id, Target.year == data.year))
+                  .outerjoin(Target, and_(Target.indicator_id == Indicator.id, Target.year == year))
                   .where(Indicator.plan_id.in_(ids))).all()
+    judged: dict[int, dict[str, dict[str, Target | None]]] = {}
     for plan_id, key, target in rows:
-        cells = data.judged.setdefault(plan_id, {}).setdefault(key, {})
+        cells = judged.setdefault(plan_id, {}).setdefault(key, {})
         if target is not None:
             cells[target.period] = target
-    data.judged_versions = {p.id: p for p in s.exec(select(Plan).where(Plan.id.in_(ids)))}
+    versions_ = {p.id: p for p in s.exec(select(Plan).where(Plan.id.in_(ids)))}
+    for d in many:
+        if wanted[d.plan.id]:
+            d.judged = {pid: judged[pid] for pid in wanted[d.plan.id] if pid in judged}
+            d.judged_versions = {pid: versions_[pid] for pid in wanted[d.plan.id]}
 
 
 def _check_read(plan: Plan, year: int, upto: str) -> None:
@@ -223,17 +242,27 @@ class PlanProgress:
 
 def _load_budgets(s: Session, plan: Plan, year: int) -> ct.Budgets:
     """Node budgets (by node lineage) and their per-period amounts: two statements."""
-    budgets = s.exec(select(NodeBudget, PlanNode.id).join(PlanNode, NodeBudget.node_key == PlanNode.key)
-                     .where(PlanNode.plan_id == plan.id, NodeBudget.year == year)).all()
-    node_of = {b.id: node_id for b, node_id in budgets}
-    amounts = s.exec(select(BudgetRealization).join(NodeBudget, BudgetRealization.node_budget_id == NodeBudget.id)
+    return _load_budgets_many(s, [plan], year)[plan.id]
+
+
+def _load_budgets_many(s: Session, plans: list[Plan], year: int) -> dict[int, ct.Budgets]:
+    ids = [p.id for p in plans]
+    budgets = s.exec(select(NodeBudget, PlanNode.id, PlanNode.plan_id)
                      .join(PlanNode, NodeBudget.node_key == PlanNode.key)
-                     .where(PlanNode.plan_id == plan.id, NodeBudget.year == year)).all()
-    by_node: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for a in amounts:
-        by_node[node_of[a.node_budget_id]][a.period] = a.amount
-    return ct.Budgets({node_id: b.pagu for b, node_id in budgets}, dict(by_node),
-                      plan.kind == "renja" and year == plan.first_year)
+                     .where(PlanNode.plan_id.in_(ids), NodeBudget.year == year)).all()
+    node_of = {(b.id, plan_id): node_id for b, node_id, plan_id in budgets}
+    amounts = s.exec(select(BudgetRealization, PlanNode.plan_id)
+                     .join(NodeBudget, BudgetRealization.node_budget_id == NodeBudget.id)
+                     .join(PlanNode, NodeBudget.node_key == PlanNode.key)
+                     .where(PlanNode.plan_id.in_(ids), NodeBudget.year == year)).all()
+    pagu: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for b, node_id, plan_id in budgets:
+        pagu[plan_id][node_id] = b.pagu
+    by_node: dict[int, dict[int, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
+    for a, plan_id in amounts:
+        by_node[plan_id][node_of[(a.node_budget_id, plan_id)]][a.period] = a.amount
+    return {p.id: ct.Budgets(dict(pagu[p.id]), dict(by_node[p.id]), p.kind == "renja" and year == p.first_year)
+            for p in plans}
 
 
 def progress_for_plan(s: Session, plan: Plan, year: int, upto_period: str, settings: Settings, *,
@@ -243,11 +272,26 @@ def progress_for_plan(s: Session, plan: Plan, year: int, upto_period: str, setti
 
     The trend evaluates the plan once per earlier period (12 times at ``M12``): pages that do not
     show it (the entry grid, the API roll-up, rankings) pass ``with_trend=False``."""
-    _check_read(plan, year, upto_period)
-    tree = load_tree(s, plan)
-    targets = {iid: {(t.year, t.period): t for t in ts} for iid, ts in tree.targets.items()}
-    cells, budgets = _load_cells(s, plan, year, targets), _load_budgets(s, plan, year)
+    return progress_for_plans(s, [plan], year, upto_period, lambda _plan: settings, with_trend=with_trend)[plan.id]
 
+
+def progress_for_plans(s: Session, plans: list[Plan], year: int, upto_period: str,
+                       settings_of: Callable[[Plan], Settings], *, with_trend: bool = True) -> dict[int, PlanProgress]:
+    """``progress_for_plan`` of many plans in the same fixed number of statements (by plan id)."""
+    for plan in plans:
+        _check_read(plan, year, upto_period)
+    if not plans:
+        return {}
+    trees = load_trees(s, plans)
+    targets = {p.id: {iid: {(t.year, t.period): t for t in ts} for iid, ts in trees[p.id].targets.items()}
+               for p in plans}
+    cells, budgets = _load_cells_many(s, plans, year, targets), _load_budgets_many(s, plans, year)
+    return {p.id: _progress(p, trees[p.id], cells[p.id], budgets[p.id], year, upto_period, settings_of(p), with_trend)
+            for p in plans}
+
+
+def _progress(plan: Plan, tree, cells: _CellData, budgets: ct.Budgets, year: int, upto_period: str,
+              settings: Settings, with_trend: bool) -> PlanProgress:
     def at(upto: str) -> ct.Evaluation:
         return ct.evaluate(tree.roots, tree.levels, lambda ind, node, u: cells.row(ind, node, u, settings),
                            budgets, upto, settings)
@@ -295,11 +339,13 @@ def org_ranking(s: Session, plans: Iterable[Plan], year: int, period: str,
                 settings: Settings | Callable[[Plan], Settings]) -> Ranking:
     """Renja of the organisations in scope ranked by achievement and by reporting completeness.
 
-    Each plan costs the fixed statements of ``progress_for_plan``."""
+    Every plan is read in the same fixed number of statements (``progress_for_plans``), whatever their number."""
     ranks = []
+    plans = list(plans)
     settings_of = settings if callable(settings) else (lambda _plan: settings)
+    progress = progress_for_plans(s, plans, year, period, settings_of, with_trend=False)
     for plan in plans:
-        p = progress_for_plan(s, plan, year, period, settings_of(plan), with_trend=False)
+        p = progress[plan.id]
         ranks.append(OrgRank(plan, p.achievement, p.annual_achievement, p.predikat, p.reported, p.expected,
                              p.completeness))
     return Ranking(by_achievement=_ranked(ranks, lambda r: r.achievement.value),

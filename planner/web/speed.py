@@ -1,0 +1,82 @@
+"""Per-request shortcuts for pages with thousands of rows (issue 12), each giving exactly what the slow path gives.
+
+* ``translations()``: Flask-Babel looks the catalogue up again on every ``_()`` call (context, locale,
+  ``str(locale)``, cache key); a page of 1.000 indicators makes ~10.000 such calls. The catalogue of the
+  request's locale is looked up once and kept on ``g``.
+* ``row_url(endpoint, **values)``: ``url_for`` builds each URL through the routing map (~20 µs); a row's
+  links differ only in ids. The first call for an endpoint and argument names builds the URL once with
+  placeholder ids and keeps it as a format string; later calls only format. Drop-in for ``url_for``.
+* ``tune_gc()``: the objects alive after the app is built are moved out of the collector's sight
+  (``gc.freeze``) and the young generation collects less often, so loading 10.000 ORM rows does not
+  trigger dozens of full collections (the cyclic collector took 14–55 % of large requests).
+"""
+from __future__ import annotations
+
+import gc
+
+from flask import Flask, g, has_request_context, request, url_for
+from flask_babel import get_translations
+
+# Ids put into a URL while its shape is built; within the routes' integer range, never a real id in practice.
+_PLACEHOLDER = 2_147_480_000
+
+
+def _store():
+    """Kept per request (an app context may outlive several requests in tests and the CLI)."""
+    return request if has_request_context() else g
+
+
+def translations():
+    store = _store()
+    tr = getattr(store, "_planner_translations", None)
+    if tr is None:
+        tr = store._planner_translations = get_translations()
+    return tr
+
+
+def gettext(string: str) -> str:
+    return translations().ugettext(string)
+
+
+def row_url(endpoint: str, **values) -> str:
+    """``url_for(endpoint, **values)`` for the rows of a long page; integer values vary, others are fixed."""
+    ints = sorted(k for k, v in values.items() if isinstance(v, int) and not isinstance(v, bool) and v >= 0)
+    fixed = tuple(sorted((k, str(v)) for k, v in values.items() if k not in ints))
+    key = (endpoint, tuple(ints), fixed)
+    store = _store()
+    cache = getattr(store, "_planner_row_urls", None)
+    if cache is None:
+        cache = store._planner_row_urls = {}
+    shape = cache.get(key)
+    if shape is None:
+        placeholders = {k: _PLACEHOLDER + i for i, k in enumerate(ints)}
+        built = url_for(endpoint, **{**values, **placeholders}).replace("{", "{{").replace("}", "}}")
+        for i, k in enumerate(ints):
+            built = built.replace(str(_PLACEHOLDER + i), "{%s}" % k)
+        shape = cache[key] = built
+    return shape.format(**{k: values[k] for k in ints})
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["row_url"] = row_url
+    # The same callables Flask-Babel installs, reading the request's catalogue once (newstyle: same escaping).
+    app.jinja_env.install_gettext_callables(
+        gettext=gettext,
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+    )
+
+
+_frozen = False
+
+
+def tune_gc() -> None:
+    """Once per process: freeze what app start allocated and let the young generation grow larger."""
+    global _frozen
+    gc.set_threshold(50_000, 20, 20)
+    if not _frozen:
+        gc.collect()
+        gc.freeze()
+        _frozen = True
