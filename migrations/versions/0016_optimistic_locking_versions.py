@@ -3,13 +3,13 @@
 Indicators, worksheets and action steps had one already; they keep it. Existing rows start at 1.
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0014
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0012"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """Action-step evidence (bukti dukung langkah): files and links, as a realisation has them.
 
 Revision ID: 0017
-Revises: 0012
+Revises: 0016
 """
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
 revision = "0017"
-down_revision = "0012"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

@@ -1,13 +1,13 @@
 """A Renstra indicator's end-of-period target; a Renstra sasaran's link to the parent organisation's sasaran.
 
 Revision ID: 0018
-Revises: 0012
+Revises: 0017
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0018"
-down_revision = "0012"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 

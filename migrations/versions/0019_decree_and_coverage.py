@@ -1,13 +1,13 @@
 """Penetapan decree (SK number and date) on plans; the coverage threshold of the calculation settings.
 
 Revision ID: 0019
-Revises: 0012
+Revises: 0018
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = "0012"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
