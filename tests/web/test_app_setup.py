@@ -51,7 +51,7 @@ def test_cli_demo_is_idempotent_and_create_user(tmp_path, monkeypatch):
     runner = CliRunner()
     first = runner.invoke(main, ["demo"])
     assert first.exit_code == 0, first.output
-    assert "10 plans created" in first.output and "planner-demo" in first.output
+    assert "11 plans created" in first.output and "planner-demo" in first.output  # with the Pemda's RPJMD-level plan
     again = runner.invoke(main, ["demo"])
     assert "0 plans created" in again.output
     made = runner.invoke(main, ["create-user", "siti", "--role", "reviewer", "--org", "BAPENDA-KALBAR",
