@@ -230,13 +230,14 @@ def run(args) -> dict:
         c = _login(app, f"bench-penyusun-{w.org_ids[0]}")
         plan_id = w.renja_ids[0]
         rep = 2 if (quick and key == "g2000") else 3 if quick else 5
-        for page, url in (("tree", f"/plans/{plan_id}"), ("grid", f"/plans/{plan_id}/realisasi"),
-                          ("dashboard", f"/plans/{plan_id}/dashboard")):
+        for page, page_url in (("tree", f"/plans/{plan_id}"), ("grid", f"/plans/{plan_id}/realisasi"),
+                               ("dashboard", f"/plans/{plan_id}/dashboard")):
             if key == "g200" and page != "tree":
                 continue
             # Quick mode counts the large grid and dashboard's statements once (they take minutes on a busy machine).
             heavy = quick and key == "g2000" and page != "tree"
-            b.time(f"{page}_{label}", _get(c, url), repeat=1 if heavy else rep, counter=counter, warm=not heavy)
+            b.time(f"{page}_{label}", _get(c, page_url), repeat=1 if heavy else rep, counter=counter,
+                   warm=not heavy)
 
     # The province: roll-up for one quarter (the read model over every unit), the ranking page, the floor.
     from planner.models import Plan
