@@ -398,6 +398,7 @@ def _calc_input(view: InstrumentView, scores: Mapping[int, float | None]) -> lis
 def _compute(s: Session, rnd: EvaluationRound, units: list[RoundUnit], view: InstrumentView) -> list[UnitResult]:
     """Self and verified results of the units: a fixed number of statements whatever the number of units."""
     org_by_id = {o.id: o for o in orgs.all_orgs(s)}
+    units = [u for u in units if u.organization_id in org_by_id]  # a unit turned training sandbox drops out
     own_rows = s.exec(select(EvaluationScore).where(EvaluationScore.evaluation_id.in_(
         [u.evaluation_id for u in units]))).all() if units else []
     own: dict[int, dict[int, EvaluationScore]] = {}

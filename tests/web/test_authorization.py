@@ -842,7 +842,7 @@ TABLE.update({
 })
 # ---------------------------------------------------------------- evaluation across units (issue 18)
 RUN = {"admin", "reviewer"}  # the running organisation's reviewers manage a round (and evaluate every unit)
-FOLLOW = {"admin", "reviewer", "penyusun", "peserta"}  # after publication the unit (evaluation.edit) follows up
+FOLLOW = {"admin", "reviewer", "penyusun"}  # after publication the unit (evaluation.edit) follows up
 
 
 def _round(w, where, published=False, with_plan=False, recommendation=False):
@@ -851,6 +851,9 @@ def _round(w, where, published=False, with_plan=False, recommendation=False):
     from planner.services import evaluation_rounds as rounds, recommendations
     plan = w.plan(where) if with_plan else None
     org = w.orgs[where]
+    # A trainee's side is a sandbox, which no round may take in: the round is built over it as a real unit
+    # (the flag restored after), so the trainee's requests meet a real round they have no part in.
+    sandbox, org.sandbox = org.sandbox, False
     rnd = rounds.create(w.s, RoundCreate(name="Putaran uji", year=plan.first_year if plan else 2030,
                                          instrument_id=_instrument(w).id, organization_ids=[org.id]))
     rounds.verify(w.s, rnd, org.id, {"1.1": 3, "2.1": 4})
@@ -859,6 +862,7 @@ def _round(w, where, published=False, with_plan=False, recommendation=False):
     if published:
         rounds.set_status(w.s, rnd, "locked")
         rounds.set_status(w.s, rnd, "published")
+    org.sandbox = sandbox
     w.s.commit()
     w.stash = {"plan": plan, "round": rnd, "org": org, "rec": rec,
                "program": plans.load_tree(w.s, plan).roots[0].node if plan else None}
