@@ -562,7 +562,9 @@ def lhe(s: Session, rnd: EvaluationRound, org_id: int, place_date: str = "") -> 
     if not acc.sees_results(rnd, org_id):
         raise Forbidden("Laporan hasil evaluasi dapat dibuka unit setelah hasil dipublikasikan.")
     rows = results(s, rnd, acc)
-    res = next(r for r in rows if r.organization.id == org_id)
+    res = next((r for r in rows if r.organization.id == org_id), None)
+    if res is None:  # a training sandbox is never part of a round's results
+        raise NotFound("Unit ini tidak termasuk putaran evaluasi yang dapat Anda buka.")
     everyone = results(s, rnd, Access(True, set(), set()), with_previous=False)
     recs = recommendations.for_unit(s, res.unit)
     grouped = [(a.name, [x for x in recs if x.aspect_code == a.code]) for a in res.aspects]
