@@ -10,7 +10,6 @@ from click.testing import CliRunner
 from planner import create_app
 from planner.config import ROOT
 from planner.errors import Forbidden, Invalid, NotFound
-from planner.models import Plan
 from planner.models.plan import IndicatorUpdate
 from planner.permissions import principal_for
 from planner.services import cascade, checks, plans, review_screen, seeds, versions, workflow
