@@ -9,6 +9,7 @@ like the rest of the suite. Bounded: 20 writers per race, a few seconds each.
 """
 from __future__ import annotations
 
+import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -197,7 +198,9 @@ def test_four_renja_copies_at_once_land_quickly(s, live, make_org, make_user, ma
     responses = together(4, lambda i: copy(renstras[i]))
     elapsed = time.perf_counter() - started
     assert [r.status_code for r in responses] == [302] * 4, [r.text[:300] for r in responses]
-    assert elapsed < 4 * 2.0, f"four concurrent copies of 270 nodes took {elapsed:.1f} s"
+    # 2 s a copy on an idle machine; a shared machine busier than its cores stretches every timing alike
+    busy = max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+    assert elapsed < 4 * 2.0 * busy, f"four concurrent copies of 270 nodes took {elapsed:.1f} s (load ×{busy:.1f})"
     s.expire_all()
     for renstra in renstras:
         renja = s.exec(select(Plan).where(Plan.renstra_id == renstra.id)).one()
