@@ -174,11 +174,11 @@ def _copy_floor(engine, renstra_id: int, org_id: int) -> None:
 
 def _copy(engine, renstra_id: int) -> None:
     from planner.models import Plan
-    from planner.services import acting, plans
+    from planner.services import acting, plan_copy, plans
 
     with Session(engine, expire_on_commit=False) as s:
         acting.act_as(s, acting.SYSTEM)
-        plans.renja_from_renstra(s, s.get(Plan, renstra_id), 2027)
+        plan_copy.renja_from_renstra(s, s.get(Plan, renstra_id), 2027)
         s.rollback()
 
 

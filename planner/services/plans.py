@@ -1,15 +1,14 @@
-"""Plans and their hierarchy: create, edit, reorder, delete, copy, and load as a tree.
-
-``load_tree`` reads a whole plan in a fixed number of statements (nodes, objectives,
-indicators, targets), whatever its size; pages and the API build on it.
+"""Plans and their hierarchy: create, edit, reorder and delete plans, nodes, indicators and targets, each
+operation enforcing its rules. Reading a plan as a tree is ``plan_tree`` (re-exported here); copying a plan
+into a new Renja and the Renstra -> Renja cascade are ``plan_copy``.
 """
 from __future__ import annotations
 
 import re
 from datetime import date
 from collections import defaultdict
-from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from dataclasses import dataclass
+from typing import Iterable
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -17,7 +16,7 @@ from sqlmodel import Session, select
 from planner import periods
 from planner.errors import Conflict, Invalid, NotFound
 from planner.models import (
-    Evidence, Indicator, NodeObjective, Organization, Plan, PlanNode, Realization, Scheme, SchemeLevel, Target,
+    Evidence, Indicator, NodeObjective, Organization, Plan, PlanNode, Realization, SchemeLevel, Target,
 )
 from planner.models.base import utcnow
 from planner.models.plan import (
@@ -25,6 +24,8 @@ from planner.models.plan import (
 )
 from planner.calc import summable
 from planner.services import acting, audit, concurrency, orgs, ranges, schedules, versions
+# The tree reader keeps its old address (plans.load_tree, plans.Tree): callers everywhere use it.
+from planner.services.plan_tree import Tree, TreeNode, filter_tree, load_tree, load_trees  # noqa: F401
 
 EDITABLE_STATUSES = ("draft", "returned")
 SUM_REFUSED = ("Indikator persentase, indeks atau rasio tidak boleh dijumlahkan (akumulasi 'kumulatif'): "
@@ -126,112 +127,6 @@ def check_edit(s: Session, plan: Plan) -> None:
     """What every change of a plan's content checks: the acting user's right, then the plan's state."""
     acting.require(s, "plan.edit", plan)
     ensure_editable(s, plan)
-
-
-# ---------------------------------------------------------------- the tree
-
-@dataclass
-class TreeNode:
-    node: PlanNode
-    depth: int
-    level: SchemeLevel | None
-    objectives: list[NodeObjective] = field(default_factory=list)
-    indicators: list[Indicator] = field(default_factory=list)
-    children: list["TreeNode"] = field(default_factory=list)
-
-
-@dataclass
-class Tree:
-    plan: Plan
-    levels: list[SchemeLevel]
-    roots: list[TreeNode]
-    by_id: dict[int, TreeNode]
-    targets: dict[int, list[Target]]
-
-    def walk(self) -> Iterable[TreeNode]:
-        stack = list(reversed(self.roots))
-        while stack:
-            tn = stack.pop()
-            yield tn
-            stack.extend(reversed(tn.children))
-
-    def ancestors(self, node_id: int) -> list[PlanNode]:
-        out, tn = [], self.by_id.get(node_id)
-        while tn is not None and tn.node.parent_id is not None:
-            tn = self.by_id.get(tn.node.parent_id)
-            if tn:
-                out.append(tn.node)
-        return list(reversed(out))
-
-    def target_map(self, indicator_id: int) -> dict[tuple[int, str], Target]:
-        return {(t.year, t.period): t for t in self.targets.get(indicator_id, [])}
-
-    @property
-    def indicator_count(self) -> int:
-        return sum(len(tn.indicators) for tn in self.by_id.values())
-
-
-def load_tree(s: Session, plan: Plan) -> Tree:
-    """The whole plan in five statements: levels, nodes, objectives, indicators, targets."""
-    return load_trees(s, [plan])[plan.id]
-
-
-def load_trees(s: Session, plans: list[Plan]) -> dict[int, Tree]:
-    """Many plans' trees in the same five statements as one (the cross-unit ranking reads a province)."""
-    ids = [p.id for p in plans]
-    levels_of: dict[int, list[SchemeLevel]] = defaultdict(list)
-    for lv in s.exec(select(SchemeLevel).where(SchemeLevel.scheme_id.in_({p.scheme_id for p in plans}))
-                     .order_by(SchemeLevel.depth)):
-        levels_of[lv.scheme_id].append(lv)
-    nodes = s.exec(select(PlanNode).where(PlanNode.plan_id.in_(ids))
-                   .order_by(PlanNode.position, PlanNode.id)).all()
-    objectives = s.exec(select(NodeObjective).join(PlanNode, NodeObjective.node_id == PlanNode.id)
-                        .where(PlanNode.plan_id.in_(ids)).order_by(NodeObjective.position)).all()
-    indicators = s.exec(select(Indicator).where(Indicator.plan_id.in_(ids))
-                        .order_by(Indicator.position, Indicator.id)).all()
-    targets = s.exec(select(Target).join(Indicator, Target.indicator_id == Indicator.id)
-                     .where(Indicator.plan_id.in_(ids)).order_by(Target.year, Target.period)).all()
-
-    kinds = {p.id: {lv.kind: lv for lv in levels_of[p.scheme_id]} for p in plans}
-    by_id = {n.id: TreeNode(node=n, depth=0, level=kinds[n.plan_id].get(n.kind)) for n in nodes}
-    by_plan: dict[int, dict[int, TreeNode]] = defaultdict(dict)
-    for n in nodes:
-        by_plan[n.plan_id][n.id] = by_id[n.id]
-    for o in objectives:
-        by_id[o.node_id].objectives.append(o)
-    for ind in indicators:
-        by_id[ind.node_id].indicators.append(ind)
-    target_map: dict[int, dict[int, list[Target]]] = defaultdict(lambda: defaultdict(list))
-    plan_of_indicator = {ind.id: ind.plan_id for ind in indicators}
-    for t in targets:
-        target_map[plan_of_indicator[t.indicator_id]][t.indicator_id].append(t)
-    roots: dict[int, list[TreeNode]] = defaultdict(list)
-    for n in nodes:
-        parent = by_id.get(n.parent_id) if n.parent_id else None
-        (parent.children if parent else roots[n.plan_id]).append(by_id[n.id])
-    trees = {}
-    for plan in plans:
-        tree = Tree(plan=plan, levels=levels_of[plan.scheme_id], roots=roots[plan.id], by_id=by_plan[plan.id],
-                    targets=dict(target_map[plan.id]))
-        for tn in tree.walk():
-            for child in tn.children:
-                child.depth = tn.depth + 1
-        trees[plan.id] = tree
-    return trees
-
-
-def filter_tree(tree: Tree, query: str) -> set[int]:
-    """Node ids to show for a search: matching nodes or indicators, with their ancestors."""
-    q = query.strip().lower()
-    if not q:
-        return set(tree.by_id)
-    keep: set[int] = set()
-    for tn in tree.walk():
-        hay = [tn.node.code, tn.node.name] + [i.name for i in tn.indicators] + [i.code or "" for i in tn.indicators]
-        if any(q in h.lower() for h in hay):
-            keep.add(tn.node.id)
-            keep.update(a.id for a in tree.ancestors(tn.node.id))
-    return keep
 
 
 # ---------------------------------------------------------------- nodes
@@ -635,158 +530,3 @@ def _set_targets(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn]
     s.add_all(wanted.values())
     s.flush()
     return list(s.exec(select(Target).where(Target.indicator_id == ind.id)))
-
-
-# ---------------------------------------------------------------- copying
-
-def targets_in(tree: Tree, ind: Indicator) -> list[TargetIn]:
-    """An indicator's targets as input cells, for copying."""
-    return [TargetIn(year=t.year, period=t.period, value=t.value, lower=t.lower, upper=t.upper, text=t.text)
-            for t in tree.targets.get(ind.id, [])]
-
-
-def clone_nodes(s: Session, src_nodes: list[TreeNode], dest: Plan, parent_id: int | None, serves_id: int | None,
-                target_fn: Callable[[Indicator], list[TargetIn]], keep_pagu: bool = False,
-                version_of: Tree | None = None) -> None:
-    """Copy nodes with their objectives and indicators into ``dest``; ``source_id`` points at the copied row.
-
-    A new version of the same plan (``version_of``: the tree copied) keeps every lineage key, so the
-    monitoring data follows; a copy into another plan (next year's Renja) starts new lineages. Rows are
-    written in bulk: one flush per tree level for the nodes, then one each for the objectives, the
-    indicators and the targets (every target still checked as a single edit checks it)."""
-    copied: list[tuple[TreeNode, PlanNode]] = []
-    level = [(pos, tn, parent_id, serves_id) for pos, tn in enumerate(src_nodes)]
-    while level:
-        made = [(tn, _node_copy(tn.node, dest, parent, serves, pos, keep_pagu, version_of))
-                for pos, tn, parent, serves in level]
-        s.add_all([node for _, node in made])
-        s.flush()
-        copied += made
-        level = [(pos, child, node.id, None) for tn, node in made for pos, child in enumerate(tn.children)]
-    objectives = [(o, NodeObjective(node_id=node.id, text=o.text, position=o.position))
-                  for tn, node in copied for o in tn.objectives]
-    s.add_all([new for _, new in objectives])
-    s.flush()
-    objective_map = {o.id: new.id for o, new in objectives}
-    indicators, targets = [], []
-    for tn, node in copied:
-        for ind in tn.indicators:
-            data = ind.model_dump(include=set(IndicatorCreate.model_fields) - {"targets", "objective_id"})
-            new = Indicator.model_validate(data, update={"plan_id": dest.id, "node_id": node.id,
-                                                          "position": ind.position, "source_id": ind.id,
-                                                          "objective_id": objective_map.get(ind.objective_id)})
-            keys = None
-            if version_of is not None:
-                new.key = ind.key
-                keys = {(t.year, t.period): t.key for t in version_of.targets.get(ind.id, [])}
-            # Checked before the flush: a new indicator has no stored targets to consult.
-            targets.append((new, list(target_rows(s, new, dest, target_fn(ind), keys, stored=False).values())))
-            indicators.append(new)
-    s.add_all(indicators)
-    s.flush()
-    for new, rows in targets:
-        for row in rows:
-            row.indicator_id = new.id
-        s.add_all(rows)
-    s.flush()
-
-
-def _node_copy(src: PlanNode, dest: Plan, parent_id: int | None, serves_id: int | None, position: int,
-               keep_pagu: bool, version_of: Tree | None) -> PlanNode:
-    node = PlanNode(plan_id=dest.id, parent_id=parent_id, kind=src.kind, code=src.code, name=src.name,
-                    position=position, activity_type=src.activity_type, unit_in_charge=src.unit_in_charge,
-                    location=src.location, funding_source=src.funding_source, description=src.description,
-                    serves_id=serves_id if serves_id is not None else src.serves_id, source_id=src.id,
-                    supports_id=src.supports_id, pagu=src.pagu if keep_pagu else None)  # a new year starts without pagu
-    if version_of is not None:
-        node.key = src.key
-    return node
-
-
-def renja_from_renstra(s: Session, renstra: Plan, year: int, name: str | None = None) -> Plan:
-    """Next year's Renja from the Renstra: its programs and activities, with that year's targets.
-
-    Tujuan and sasaran stay in the Renstra; each copied program serves the sasaran it sat under."""
-    if not renstra.first_year <= year <= renstra.last_year:
-        raise Invalid(f"Tahun {year} di luar periode Renstra {renstra.period_label}.", field="year")
-    org = s.get(Organization, renstra.organization_id)
-    scheme_key = _scheme_key(s, renstra)
-    plan = create_plan(s, PlanCreate(organization_id=org.id, kind="renja", scheme=scheme_key, year=year,
-                                     renstra_id=renstra.id, name=name or f"Rencana Kerja {org.name} Tahun {year}"))
-    tree = load_tree(s, renstra)
-
-    def year_targets(ind: Indicator) -> list[TargetIn]:
-        t = tree.target_map(ind.id).get((year, periods.ANNUAL))
-        return [TargetIn(year=year, period="Y", value=t.value, lower=t.lower, upper=t.upper, text=t.text)] if t else []
-
-    roots = []  # every operational node right under a strategic one, serving it: copied in one bulk pass
-    for tn in tree.walk():
-        if tn.level is not None and tn.level.strategic:
-            operational = [c for c in tn.children if c.level is not None and not c.level.strategic]
-            roots += [(c, None, tn.node.id, pos) for pos, c in enumerate(operational)]
-    _clone(roots, plan, s, year_targets, False, None)
-    return plan
-
-
-def renja_from_previous(s: Session, previous: Plan, year: int, name: str | None = None) -> Plan:
-    """Next year's Renja carrying last year's structure and indicator metadata; targets start empty."""
-    if previous.kind != "renja":
-        raise Invalid("Sumber harus sebuah Renja.", field="source")
-    org = s.get(Organization, previous.organization_id)
-    plan = create_plan(s, PlanCreate(organization_id=org.id, kind="renja", scheme=_scheme_key(s, previous),
-                                     year=year, name=name or f"Rencana Kerja {org.name} Tahun {year}"))
-    tree = load_tree(s, previous)
-    clone_nodes(s, tree.roots, plan, None, None, lambda ind: [])
-    if plan.renstra_id != previous.renstra_id:  # the sasaran served belong to another Renstra now
-        for n in s.exec(select(PlanNode).where(PlanNode.plan_id == plan.id)):
-            n.serves_id = None
-    s.flush()
-    return plan
-
-
-def _scheme_key(s: Session, plan: Plan) -> str:
-    return s.get(Scheme, plan.scheme_id).key
-
-
-# ---------------------------------------------------------------- Renstra -> Renja cascade
-
-@dataclass
-class CascadeRow:
-    """One Renstra sasaran strategis: its IKU with this year's target, and the Renja nodes serving it."""
-
-    sasaran: PlanNode
-    indicators: list[tuple[Indicator, Target | None]]
-    serving: list[PlanNode]
-
-
-def served_nodes(s: Session, renstra: Tree, renja: Tree) -> dict[int, PlanNode]:
-    """What each ``serves_id`` of the Renja points at in this version of its Renstra.
-
-    A Renja node keeps the id of the sasaran it was linked to, in whichever Renstra version was in
-    force then; the sasaran's lineage key finds it in a later Perubahan (one statement)."""
-    ids = {tn.node.serves_id for tn in renja.walk() if tn.node.serves_id}
-    if not ids:
-        return {}
-    by_key = {tn.node.key: tn.node for tn in renstra.walk()}
-    rows = s.exec(select(PlanNode.id, PlanNode.key).where(PlanNode.id.in_(ids))).all()
-    return {nid: by_key[key] for nid, key in rows if key in by_key}
-
-
-def cascade(renstra: Tree, renja: Tree, served: dict[int, PlanNode] | None = None
-            ) -> tuple[list[CascadeRow], list[PlanNode]]:
-    """Step 1 of drafting a Renja (module BAB III.A.4): which sasaran this year's programs serve.
-
-    Returns a row per sasaran (a sasaran nothing serves is a gap to fix) and the Renja programs
-    that serve no sasaran at all. ``served`` (``served_nodes``) maps links made to another version."""
-    year = renja.plan.first_year
-    serving: dict[int, list[PlanNode]] = defaultdict(list)
-    for tn in renja.walk():
-        if tn.node.serves_id:
-            target = (served or {}).get(tn.node.serves_id)
-            serving[target.id if target is not None else tn.node.serves_id].append(tn.node)
-    rows = [CascadeRow(sasaran=tn.node,
-                       indicators=[(i, renstra.target_map(i.id).get((year, periods.ANNUAL))) for i in tn.indicators],
-                       serving=serving.get(tn.node.id, []))
-            for tn in renstra.walk() if tn.node.kind == "sasaran"]
-    unlinked = [tn.node for tn in renja.roots if not tn.node.serves_id]
-    return rows, unlinked

@@ -17,7 +17,7 @@ from planner.models import AuditEntry, Comment, Indicator, Plan, PlanNode
 from planner.models.base import utcnow
 from planner.models.workflow import COMMENT_TARGETS
 from planner.permissions import Principal, can, require
-from planner.services import audit, plans, schedules, versions
+from planner.services import audit, plan_copy, plans, schedules, versions
 from planner.services import action_plans
 
 # action -> (statuses it starts from, status it leads to)
@@ -215,7 +215,7 @@ def create_revision(s: Session, p: Principal, plan: Plan, reason: str) -> Plan:
     s.add(rev)
     s.flush()
     tree = plans.load_tree(s, plan)
-    plans.clone_nodes(s, tree.roots, rev, None, None, lambda ind: plans.targets_in(tree, ind), keep_pagu=True,
+    plan_copy.clone_nodes(s, tree.roots, rev, None, None, lambda ind: plan_copy.targets_in(tree, ind), keep_pagu=True,
                       version_of=tree)
     action_plans.copy_to_revision(s, plan, rev)  # the steps and their statuses follow the version
     audit.record(s, "revise", rev, changes={"revision_of_id": [None, plan.id]}, note=reason.strip())

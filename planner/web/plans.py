@@ -21,7 +21,7 @@ from planner.models.plan import (
 from planner.permissions import can, require
 from planner.calc.pagu import pagu_sums
 from planner.services import cascade as cascade_service
-from planner.services import (accounts, audit, audit_view, checks, indicative_pagu, orgs, plans, removal, tasks,
+from planner.services import (accounts, audit, audit_view, checks, indicative_pagu, orgs, plan_copy, plans, removal, tasks,
                               versions, workflow)
 from planner.calc import default_range, summable
 from planner.calc.formatting import parse_number
@@ -141,8 +141,8 @@ def _create_from_form(s) -> Plan:
         if source == "renstra":
             if src.kind != "renstra":
                 raise Invalid("Sumber harus sebuah Renstra.", field="source_id")
-            return plans.renja_from_renstra(s, src, year, name)
-        return plans.renja_from_previous(s, src, year, name)
+            return plan_copy.renja_from_renstra(s, src, year, name)
+        return plan_copy.renja_from_previous(s, src, year, name)
     data = parse_form(PlanCreate, request.form, numbers=("year", "first_year", "last_year"))
     return plans.create_plan(s, data)  # it checks plan.create on the organisation
 
@@ -165,8 +165,8 @@ def tree_context(plan: Plan, **extra) -> dict:
     if plan.kind == "renja" and plan.renstra_id:
         renstra = versions.in_force_of(s, s.get(Plan, plan.renstra_id))  # the Renstra as it stands now
         renstra_tree = plans.load_tree(s, renstra)
-        served = plans.served_nodes(s, renstra_tree, tree)
-        cascade = plans.cascade(renstra_tree, tree, served)
+        served = plan_copy.served_nodes(s, renstra_tree, tree)
+        cascade = plan_copy.cascade(renstra_tree, tree, served)
         serves_options = [tn.node for tn in renstra_tree.walk() if tn.node.kind == "sasaran"]
     elif plan.kind == "renstra":
         serves_options = [tn.node for tn in tree.walk() if tn.node.kind == "sasaran"]

@@ -12,7 +12,7 @@ from planner.config import ROOT
 from planner.errors import Forbidden, Invalid, NotFound
 from planner.models.plan import IndicatorUpdate
 from planner.permissions import principal_for
-from planner.services import cascade, checks, plans, review_screen, seeds, versions, workflow
+from planner.services import cascade, checks, plan_copy, plans, review_screen, seeds, versions, workflow
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def test_plan_data_reads_a_plan_in_bounded_statements(s, org, make_org, make_ren
 
 def test_renja_is_read_against_its_renstra(s, org, make_renja, make_renstra):
     renstra = make_renstra(org)
-    renja = plans.renja_from_renstra(s, renstra, 2026)
+    renja = plan_copy.renja_from_renstra(s, renstra, 2026)
     data = checks.plan_data(s, renja)
     program = next(n for n in data.nodes if n.kind == "program")
     assert program.serves == "SS1" and data.has_renstra
@@ -142,7 +142,7 @@ def test_versions_pick_the_plan_in_force_and_the_one_being_edited(s, org, renja,
 
 def test_cascade_puts_a_renja_under_the_sasaran_it_serves(s, org, make_renstra):
     renstra = make_renstra(org)
-    renja = plans.renja_from_renstra(s, renstra, 2026)
+    renja = plan_copy.renja_from_renstra(s, renstra, 2026)
     picture = cascade.for_plan(s, renja)
     tujuan = picture.roots[0]
     assert tujuan.kind == "tujuan" and tujuan.status == "context"

@@ -14,7 +14,7 @@ from planner.errors import Conflict, Forbidden, NotFound
 from planner.models.monitoring import FollowUpCreate
 from planner.models.plan import NodeCreate, TargetIn
 from planner.permissions import principal_for
-from planner.services import acting, audit, plans, versions, workflow
+from planner.services import acting, audit, plan_copy, plans, versions, workflow
 from planner.services import monitoring as mon
 from planner.services import worksheet as ws_svc
 
@@ -79,7 +79,7 @@ def test_versions_share_one_identity_and_lineage_keys(s, reported, perubahan):
 
 def test_next_years_copy_starts_new_lineages(s, org, renja):
     _lock(s, renja)
-    nxt = plans.renja_from_previous(s, renja, YEAR + 1)
+    nxt = plan_copy.renja_from_previous(s, renja, YEAR + 1)
     assert nxt.key != renja.key
     assert {n.key for n, _ in _kegiatan(s, nxt)}.isdisjoint({n.key for n, _ in _kegiatan(s, renja)})
 
@@ -253,7 +253,7 @@ def test_the_renja_follows_its_renstra_in_force(s, org, make_renstra, admin, mak
     programs still serving the (renamed) sasaran through the lineage key."""
     renstra = make_renstra(org)
     _lock(s, renstra)
-    renja = plans.renja_from_renstra(s, renstra, YEAR)
+    renja = plan_copy.renja_from_renstra(s, renstra, YEAR)
     rev = workflow.create_revision(s, admin, renstra, "Sasaran dirumuskan ulang")
     sasaran = next(tn.node for tn in plans.load_tree(s, rev).walk() if tn.node.kind == "sasaran")
     plans.update_node(s, sasaran, plans.NodeUpdate(name="Meningkatnya kemandirian fiskal daerah (revisi)"))

@@ -7,7 +7,7 @@ from planner.errors import Conflict, Invalid
 from planner.models.plan import (
     IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, PlanCreate, TargetIn,
 )
-from planner.services import plans
+from planner.services import plan_copy, plans
 
 
 def test_renja_links_itself_to_the_renstra_covering_its_year(s, org, make_renstra):
@@ -165,7 +165,7 @@ def test_delete_removes_the_subtree_in_one_go(s, org, make_renja):
 
 def test_renja_from_renstra_copies_programs_with_that_years_targets(s, org, make_renstra):
     renstra = make_renstra(org)
-    renja = plans.renja_from_renstra(s, renstra, 2027)
+    renja = plan_copy.renja_from_renstra(s, renstra, 2027)
     s.commit()
     tree = plans.load_tree(s, renja)
     program = tree.roots[0]
@@ -178,7 +178,7 @@ def test_renja_from_renstra_copies_programs_with_that_years_targets(s, org, make
 
 def test_renja_from_previous_carries_structure_without_targets(s, org, make_renja):
     previous = make_renja(org, activities=2)
-    nxt = plans.renja_from_previous(s, previous, 2027)
+    nxt = plan_copy.renja_from_previous(s, previous, 2027)
     s.commit()
     old, new = plans.load_tree(s, previous), plans.load_tree(s, nxt)
     assert [tn.node.code for tn in new.walk()] == [tn.node.code for tn in old.walk()]
@@ -209,9 +209,9 @@ def test_search_keeps_ancestors(s, org, make_renja):
 
 def test_cascade_shows_which_sasaran_each_program_serves(s, org, make_renstra):
     renstra = make_renstra(org)
-    renja = plans.renja_from_renstra(s, renstra, 2026)
+    renja = plan_copy.renja_from_renstra(s, renstra, 2026)
     plans.create_node(s, renja, NodeCreate(kind="program", code="5.02.05", name="Program tanpa sasaran"))
-    rows, unlinked = plans.cascade(plans.load_tree(s, renstra), plans.load_tree(s, renja))
+    rows, unlinked = plan_copy.cascade(plans.load_tree(s, renstra), plans.load_tree(s, renja))
     (row,) = rows
     assert row.sasaran.code == "SS1" and [n.code for n in row.serving] == ["5.02.02"]
     (ind, target), = row.indicators

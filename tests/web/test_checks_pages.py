@@ -8,7 +8,7 @@ import time
 from planner.calc.checks import IndicatorData, LevelData, NodeData, PlanData, run_checks
 from planner import cascade_svg
 from planner.models import Comment
-from planner.services import cascade, plans
+from planner.services import cascade, plan_copy, plans
 from tests.conftest import HX
 
 
@@ -108,7 +108,7 @@ def test_tree_page_statements_stay_bounded_with_badges(app, s, org, make_org, ma
 
 def test_cascade_page_svg_and_collapse(s, org, make_renstra, editor):
     renstra = make_renstra(org)
-    renja = plans.renja_from_renstra(s, renstra, 2026)
+    renja = plan_copy.renja_from_renstra(s, renstra, 2026)
     s.commit()
     page = editor.get(f"/plans/{renja.id}/pohon").get_data(as_text=True)
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="cascade-svg"' in page

@@ -233,7 +233,7 @@ def reset(s: Session, row: TrainingAssignment) -> TrainingAssignment:
 def duplicate(s: Session, row: TrainingAssignment, username: str) -> TrainingAssignment:
     """A new sandbox for another trainee holding a copy of this sandbox's current draft (a worked example,
     or a trainee who joins a group's work)."""
-    from planner.services import plans
+    from planner.services import plan_copy, plans
 
     klass = s.get(TrainingClass, row.class_id)
     case = s.get(TrainingCase, row.case_id)
@@ -245,7 +245,7 @@ def duplicate(s: Session, row: TrainingAssignment, username: str) -> TrainingAss
         with as_system(s):
             plan = plans.create_plan(s, PlanCreate(organization_id=new.organization_id, kind="renja",
                                                    scheme=case.scheme, year=case.year, name=source.name))
-            plans.clone_nodes(s, tree.roots, plan, None, None, lambda ind: plans.targets_in(tree, ind),
+            plan_copy.clone_nodes(s, tree.roots, plan, None, None, lambda ind: plan_copy.targets_in(tree, ind),
                               keep_pagu=True)
         new.plan_id = plan.id
     s.flush()

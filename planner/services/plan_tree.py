@@ -1,0 +1,116 @@
+"""A plan read as a tree: ``load_tree`` reads a whole plan in a fixed number of statements (levels, nodes,
+objectives, indicators, targets), whatever its size, and ``load_trees`` many plans in the same five; pages,
+the API, the checks and the roll-ups build on it."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from sqlmodel import Session, select
+
+from planner.models import Indicator, NodeObjective, Plan, PlanNode, SchemeLevel, Target
+
+
+@dataclass
+class TreeNode:
+    node: PlanNode
+    depth: int
+    level: SchemeLevel | None
+    objectives: list[NodeObjective] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    children: list["TreeNode"] = field(default_factory=list)
+
+
+@dataclass
+class Tree:
+    plan: Plan
+    levels: list[SchemeLevel]
+    roots: list[TreeNode]
+    by_id: dict[int, TreeNode]
+    targets: dict[int, list[Target]]
+
+    def walk(self) -> Iterable[TreeNode]:
+        stack = list(reversed(self.roots))
+        while stack:
+            tn = stack.pop()
+            yield tn
+            stack.extend(reversed(tn.children))
+
+    def ancestors(self, node_id: int) -> list[PlanNode]:
+        out, tn = [], self.by_id.get(node_id)
+        while tn is not None and tn.node.parent_id is not None:
+            tn = self.by_id.get(tn.node.parent_id)
+            if tn:
+                out.append(tn.node)
+        return list(reversed(out))
+
+    def target_map(self, indicator_id: int) -> dict[tuple[int, str], Target]:
+        return {(t.year, t.period): t for t in self.targets.get(indicator_id, [])}
+
+    @property
+    def indicator_count(self) -> int:
+        return sum(len(tn.indicators) for tn in self.by_id.values())
+
+
+def load_tree(s: Session, plan: Plan) -> Tree:
+    """The whole plan in five statements: levels, nodes, objectives, indicators, targets."""
+    return load_trees(s, [plan])[plan.id]
+
+
+def load_trees(s: Session, plans: list[Plan]) -> dict[int, Tree]:
+    """Many plans' trees in the same five statements as one (the cross-unit ranking reads a province)."""
+    ids = [p.id for p in plans]
+    levels_of: dict[int, list[SchemeLevel]] = defaultdict(list)
+    for lv in s.exec(select(SchemeLevel).where(SchemeLevel.scheme_id.in_({p.scheme_id for p in plans}))
+                     .order_by(SchemeLevel.depth)):
+        levels_of[lv.scheme_id].append(lv)
+    nodes = s.exec(select(PlanNode).where(PlanNode.plan_id.in_(ids))
+                   .order_by(PlanNode.position, PlanNode.id)).all()
+    objectives = s.exec(select(NodeObjective).join(PlanNode, NodeObjective.node_id == PlanNode.id)
+                        .where(PlanNode.plan_id.in_(ids)).order_by(NodeObjective.position)).all()
+    indicators = s.exec(select(Indicator).where(Indicator.plan_id.in_(ids))
+                        .order_by(Indicator.position, Indicator.id)).all()
+    targets = s.exec(select(Target).join(Indicator, Target.indicator_id == Indicator.id)
+                     .where(Indicator.plan_id.in_(ids)).order_by(Target.year, Target.period)).all()
+
+    kinds = {p.id: {lv.kind: lv for lv in levels_of[p.scheme_id]} for p in plans}
+    by_id = {n.id: TreeNode(node=n, depth=0, level=kinds[n.plan_id].get(n.kind)) for n in nodes}
+    by_plan: dict[int, dict[int, TreeNode]] = defaultdict(dict)
+    for n in nodes:
+        by_plan[n.plan_id][n.id] = by_id[n.id]
+    for o in objectives:
+        by_id[o.node_id].objectives.append(o)
+    for ind in indicators:
+        by_id[ind.node_id].indicators.append(ind)
+    target_map: dict[int, dict[int, list[Target]]] = defaultdict(lambda: defaultdict(list))
+    plan_of_indicator = {ind.id: ind.plan_id for ind in indicators}
+    for t in targets:
+        target_map[plan_of_indicator[t.indicator_id]][t.indicator_id].append(t)
+    roots: dict[int, list[TreeNode]] = defaultdict(list)
+    for n in nodes:
+        parent = by_id.get(n.parent_id) if n.parent_id else None
+        (parent.children if parent else roots[n.plan_id]).append(by_id[n.id])
+    trees = {}
+    for plan in plans:
+        tree = Tree(plan=plan, levels=levels_of[plan.scheme_id], roots=roots[plan.id], by_id=by_plan[plan.id],
+                    targets=dict(target_map[plan.id]))
+        for tn in tree.walk():
+            for child in tn.children:
+                child.depth = tn.depth + 1
+        trees[plan.id] = tree
+    return trees
+
+
+def filter_tree(tree: Tree, query: str) -> set[int]:
+    """Node ids to show for a search: matching nodes or indicators, with their ancestors."""
+    q = query.strip().lower()
+    if not q:
+        return set(tree.by_id)
+    keep: set[int] = set()
+    for tn in tree.walk():
+        hay = [tn.node.code, tn.node.name] + [i.name for i in tn.indicators] + [i.code or "" for i in tn.indicators]
+        if any(q in h.lower() for h in hay):
+            keep.add(tn.node.id)
+            keep.update(a.id for a in tree.ancestors(tn.node.id))
+    return keep
