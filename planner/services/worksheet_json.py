@@ -10,7 +10,7 @@ from planner.models.worksheet import (
     COMPONENT_GROUPS, MEASURING_METHODS, STANDARD_COMPONENTS, SUCCESS_DIMENSIONS, ControlRowBase, NeedRowBase,
     PartnerBase, ResourceRowBase, StandardRowBase, SuccessMeasureBase, target_text,
 )
-from planner.services.worksheet import (
+from planner.services.worksheet_view import (
     ControlView, NeedsView, ResourcesView, StandardsView, StepView, SuccessView, WorksheetView, progress,
 )
 

@@ -67,7 +67,9 @@ def decide(s: Session, row: TrainingAssignment, decision: str, note: str = "", g
     if decision == "accept" and value is None:
         raise Invalid("Beri nilai (0–100) untuk menerima.", field="grade")
     if plan is not None and plan.status == "submitted":
-        workflow.transition(s, _actor(s), plan, "return" if decision == "return" else "approve", note)
+        # accepting with a grade is the instructor's deliberate decision, their own notes still open or not
+        workflow.transition(s, _actor(s), plan, "return" if decision == "return" else "approve", note,
+                            confirm_open_comments=True)
     row.status = "returned" if decision == "return" else "accepted"
     row.grade = value if decision == "accept" else row.grade
     row.reviewed_by = _username(s)
