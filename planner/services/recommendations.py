@@ -145,7 +145,7 @@ def list_for(s: Session, round_id: int | None = None, organization_id: int | Non
             raise Invalid("Status harus belum, proses atau selesai.", field="status")
         q = q.where(Recommendation.status == status)
     rows = s.exec(q.order_by(Recommendation.due_on, Recommendation.id)).all()
-    org_by_id = {o.id: o for o in orgs.all_orgs(s)}
+    org_by_id = {o.id: o for o in orgs.all_orgs(s, sandboxes=True)}  # rounds take no sandbox in
     cache: dict[int, tuple] = {}
     out = []
     for rec, ru in rows:

@@ -26,7 +26,8 @@ def revised(app, s, org, make_user, renja):
     penyusun.post(f"/nodes/{keg.id}", data={"code": keg.code, "name": "Pelayanan Pajak Keliling"})
     penyusun.post(f"/plans/{renja.id}/transition", data={"action": "submit"})
     pimpinan.post(f"/plans/{renja.id}/transition", data={"action": "approve"})
-    pimpinan.post(f"/plans/{renja.id}/transition", data={"action": "lock"})
+    pimpinan.post(f"/plans/{renja.id}/transition", data={"action": "lock", "decree_number": "050/1/2026",
+                                                              "decree_date": "2026-01-05"})
     resp = penyusun.post(f"/plans/{renja.id}/revisions", data={"reason": "Refocusing anggaran"})
     rev_id = int(resp.headers["Location"].rsplit("/", 1)[1])
     rev_keg = plans.load_tree(s, plans.get_plan(s, rev_id)).roots[0].children[0].node
