@@ -140,6 +140,7 @@ def test_comment_from_the_indicator_page_and_the_tree_row(app, s, users, renja):
     plan_page = text(reviewer.get(f"/plans/{renja.id}"))
     assert "Target TW IV terlalu tinggi" in plan_page
     assert f'href="?komentar={node.id}#comments"' in plan_page  # the tree row's comment link
+    assert f'href="/indicators/{ind.id}#komentar"' in plan_page  # the indicator row's: its page's comment form
     preselected = text(reviewer.get(f"/plans/{renja.id}?komentar={node.id}"))
     assert f'<option value="{node.id}" selected>' in preselected
 
