@@ -46,6 +46,7 @@ class Effective:
     organization: Organization
     settings: Settings
     source: Organization | None
+    version: int | None = None  # of the unit's own settings, sent back with a change (optimistic locking)
 
     @property
     def own(self) -> bool:
@@ -60,7 +61,7 @@ class Effective:
                          {"organization_id": self.source.id, "code": self.source.code, "name": self.source.name})
         return {"organization_id": self.organization.id, "lower_is_better_formula": s.lower_is_better_formula,
                 "tolerance": s.tolerance, "rollup_cap": s.rollup_cap, "coverage_threshold": s.coverage_threshold,
-                "inherited_from": inherited}
+                "inherited_from": inherited, "version": self.version}
 
 
 def _to_settings(row: OrganizationSettings, org: Organization) -> Settings:
@@ -89,7 +90,7 @@ def effective(s: Session, org: Organization, default: Settings) -> Effective:
         select(OrganizationSettings).where(OrganizationSettings.organization_id.in_([o.id for o in chain])))}
     for o in chain:
         if o.id in rows:
-            return Effective(org, _to_settings(rows[o.id], o), o)
+            return Effective(org, _to_settings(rows[o.id], o), o, rows[o.id].version if o.id == org.id else None)
     return Effective(org, default, None)
 
 

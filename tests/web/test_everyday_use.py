@@ -77,10 +77,16 @@ def test_settings_page_and_api_carry_the_coverage_threshold(app, client, s, org,
     boss = api_token("pimpinan")
     put = client.put(f"/api/v1/organizations/{org.id}/settings", headers=boss, json={"coverage_threshold": 60})
     assert put.status_code == 200 and put.json["coverage_threshold"] == 60
+    stale = client.put(f"/api/v1/organizations/{org.id}/settings", headers=boss,
+                       json={"coverage_threshold": 70, "version": put.json["version"] + 1})
+    assert stale.status_code == 409 and stale.json["current"]["coverage_threshold"] == 60
+    again = client.put(f"/api/v1/organizations/{org.id}/settings", headers=boss,
+                       json={"coverage_threshold": 70, "version": put.json["version"]})
+    assert again.status_code == 200 and again.json["version"] == put.json["version"] + 1
     bad = client.put(f"/api/v1/organizations/{org.id}/settings", headers=boss, json={"coverage_threshold": 120})
     assert bad.status_code == 422 and bad.json["error"]["field"] == "coverage_threshold"
     html = text(as_user(app, "pimpinan").get(f"/organisasi/{org.id}/pengaturan"))
-    assert "predikat bila laporan masuk minimal 60%" in html and 'name="coverage_threshold"' in html
+    assert "predikat bila laporan masuk minimal 70%" in html and 'name="coverage_threshold"' in html
 
 
 def test_detail_page_shows_counts_as_whole_numbers(app, s, users, renja):

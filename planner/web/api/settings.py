@@ -1,7 +1,7 @@
 """API of organisation settings (methodology §9).
 
 Contract: ``GET/PUT /organizations/{id}/settings`` -> ``{lower_is_better_formula: "2T-R" | "T/R", tolerance,
-rollup_cap, coverage_threshold, inherited_from}``. ``inherited_from`` is null for a unit's own settings, else
+rollup_cap, coverage_threshold, inherited_from, version}``. ``inherited_from`` is null for a unit's own settings, else
 ``{organization_id, code, name}`` of the ancestor they come from (``organization_id`` null: the install
 default). PUT with ``{"inherit": true}`` drops the unit's own settings; keys left out keep their value.
 """
