@@ -7,11 +7,11 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from planner import db
-from planner.errors import Invalid
+from planner.errors import Invalid, Stale
 from planner.permissions import can, require
 from planner.services import orgs
 from planner.services import settings as org_settings
-from planner.web.helpers import principal, render
+from planner.web.helpers import form_int, principal, render
 
 bp = Blueprint("settings", __name__)
 TPL = "settings/organization.html"
@@ -54,8 +54,9 @@ def save(org_id: int):
         return redirect(url_for("settings.page", org_id=org.id))
     try:
         current = org_settings.effective(s, org, install_default()).settings
-        org_settings.save(s, org, org_settings.parse(request.form, current), user_id=current_user.id)
-    except Invalid as exc:
+        org_settings.save(s, org, org_settings.parse(request.form, current), user_id=current_user.id,
+                          version=form_int("version"))
+    except (Invalid, Stale) as exc:  # a stale one re-shows the user's values with the version now stored
         return render(TPL, status=exc.status, **_context(org, error=exc, form=request.form))
     flash(gettext("Pengaturan perhitungan %(name)s tersimpan.", name=org.name), "ok")
     return redirect(url_for("settings.page", org_id=org.id))

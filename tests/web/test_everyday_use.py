@@ -87,6 +87,11 @@ def test_settings_page_and_api_carry_the_coverage_threshold(app, client, s, org,
     assert bad.status_code == 422 and bad.json["error"]["field"] == "coverage_threshold"
     html = text(as_user(app, "pimpinan").get(f"/organisasi/{org.id}/pengaturan"))
     assert "predikat bila laporan masuk minimal 70%" in html and 'name="coverage_threshold"' in html
+    assert f'name="version" value="{again.json["version"]}"' in html  # the form carries the version it shows
+    stale_form = as_user(app, "pimpinan").post(f"/organisasi/{org.id}/pengaturan", data={
+        "coverage_threshold": "50", "version": str(put.json["version"])})
+    assert stale_form.status_code == 409 and "telah diubah" in text(stale_form)
+    assert 'value="50"' in text(stale_form)  # the user's value kept for a deliberate second save
 
 
 def test_detail_page_shows_counts_as_whole_numbers(app, s, users, renja):
