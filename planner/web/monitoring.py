@@ -31,7 +31,7 @@ from planner.services import monitoring as mon
 from planner.services import settings as org_settings
 from planner.web.methodology import section_url
 from planner.web.filters import compact, period as period_label, t
-from planner.web.helpers import parse_form, principal, render, respond, send_evidence
+from planner.web.helpers import form_int, parse_form, principal, render, respond, send_evidence
 
 bp = Blueprint("monitoring", __name__)
 GRID_TPL = "monitoring/grid.html"
@@ -459,7 +459,8 @@ def save_narrative(indicator_id: int, year: int, period: str):
         for key, text in texts.items():
             if len(text) > MAX_NARRATIVE:
                 raise Invalid(f"Terlalu panjang (maksimal {MAX_NARRATIVE} karakter).", field=key)
-        mon.save_narrative(db.session(), ind, year, period, user_id=_user_id(), **texts)
+        mon.save_narrative(db.session(), ind, year, period, user_id=_user_id(), version=form_int("version"),
+                           **texts)
     except (Invalid, Conflict) as exc:
         error = exc
     return _section_response(plan, ind, year, period, "narrative", error, "narrative",

@@ -366,6 +366,12 @@ def test_narrative_and_follow_ups(editor, s, renja):
     assert resp.status_code == 200 and "Narasi tersimpan" in resp.get_data(as_text=True)
     n = s.exec(select(Narrative)).one()
     assert (n.faktor_pendorong, n.faktor_penghambat) == ("Samsat keliling", "Jaringan terputus")
+    assert f'name="version" value="{n.version}"' in resp.get_data(as_text=True)  # the form carries the version
+    stale = editor.post(cell_url(ind) + "/narrative", headers=HX, data={
+        "faktor_pendorong": "Samsat keliling malam", "faktor_penghambat": "", "version": str(n.version + 1)})
+    assert stale.status_code == 409 and "Samsat keliling malam" in stale.get_data(as_text=True)  # kept, not saved
+    s.expire_all()
+    assert s.exec(select(Narrative)).one().faktor_pendorong == "Samsat keliling"
     short = editor.post(cell_url(ind) + "/follow-ups", headers=HX, data={"action": "ok"})
     assert short.status_code == 422 and "terlalu pendek" in short.get_data(as_text=True)
     editor.post(cell_url(ind) + "/follow-ups", headers=HX, data={
