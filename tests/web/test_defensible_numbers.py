@@ -44,7 +44,7 @@ def test_settings_are_inherited_overridden_and_named_in_the_explanation(s, clien
     assert got == {"organization_id": agency.id, "lower_is_better_formula": "2T-R", "tolerance": 15.0,
                    "rollup_cap": None, "coverage_threshold": 80.0,
                    "inherited_from": {"organization_id": None, "code": None,
-                                                         "name": "bawaan instalasi"}}
+                                                         "name": "bawaan instalasi"}, "version": None}
     put = client.put(f"/api/v1/organizations/{province.id}/settings", headers=boss,
                      json={"lower_is_better_formula": "T/R", "tolerance": 10, "rollup_cap": 110})
     assert put.status_code == 200 and put.json["inherited_from"] is None
