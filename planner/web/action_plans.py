@@ -21,7 +21,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from planner import db, periods
 from planner.calc import schedule
 from planner.calc.formatting import format_number, parse_number
-from planner.errors import Conflict, DomainError, Invalid, NotFound, from_pydantic
+from planner.errors import Conflict, DomainError, Invalid, from_pydantic
 from planner.excel import action_plan as xlsx
 from planner.models import Organization, Plan, PlanNode
 from planner.models.action_plan import ACTION_NODE_KINDS, STEP_STATUSES, StatusIn, StepIn
@@ -249,12 +249,7 @@ def _step_evidence(evidence_id: int):
 def evidence_file(evidence_id: int):
     """A file goes only to those who may read the plan, always as a download; a link is followed."""
     row, _, _, _ = _step_evidence(evidence_id)
-    if row.kind == "link":
-        return redirect(row.url)
-    path = step_evidence.path(row, current_app.config["UPLOAD_DIR"])
-    if path is None or not path.is_file():
-        raise NotFound("Berkas bukti dukung tidak ditemukan di server.")
-    return send_evidence(path, row.filename, row.content_type)
+    return send_evidence(row, step_evidence.path(row, current_app.config["UPLOAD_DIR"]))
 
 
 @bp.post("/langkah-bukti/<int:evidence_id>/hapus")

@@ -5,7 +5,7 @@ Thin handlers: rules and numbers live in ``services.evaluations`` / ``services.i
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, request, send_file, session as flask_session, url_for
+from flask import Blueprint, current_app, flash, redirect, request, session as flask_session, url_for
 from flask_login import login_required
 
 from planner import db
@@ -15,7 +15,7 @@ from planner.models import Organization
 from planner.models.evaluation import EVALUATION_STATUSES, TIERS, EvaluationCreate
 from planner.permissions import can, require
 from planner.services import complaints, evaluations, instruments, monitoring, orgs, plans, surveys
-from planner.web.helpers import form_int, principal, render
+from planner.web.helpers import form_int, principal, render, send_evidence
 
 bp = Blueprint("evaluation", __name__)
 TPL = "evaluation/evaluation.html"
@@ -192,16 +192,7 @@ def _evidence(evidence_id: int, action: str):
 @bp.get("/evaluasi-bukti/<int:evidence_id>")
 def evidence_file(evidence_id: int):
     row, _ = _evidence(evidence_id, "service.read")
-    if row.kind == "link":
-        return redirect(row.url)
-    path = evaluations.evidence_path(row, current_app.config["UPLOAD_DIR"])
-    if path is None or not path.is_file():
-        raise NotFound("Berkas bukti dukung tidak ditemukan di server.")
-    resp = send_file(path, mimetype=row.content_type or "application/octet-stream", as_attachment=True,
-                     download_name=row.filename or path.name, max_age=0, conditional=False)
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    resp.headers["Content-Security-Policy"] = "sandbox"
-    return resp
+    return send_evidence(row, evaluations.evidence_path(row, current_app.config["UPLOAD_DIR"]))
 
 
 @bp.post("/evaluasi-bukti/<int:evidence_id>/hapus")

@@ -12,7 +12,7 @@ from sqlmodel import SQLModel
 
 from planner import db
 from planner.calc.formatting import parse_number
-from planner.errors import Invalid, from_pydantic
+from planner.errors import Invalid, NotFound, from_pydantic
 from planner.permissions import Principal, principal_for
 from planner.web import htmx
 
@@ -75,11 +75,15 @@ def page_redirect(target: str, htmx_status: int = 200):
     return redirect(target)
 
 
-def send_evidence(path, filename: str, content_type: str):
-    """An evidence file, always as a download that the browser neither sniffs, caches nor runs (every kind of
-    evidence is served by this one answer)."""
-    resp = send_file(path, mimetype=content_type or "application/octet-stream", as_attachment=True,
-                     download_name=filename or path.name, max_age=0, conditional=False)
+def send_evidence(row, path):
+    """An evidence row's answer (every kind of evidence is served by this one): a link is followed; a file goes
+    always as a download that the browser neither sniffs, caches nor runs."""
+    if row.kind == "link":
+        return redirect(row.url)
+    if path is None or not path.is_file():
+        raise NotFound("Berkas bukti dukung tidak ditemukan di server.")
+    resp = send_file(path, mimetype=row.content_type or "application/octet-stream", as_attachment=True,
+                     download_name=row.filename or path.name, max_age=0, conditional=False)
     resp.headers["X-Content-Type-Options"] = "nosniff"
     resp.headers["Cache-Control"] = "private, no-store"
     resp.headers["Content-Security-Policy"] = "sandbox"

@@ -430,12 +430,7 @@ def _evidence_for(evidence_id: int, action: str):
 def evidence_file(evidence_id: int):
     """A file goes only to those who may read the plan, always as a download; a link is followed."""
     row, _, _ = _evidence_for(evidence_id, "plan.read")
-    if row.kind == "link":
-        return redirect(row.url)
-    path = mon.evidence_path(row, current_app.config["UPLOAD_DIR"])
-    if path is None or not path.is_file():
-        raise NotFound("Berkas bukti dukung tidak ditemukan di server.")
-    return send_evidence(path, row.filename, row.content_type)
+    return send_evidence(row, mon.evidence_path(row, current_app.config["UPLOAD_DIR"]))
 
 
 @bp.post("/evidence/<int:evidence_id>/delete")

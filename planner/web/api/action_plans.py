@@ -18,11 +18,11 @@ Contract (names are fixed; extend, never rename):
 """
 from __future__ import annotations
 
-from flask import current_app, g, jsonify, redirect, request
+from flask import current_app, g, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from planner import db
-from planner.errors import DomainError, Invalid, NotFound
+from planner.errors import DomainError, Invalid
 from planner.models.action_plan import StatusIn, StepIn
 from planner.permissions import require
 from planner.services import action_plans as svc
@@ -134,12 +134,7 @@ def _evidence(evidence_id: int):
 @bp.get("/action-step-evidence/<int:evidence_id>")
 def get_step_evidence(evidence_id: int):
     row = _evidence(evidence_id)
-    if row.kind == "link":
-        return redirect(row.url)
-    path = step_evidence.path(row, current_app.config["UPLOAD_DIR"])
-    if path is None or not path.is_file():
-        raise NotFound("Berkas bukti dukung tidak ditemukan di server.")
-    return send_evidence(path, row.filename, row.content_type)
+    return send_evidence(row, step_evidence.path(row, current_app.config["UPLOAD_DIR"]))
 
 
 @bp.delete("/action-step-evidence/<int:evidence_id>")
