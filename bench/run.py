@@ -31,6 +31,7 @@ from sqlmodel import Session
 from bench import generate as gen
 
 HX = {"HX-Request": "true"}
+MEASURES = ("tree", "grid", "dashboard", "cell", "growth", "rollup", "ranking", "copy")
 FLOOR_TEMPLATE = """<!doctype html><html><head><title>{{ title }}</title></head><body><table>
 {% for r in rows %}<tr><td>{{ r.code }}</td><td>{{ r.name }}</td><td>{{ r.indicator }}</td>
 <td>{{ r.unit }}</td><td>{{ r.target }}</td></tr>
@@ -121,16 +122,18 @@ def _login(app, username: str):
     return client
 
 
-def build(engine, units: int | None = None) -> dict:
+def build(engine, units: int | None = None, want=lambda measure: True) -> dict:
     start = time.perf_counter()
     world = gen.generate(engine, "province", units=units)
     print(f"province generated: {len(world.org_ids)} units in {world.seconds:.1f} s", flush=True)
-    small = gen.generate(engine, units=1, prefix="SMALL", programs=1, kegiatan=10, subs=1)
-    g200 = gen.generate(engine, units=1, prefix="G200", programs=5, kegiatan=10, subs=4)
-    g2000 = gen.generate(engine, units=1, prefix="G2000", programs=50, kegiatan=10, subs=4)
-    copy = gen.generate(engine, units=1, prefix="COPY", renstra_kegiatan=39)
+    data = dict(world=world, small=gen.generate(engine, units=1, prefix="SMALL", programs=1, kegiatan=10, subs=1))
+    if want("growth"):
+        data["g200"] = gen.generate(engine, units=1, prefix="G200", programs=5, kegiatan=10, subs=4)
+        data["g2000"] = gen.generate(engine, units=1, prefix="G2000", programs=50, kegiatan=10, subs=4)
+    if want("copy"):
+        data["copy"] = gen.generate(engine, units=1, prefix="COPY", renstra_kegiatan=39)
     print(f"all data generated in {time.perf_counter() - start:.1f} s", flush=True)
-    return dict(world=world, small=small, g200=g200, g2000=g2000, copy=copy)
+    return data
 
 
 def _aggregate(engine, plan_ids: list[int], period: str) -> None:
@@ -187,6 +190,10 @@ def run(args) -> dict:
     from planner.db import make_engine
 
     quick = args.quick
+    only = {m for m in args.only.split(",") if m}
+
+    def want(measure: str) -> bool:
+        return not only or measure in only
     tmp = tempfile.TemporaryDirectory()
     url = args.database_url or f"sqlite:///{Path(tmp.name) / 'bench.sqlite'}"
     engine = make_engine(url)
@@ -194,7 +201,7 @@ def run(args) -> dict:
         with engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     migrate.upgrade(engine)
-    data = build(engine, args.units)
+    data = build(engine, args.units, want)
     world = data["world"]
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
                       "UPLOAD_DIR": str(Path(tmp.name) / "uploads")})
@@ -207,9 +214,10 @@ def run(args) -> dict:
 
     b.time("floor_page", _get(floor, f"/floor/{unit_plan}"), repeat=b.repeat * 3)
     b.time("floor_health", _get(client, "/healthz"), repeat=b.repeat * 6)
-    b.time("tree", _get(client, f"/plans/{unit_plan}"), counter=counter)
-    b.time("grid", _get(client, f"/plans/{unit_plan}/realisasi"), counter=counter)
-    b.time("dashboard", _get(client, f"/plans/{unit_plan}/dashboard"), counter=counter)
+    for page, page_url in (("tree", f"/plans/{unit_plan}"), ("grid", f"/plans/{unit_plan}/realisasi"),
+                           ("dashboard", f"/plans/{unit_plan}/dashboard")):
+        if want(page):
+            b.time(page, _get(client, page_url), counter=counter)
 
     from planner.models import Indicator
     with Session(app_engine) as s:
@@ -222,17 +230,20 @@ def run(args) -> dict:
         resp = client.post(f"/indicators/{ind.id}/realisasi/{gen.YEAR}/TW3", data={"value": str(next(values) % 40)},
                            headers=HX)
         assert resp.status_code == 200, resp.status_code
-    b.time("cell", save_cell, repeat=b.repeat * 2, counter=counter)
+    if want("cell"):
+        b.time("cell", save_cell, repeat=b.repeat * 2, counter=counter)
 
     # Growth and flat statement counts: 10, 200 and 2.000 sub kegiatan.
     for label, key in (("small", "small"), ("g200", "g200"), ("g2000", "g2000")):
+        if key not in data:
+            continue
         w = data[key]
         c = _login(app, f"bench-penyusun-{w.org_ids[0]}")
         plan_id = w.renja_ids[0]
         rep = 2 if (quick and key == "g2000") else 3 if quick else 5
         for page, page_url in (("tree", f"/plans/{plan_id}"), ("grid", f"/plans/{plan_id}/realisasi"),
                                ("dashboard", f"/plans/{plan_id}/dashboard")):
-            if key == "g200" and page != "tree":
+            if (key == "g200" and page != "tree") or not want("growth"):
                 continue
             # Quick mode counts the large grid and dashboard's statements once (they take minutes on a busy machine).
             heavy = quick and key == "g2000" and page != "tree"
@@ -252,29 +263,19 @@ def run(args) -> dict:
             acting.act_as(s, acting.SYSTEM)
             province = [s.get(Plan, pid) for pid in world.renja_ids]
             mon.org_ranking(s, province, gen.YEAR, "TW2", mon.settings_from_config(app.config))
-    b.time("rollup", rollup, repeat=2 if quick else 7, counter=counter, warm=not quick)
-    b.time("ranking", _get(reviewer, f"/monitoring?year={gen.YEAR}&period=TW2"), repeat=2 if quick else 7,
-           counter=counter, warm=not quick)
-    ranking_small = _ranking_statements(app, counter, data)
+    if want("rollup"):
+        b.time("rollup", rollup, repeat=2 if quick else 7, counter=counter, warm=not quick)
+    if want("ranking"):
+        b.time("ranking", _get(reviewer, f"/monitoring?year={gen.YEAR}&period=TW2"), repeat=2 if quick else 7,
+               counter=counter, warm=not quick)
+        ranking_small = _ranking_statements(app, counter, data)
 
-    cp = data["copy"]
-    b.time("floor_copy", lambda: _copy_floor(app_engine, cp.renstra_ids[0], cp.org_ids[0]), repeat=b.repeat)
-    b.time("copy", lambda: _copy(app_engine, cp.renstra_ids[0]), repeat=3 if quick else b.repeat)
+    if want("copy"):
+        cp = data["copy"]
+        b.time("floor_copy", lambda: _copy_floor(app_engine, cp.renstra_ids[0], cp.org_ids[0]), repeat=b.repeat)
+        b.time("copy", lambda: _copy(app_engine, cp.renstra_ids[0]), repeat=3 if quick else b.repeat)
 
-    m = b.median
-    summary = {
-        "tree_ratio": m("tree") / m("floor_page"),
-        "grid_ratio": m("grid") / m("floor_page"),
-        "dashboard_ratio": m("dashboard") / m("floor_page"),
-        "cell_ratio": m("cell") / m("floor_health"),
-        "tree_growth": m("tree_g2000") / m("tree_g200"),
-        "rollup_ratio": m("rollup") / m("floor_aggregate"),
-        "ranking_ratio": m("ranking") / m("floor_aggregate"),
-        "copy_ratio": m("copy") / m("floor_copy"),
-        "queries_small": {p: b.statements[f"{p}_small"] for p in ("tree", "grid", "dashboard")},
-        "queries_large": {p: b.statements[f"{p}_g2000"] for p in ("tree", "grid", "dashboard")},
-        "ranking_statements": {f"units_{len(world.org_ids)}": b.statements["ranking"], f"units_{ranking_small[0]}": ranking_small[1]},
-    }
+    summary = _summary(b, len(world.org_ids), ranking_small if want("ranking") else None)
     if not args.no_load:
         summary.update(_load(url, quick))
     summary = {k: round(v, 2) if isinstance(v, float) else v for k, v in summary.items()}
@@ -285,6 +286,23 @@ def run(args) -> dict:
     app_engine.dispose()
     engine.dispose()
     tmp.cleanup()
+    return summary
+
+
+def _summary(b: Bench, units: int, ranking_small: tuple[int, int] | None) -> dict:
+    """The issue's keys, for the measures this run took (``--only`` leaves some out)."""
+    ratios = {"tree_ratio": ("tree", "floor_page"), "grid_ratio": ("grid", "floor_page"),
+              "dashboard_ratio": ("dashboard", "floor_page"), "cell_ratio": ("cell", "floor_health"),
+              "tree_growth": ("tree_g2000", "tree_g200"), "rollup_ratio": ("rollup", "floor_aggregate"),
+              "ranking_ratio": ("ranking", "floor_aggregate"), "copy_ratio": ("copy", "floor_copy")}
+    summary = {key: b.median(top) / b.median(floor) for key, (top, floor) in ratios.items()
+               if top in b.samples and floor in b.samples}
+    if "tree_g2000" in b.statements:
+        summary["queries_small"] = {p: b.statements[f"{p}_small"] for p in ("tree", "grid", "dashboard")}
+        summary["queries_large"] = {p: b.statements[f"{p}_g2000"] for p in ("tree", "grid", "dashboard")}
+    if ranking_small is not None:
+        summary["ranking_statements"] = {f"units_{units}": b.statements["ranking"],
+                                         f"units_{ranking_small[0]}": ranking_small[1]}
     return summary
 
 
@@ -313,6 +331,7 @@ def main(argv: list[str] | None = None) -> None:
                     help="an empty PostgreSQL database (its schema is dropped); default a temporary SQLite file")
     ap.add_argument("--no-load", action="store_true", help="skip the load run")
     ap.add_argument("--units", type=int, default=None, help="units in the province (default 60)")
+    ap.add_argument("--only", default="", help=f"comma-separated measures among {','.join(MEASURES)} (default all)")
     args = ap.parse_args(argv)
     start = time.perf_counter()
     summary = run(args)
