@@ -15,7 +15,7 @@ from planner.calc.complaints import ComplaintFacts, ComplaintSummary, due_date, 
 from planner.errors import Invalid, NotFound, from_pydantic
 from planner.models.complaint import (
     CHANNELS, COMPLAINT_STATUSES, Complaint, ComplaintCreate, ComplaintUpdate, ServiceProfile)
-from planner.services import orgs
+from planner.services import acting, orgs
 from planner.services.surveys import MAX_REPORTED, read_table
 
 CLOSED = ("selesai", "ditolak")
@@ -48,7 +48,7 @@ def _parse(model, data):
 
 def create(s: Session, data: dict | ComplaintCreate, today: date | None = None) -> Complaint:
     data = _parse(ComplaintCreate, data)
-    orgs.get(s, data.organization_id)
+    acting.require(s, "complaint.edit", orgs.get(s, data.organization_id))
     if data.received_on > (today or date.today()):
         raise Invalid("Tanggal diterima tidak boleh di masa depan.", field="received_on")
     row = Complaint(**{k: v.strip() if isinstance(v, str) else v for k, v in data.model_dump().items()})
@@ -58,6 +58,7 @@ def create(s: Session, data: dict | ComplaintCreate, today: date | None = None) 
 
 
 def update(s: Session, row: Complaint, data: dict | ComplaintUpdate) -> Complaint:
+    acting.require(s, "complaint.edit", row)
     data = _parse(ComplaintUpdate, data)
     changes = data.model_dump(exclude_unset=True)
     status = changes.get("status", row.status)
@@ -171,6 +172,7 @@ def _channel(raw: Any) -> Any:
 def import_file(s: Session, organization_id: int, filename: str, data: bytes, today: date | None = None) -> int:
     """One complaint per row (kanal, tanggal_diterima, kategori, uraian; optional nomor, status,
     tanggal_selesai, tanggapan). All or nothing; the message names each bad row and column."""
+    acting.require(s, "complaint.edit", orgs.get(s, organization_id))
     frame = read_table(filename, data)
     frame.columns = [_header(c) for c in frame.columns]
     errors, items = [], []

@@ -17,7 +17,7 @@ from planner.models import Organization, Plan, PlanNode
 from planner.models.complaint import ProfileIn, ServiceProfile
 from planner.models.survey import Survey
 from planner.models.worksheet import COMPONENT_LABELS, STANDARD_COMPONENTS, StandardRow, Worksheet
-from planner.services import complaints, orgs, surveys
+from planner.services import acting, complaints, orgs, surveys
 from planner.services.surveys import SurveyResult
 
 
@@ -28,6 +28,7 @@ def profile(s: Session, organization_id: int) -> ServiceProfile:
 
 
 def save_profile(s: Session, organization_id: int, data: dict | ProfileIn) -> ServiceProfile:
+    acting.require(s, "publication.edit", orgs.get(s, organization_id))
     if not isinstance(data, ProfileIn):
         try:
             data = ProfileIn.model_validate(data)

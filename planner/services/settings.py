@@ -18,7 +18,7 @@ from planner.errors import Invalid, from_pydantic
 from planner.models import Organization, Plan
 from planner.models.base import utcnow
 from planner.models.settings import OrganizationSettings, SettingsIn
-from planner.services import audit, concurrency, orgs
+from planner.services import acting, audit, concurrency, orgs
 
 INSTALL_DEFAULT = "bawaan instalasi"
 ROLLUP_CAP_CHOICES = tuple(c for c in ROLLUP_CAPS if c is not None)
@@ -139,6 +139,7 @@ def save(s: Session, org: Organization, data: SettingsIn, user_id: int | None = 
          version=None) -> OrganizationSettings:
     """Give ``org`` its own settings (its sub-units inherit them unless they set their own). ``version``: of
     the unit's own settings as the user read them (a stale one is refused, 409)."""
+    acting.require(s, "settings.edit", org)
     row = s.exec(select(OrganizationSettings).where(OrganizationSettings.organization_id == org.id)).first()
     concurrency.expect_version(s, row, version, "Pengaturan organisasi")
     row = row or OrganizationSettings(organization_id=org.id)
@@ -153,6 +154,7 @@ def save(s: Session, org: Organization, data: SettingsIn, user_id: int | None = 
 
 def inherit(s: Session, org: Organization) -> bool:
     """Drop ``org``'s own settings so it inherits again; False when it had none."""
+    acting.require(s, "settings.edit", org)
     row = s.exec(select(OrganizationSettings).where(OrganizationSettings.organization_id == org.id)).first()
     if row is None:
         return False
