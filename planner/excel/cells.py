@@ -33,3 +33,16 @@ def write(cell: Cell, value) -> Cell:
         cell.data_type = "s"
         cell.quotePrefix = True
     return cell
+
+
+def append_row(ws, values, font=None, alignment=None) -> None:
+    """Append one row of guarded cells to a sheet, each with the given font and alignment (reports' label
+    and table rows)."""
+    ws.append([None] * len(values))
+    r = ws.max_row
+    for c, value in enumerate(values, start=1):
+        cell = write(ws.cell(row=r, column=c), value)
+        if alignment is not None:
+            cell.alignment = alignment
+        if font is not None:
+            cell.font = font

@@ -8,20 +8,14 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from planner.excel.cells import write
+from planner.excel.cells import append_row
 
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def _row(ws, values, bold: bool = False) -> None:
-    ws.append([None] * len(values))
-    r = ws.max_row
-    for c, value in enumerate(values, start=1):
-        cell = write(ws.cell(row=r, column=c), value)
-        cell.alignment = WRAP
-        if bold:
-            cell.font = BOLD
+    append_row(ws, values, BOLD if bold else None, WRAP)
 
 
 def build(doc) -> bytes:

@@ -7,19 +7,14 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from planner.excel.cells import write
+from planner.excel.cells import append_row
 from planner.models.survey import GROUP_FIELDS
 
 BOLD = Font(bold=True)
 
 
 def _row(ws, values, bold: bool = False) -> None:
-    ws.append([None] * len(values))
-    r = ws.max_row
-    for c, value in enumerate(values, start=1):
-        cell = write(ws.cell(row=r, column=c), value)
-        if bold:
-            cell.font = BOLD
+    append_row(ws, values, BOLD if bold else None)
 
 
 def build(result, org_name: str, rows) -> bytes:
