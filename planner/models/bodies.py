@@ -60,6 +60,8 @@ class TransitionIn(_Body):
     decree_date: Optional[date] = None
     confirm_open_comments: Optional[bool] = None
     override_reason: Optional[str] = Field(default=None, max_length=20_000)
+    # approve of a trainee's plan in a training sandbox: the instructor's grade (0–100)
+    grade: Optional[float] = Field(default=None, ge=0, le=100)
 
 
 class RevisionIn(_Body):

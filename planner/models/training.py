@@ -26,6 +26,7 @@ FEEDBACK_KINDS = {
     "accept": "Diterima instruktur",
     "comment": "Catatan instruktur",
     "reset": "Ruang latihan diatur ulang",
+    "reopen": "Dibuka kembali (admin)",
 }
 
 

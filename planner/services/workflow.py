@@ -69,17 +69,23 @@ def transition_options(data) -> dict:
     """The keyword arguments of :func:`transition` read from a form or a JSON body."""
     return {"decree": decree_from(data),
             "confirm_open_comments": str(data.get("confirm_open_comments", "")).strip().lower() in TRUE_WORDS,
-            "override_reason": str(data.get("override_reason") or "")}
+            "override_reason": str(data.get("override_reason") or ""), "grade": data.get("grade")}
 
 
 def transition(s: Session, p: Principal, plan: Plan, action: str, note: str = "", today: date | None = None, *,
                decree: Decree | None = None, confirm_open_comments: bool = False,
-               override_reason: str = "") -> Plan:
+               override_reason: str = "", grade=None) -> Plan:
     """Move ``plan`` along the workflow, enforcing every rule of the step.
 
     ``submit`` runs the plan's basic checks first; ``approve`` with comments still open needs
     ``confirm_open_comments``; ``lock`` (penetapan) needs the decree (SK number and date) and refuses a
-    Renja whose Renstra is not fixed, unless an admin overrides with a reason (recorded)."""
+    Renja whose Renstra is not fixed, unless an admin overrides with a reason (recorded).
+
+    A trainee's plan in a training sandbox moves its assignment along with it, whichever door the transition
+    came through (the training review, the plan page, the API): ``approve`` there is the instructor's
+    acceptance and needs the ``grade`` (``planner.services.training.review.follow``)."""
+    from planner.services.training import review as training_review  # training reviews through here: import late
+
     if action not in TRANSITIONS:
         raise Invalid(f"Tindakan '{action}' tidak dikenal: {', '.join(TRANSITIONS)}.", field="action")
     require(p, f"plan.{action}", plan)
@@ -99,6 +105,7 @@ def transition(s: Session, p: Principal, plan: Plan, action: str, note: str = ""
         _check_open_comments(s, plan, confirm_open_comments)
     elif action == "lock":
         changes.update(_fix(s, p, plan, decree or Decree(), override_reason))
+    training_review.follow(s, p, plan, action, target, note, grade)  # before the status changes: it may refuse
     old = plan.status
     plan.status, plan.updated_at = target, utcnow()
     s.add(plan)

@@ -14,7 +14,9 @@ from planner.web.filters import t
 from planner.web.helpers import render, respond
 from planner.web.training import bp
 
-YAML_FIELDS = ("documents", "start", "expectations")  # edited as YAML text in the form
+# Edited as YAML text in the form; the start's Renstra excerpt (``start.renstra`` in a case file) has a box of its own.
+YAML_FIELDS = ("documents", "start", "renstra", "expectations")
+EMPTY = {"documents": [], "start": {}, "renstra": {}, "expectations": []}
 
 
 def _manager() -> None:
@@ -25,16 +27,21 @@ def _form_data(form) -> dict:
     data = {k: form.get(k, "") for k in ("code", "title", "unit_name", "scheme", "year", "chapter", "context")}
     for key in YAML_FIELDS:
         try:
-            data[key] = yaml.safe_load(form.get(key, "") or "") or ([] if key != "start" else {})
+            data[key] = yaml.safe_load(form.get(key, "") or "") or EMPTY[key]
         except yaml.YAMLError as exc:
             raise Invalid(gettext("%(field)s: YAML tidak sah (%(error)s)", field=key, error=exc), field=key) from exc
+    renstra = data.pop("renstra")
+    if renstra and isinstance(data["start"], dict):
+        data["start"] = {"renstra": renstra, **data["start"]}
     return data
 
 
 def _as_form(case: TrainingCase | None) -> dict:
     if case is None:
-        return {"scheme": "daerah", "year": 2026, "documents": "", "start": "", "expectations": ""}
+        return {"scheme": "daerah", "year": 2026} | {key: "" for key in YAML_FIELDS}
     data = cases.as_dict(case)
+    data["start"] = dict(data["start"] or {})
+    data["renstra"] = data["start"].pop("renstra", None)
     for key in YAML_FIELDS:
         data[key] = yaml.safe_dump(data[key], allow_unicode=True, sort_keys=False, width=110) if data[key] else ""
     return data

@@ -180,3 +180,86 @@ def test_cases_written_edited_exported_and_imported(guru, s):
     assert imported.status_code == 302
     s.expire_all()
     assert cases.get(s, case_id).title == "Kasus diimpor"
+
+
+def _statuses(s, row) -> tuple[str, str]:
+    s.expire_all()
+    return s.get(Plan, row.plan_id).status, s.get(type(row), row.id).status
+
+
+def test_plan_page_and_api_transitions_keep_the_training_status(app, guru, s):
+    class_id, passwords, row = _class_with_sandbox(guru, s)
+    andi = _client(app, "andi", passwords["andi"])
+    # the trainee hands in through the plan page's own "Ajukan"
+    assert andi.post(f"/plans/{row.plan_id}/transition", data={"action": "submit"}).status_code == 302
+    assert _statuses(s, row) == ("submitted", "submitted")
+    page = guru.get(f"/plans/{row.plan_id}").get_data(as_text=True)
+    assert 'name="grade"' in page and "Nilai latihan" in page  # the plan page asks the grade on a sandbox plan
+    # the instructor returns from the plan page: the class view says so
+    guru.post(f"/plans/{row.plan_id}/transition", data={"action": "return", "note": "Tautkan ke sasaran"})
+    assert _statuses(s, row) == ("returned", "returned")
+    assert "Dikembalikan" in guru.get(f"/latihan/kelas/{class_id}").get_data(as_text=True)
+    assert "Tautkan ke sasaran" in andi.get(f"/latihan/ruang/{row.id}").get_data(as_text=True)
+    andi.post(f"/latihan/ruang/{row.id}/serahkan")
+    # "Setujui" without a grade: refused on the page, both stay submitted
+    refused = guru.post(f"/plans/{row.plan_id}/transition", data={"action": "approve"}, follow_redirects=True)
+    assert "beri nilai" in refused.get_data(as_text=True)
+    assert _statuses(s, row) == ("submitted", "submitted")
+    # the API: a grade outside 0–100 is refused by the contract, a grade accepts
+    token = app.test_client().post("/api/v1/auth/token", json={"username": "guru", "password": PASSWORD}).json["token"]
+    api, h = app.test_client(), {"Authorization": f"Bearer {token}"}
+    assert api.post(f"/api/v1/plans/{row.plan_id}/transitions", json={"action": "approve", "grade": 120},
+                    headers=h).status_code == 422
+    assert api.post(f"/api/v1/plans/{row.plan_id}/transitions", json={"action": "approve"},
+                    headers=h).status_code == 422
+    resp = api.post(f"/api/v1/plans/{row.plan_id}/transitions", json={"action": "approve", "grade": 77},
+                    headers=h)
+    assert resp.status_code == 200 and resp.json["status"] == "approved"
+    assert _statuses(s, row) == ("approved", "accepted")
+    progress = api.get(f"/api/v1/classes/{class_id}/progress", headers=h).json["trainees"]
+    andi_row = next(t for t in progress if t["username"] == "andi")
+    assert andi_row["status"] == "accepted" and andi_row["grade"] == 77 and andi_row["submitted"] is True
+
+
+def test_the_training_review_moves_the_plan_page(app, guru, s):
+    _, passwords, row = _class_with_sandbox(guru, s)
+    andi = _client(app, "andi", passwords["andi"])
+    andi.post(f"/latihan/ruang/{row.id}/serahkan")
+    guru.post(f"/latihan/ruang/{row.id}/keputusan", data={"decision": "return", "note": "Perbaiki output"})
+    assert _statuses(s, row) == ("returned", "returned")
+    assert "Perbaiki output" in andi.get(f"/plans/{row.plan_id}").get_data(as_text=True)  # the return note
+    andi.post(f"/latihan/ruang/{row.id}/serahkan")
+    guru.post(f"/latihan/ruang/{row.id}/keputusan", data={"decision": "accept", "grade": "90", "note": "Baik"})
+    assert _statuses(s, row) == ("approved", "accepted")
+    assert 'name="grade"' not in guru.get(f"/plans/{row.plan_id}").get_data(as_text=True)  # nothing left to approve
+
+
+def test_a_case_renstra_in_the_editor_and_the_sandbox(app, guru, s):
+    road = next(c for c in cases.list_cases(s) if c.code == "KASUS-BPJN-PEKPPP")
+    form = guru.get(f"/latihan/kasus/{road.id}").get_data(as_text=True)
+    renstra_box = form.split('name="renstra"')[1].split("</textarea>")[0]
+    start_box = form.split('name="start"')[1].split("</textarea>")[0]
+    assert "SS1" in renstra_box and "first_year: 2025" in renstra_box and "renstra:" not in start_box
+    exported = guru.get(f"/latihan/kasus/{road.id}/berkas?format=json").json
+    assert [n["code"] for n in exported["start"]["renstra"]["nodes"][0]["children"]] == ["SS1", "SS2"]
+    # saved back from the form unchanged, the Renstra stays in the case's start
+    fields = {k: v for k, v in exported.items() if k not in ("documents", "start", "expectations")}
+    import yaml
+    data = fields | {"documents": yaml.safe_dump(exported["documents"], allow_unicode=True),
+                     "start": start_box.split(">", 1)[1], "renstra": renstra_box.split(">", 1)[1],
+                     "expectations": yaml.safe_dump(exported["expectations"], allow_unicode=True)}
+    data = {k: __import__("html").unescape(v) if isinstance(v, str) else v for k, v in data.items()}
+    assert guru.post(f"/latihan/kasus/{road.id}", data=data).status_code == 302
+    s.expire_all()
+    assert cases.get(s, road.id).start["renstra"]["nodes"][0]["code"] == "T1"
+    bad = guru.post(f"/latihan/kasus/{road.id}", data=data | {"renstra": "plan: {first_year: 2025, last_year: 2029}\nnodes: []"})
+    assert bad.status_code == 422 and "start.renstra" in bad.get_data(as_text=True)
+    # a trainee's sandbox on this case: the plan page offers the Renstra's sasaran to serve
+    _, passwords, row = _class_with_sandbox(guru, s, "KASUS-BPJN-PEKPPP")
+    andi = _client(app, "andi", passwords["andi"])
+    page = andi.get(f"/plans/{row.plan_id}").get_data(as_text=True)
+    assert "Meningkatnya kualitas layanan jalan nasional" in page and "Program yang belum ditautkan" in page
+    acting.act_as(s, acting.SYSTEM)
+    program = plans.load_tree(s, s.get(Plan, row.plan_id)).roots[0].node
+    form = andi.get(f"/plans/{row.plan_id}?edit={program.id}").get_data(as_text=True)
+    assert "SS1 — Meningkatnya kualitas layanan jalan nasional" in form

@@ -1,6 +1,7 @@
 """Training mode (issue 16): a case library, classes with sandboxes, live feedback, review and quizzes.
 
-One module per job: ``cases`` (the library, files in and out), ``classes`` (classes, enrolment, sandboxes),
+One module per job: ``cases`` (the library, files in and out), ``starts`` (a case's starting point: its shape and
+the sandbox plans built from it, Renstra included), ``classes`` (classes, enrolment, sandboxes),
 ``feedback`` (a draft against the checks and the case), ``review`` (submit, return/accept, progress,
 results workbook), ``quiz`` (the module's exercises). Sandboxes are organisations flagged ``sandbox``;
 ``planner.services.orgs.all_orgs`` and the plan queries of real views leave them out.

@@ -13,7 +13,7 @@ from planner.errors import Invalid, NotFound
 from planner.models.base import utcnow
 from planner.models.training import TrainingCase
 from planner.services import acting
-from planner.services.training import LIBRARY, require_manager
+from planner.services.training import LIBRARY, require_manager, starts
 
 FIELDS = ("code", "title", "unit_name", "scheme", "year", "chapter", "context", "documents", "start", "expectations")
 MAX_FILE = 512 * 1024
@@ -63,9 +63,7 @@ def validate(data: object) -> dict:
         out[key] = str(out[key] or "")
     out["documents"] = [{"title": str(d.get("title") or ""), "body": str(d.get("body") or "")}
                         for d in (out["documents"] or []) if isinstance(d, dict)]
-    out["start"] = out["start"] or {}
-    if not isinstance(out["start"], dict):
-        raise Invalid("start: harus objek rencana ({plan, nodes}) atau kosong.", field="start")
+    out["start"] = starts.validate_start(out["start"], out["year"])
     exps = out["expectations"] or []
     if not isinstance(exps, list):
         raise Invalid("expectations: harus daftar.", field="expectations")
@@ -103,6 +101,7 @@ def save(s: Session, data: dict, case: TrainingCase | None = None) -> TrainingCa
     other = s.exec(select(TrainingCase).where(TrainingCase.code == clean["code"])).first()
     if other is not None and (case is None or other.id != case.id):
         raise Invalid(f"Kode kasus '{clean['code']}' sudah dipakai.", field="code")
+    starts.try_seed(s, TrainingCase(**clean))
     case = _apply(case or TrainingCase(), clean, _username(s))
     s.add(case)
     s.flush()

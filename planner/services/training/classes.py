@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from planner.errors import Invalid, NotFound
-from planner.models import Comment, Indicator, Membership, Organization, Plan, PlanNode, User
+from planner.models import Membership, Organization, Plan, User
 from planner.models.plan import PlanCreate
 from planner.models.training import (
     FeedbackEntry, QuizAttempt, TrainingAssignment, TrainingCase, TrainingClass, TrainingEnrolment,
 )
 from planner.permissions import Principal
-from planner.services import accounts, acting, orgs, removal, seeds
-from planner.services.training import as_system, require_manager
+from planner.services import accounts, acting, orgs
+from planner.services.training import as_system, require_manager, starts
 
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read off a printed sheet
 MAX_TRAINEES = 200
@@ -186,43 +186,17 @@ def assign(s: Session, klass: TrainingClass, case: TrainingCase, username: str |
     s.add(row)
     for user in members:
         accounts.add_membership(s, user, "peserta", org.id)
-    row.plan_id = _seed_plan(s, org, case).id
+    row.plan_id = starts.seed(s, org, case).id
     s.flush()
     return row
-
-
-def _seed_plan(s: Session, org: Organization, case: TrainingCase) -> Plan:
-    """The case's starting point in the sandbox: its partial plan, or an empty Renja of the case's year."""
-    head = dict((case.start or {}).get("plan") or {})
-    head.update(organization=org.code, kind="renja", year=case.year, scheme=case.scheme)
-    head.setdefault("name", f"Renja latihan {case.title} {case.year}")
-    head.pop("renstra_first_year", None)
-    with as_system(s):
-        seeds.load_plan(s, {"plan": head, "nodes": (case.start or {}).get("nodes") or []})
-    return s.exec(select(Plan).where(Plan.organization_id == org.id)).one()
-
-
-def _drop_plans(s: Session, org_id: int) -> None:
-    for plan in s.exec(select(Plan).where(Plan.organization_id == org_id)).all():
-        node_ids = list(s.exec(select(PlanNode.id).where(PlanNode.plan_id == plan.id)).all())
-        ind_ids = list(s.exec(select(Indicator.id).where(Indicator.plan_id == plan.id)).all())
-        for f in s.exec(select(FeedbackEntry).where(FeedbackEntry.node_id.in_(node_ids or [-1]))).all():
-            f.node_id = None
-        with as_system(s):
-            removal.remove(s, ind_ids, node_ids)
-        for c in s.exec(select(Comment).where(Comment.plan_id == plan.id)).all():
-            s.delete(c)
-        s.flush()
-        s.delete(plan)
-        s.flush()
 
 
 def reset(s: Session, row: TrainingAssignment) -> TrainingAssignment:
     """Back to the case's starting point: the draft goes, the feedback history stays (with a note)."""
     klass = s.get(TrainingClass, row.class_id)
     acting.require(s, "training.manage", klass)
-    _drop_plans(s, row.organization_id)
-    row.plan_id = _seed_plan(s, orgs.get(s, row.organization_id), s.get(TrainingCase, row.case_id)).id
+    starts.drop_plans(s, row.organization_id)
+    row.plan_id = starts.seed(s, orgs.get(s, row.organization_id), s.get(TrainingCase, row.case_id)).id
     row.status, row.score, row.findings, row.submitted_at, row.grade = "draft", None, 0, None, None
     s.add(FeedbackEntry(assignment_id=row.id, kind="reset", username=_actor_name(s)))
     s.add(row)
@@ -240,13 +214,14 @@ def duplicate(s: Session, row: TrainingAssignment, username: str) -> TrainingAss
     new = assign(s, klass, case, username=username)
     source = s.get(Plan, row.plan_id) if row.plan_id else None
     if source is not None:
-        _drop_plans(s, new.organization_id)
+        starts.drop_plans(s, new.organization_id, ("renja",))  # the case's Renstra stays: the copy serves it
         tree = plans.load_tree(s, source)
         with as_system(s):
             plan = plans.create_plan(s, PlanCreate(organization_id=new.organization_id, kind="renja",
                                                    scheme=case.scheme, year=case.year, name=source.name))
             plan_copy.clone_nodes(s, tree.roots, plan, None, None, lambda ind: plan_copy.targets_in(tree, ind),
                               keep_pagu=True)
+            starts.relink(s, plan, source.renstra_id)
         new.plan_id = plan.id
     s.flush()
     return new
@@ -256,7 +231,7 @@ def delete_class(s: Session, klass: TrainingClass) -> None:
     """The class with every sandbox, plan, enrolment, feedback and quiz result (accounts stay)."""
     acting.require(s, "training.manage", klass)
     for row in assignments(s, klass):
-        _drop_plans(s, row.organization_id)
+        starts.drop_plans(s, row.organization_id)
         for f in s.exec(select(FeedbackEntry).where(FeedbackEntry.assignment_id == row.id)).all():
             s.delete(f)
         s.flush()

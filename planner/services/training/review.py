@@ -11,6 +11,7 @@ from planner.calc.training import duration_label
 from planner.errors import Conflict, Invalid
 from planner.models import Plan, PlanNode
 from planner.models.training import FeedbackEntry, QuizAttempt, TrainingAssignment, TrainingCase, TrainingClass
+from planner.permissions import can
 from planner.services import acting, workflow
 from planner.services.training import classes, feedback
 
@@ -23,19 +24,19 @@ def _username(s: Session) -> str:
     return getattr(getattr(_actor(s), "user", None), "username", "sistem")
 
 
+# The assignment's status is its plan's: ``follow`` keeps them one, called by ``workflow.transition`` itself.
+STATUS_OF_PLAN = {"draft": "draft", "submitted": "submitted", "returned": "returned", "approved": "accepted",
+                  "locked": "accepted"}
+ENTRY_OF_ACTION = {"submit": "submit", "return": "return", "approve": "accept", "reopen": "reopen"}
+
+
 def submit(s: Session, row: TrainingAssignment, note: str = "") -> TrainingAssignment:
     """The trainee hands the draft in: the plan goes to review (read-only for them) with its score."""
     acting.require(s, "training.take", row)
-    if row.status not in ("draft", "returned"):
+    plan = s.get(Plan, row.plan_id) if row.plan_id else None
+    if plan is None or plan.status not in ("draft", "returned"):
         raise Conflict("Rencana latihan ini sudah diserahkan.", field="status")
-    fb = feedback.refresh(s, row, working=True)
-    if fb.plan is not None:
-        workflow.transition(s, _actor(s), fb.plan, "submit", note)
-    row.status, row.submitted_at = "submitted", datetime.now(timezone.utc)
-    s.add(FeedbackEntry(assignment_id=row.id, kind="submit", score=row.score, findings=row.findings,
-                        note=(note or "").strip()[:2000], username=_username(s)))
-    s.add(row)
-    s.flush()
+    workflow.transition(s, _actor(s), plan, "submit", note)
     return row
 
 
@@ -57,27 +58,42 @@ def decide(s: Session, row: TrainingAssignment, decision: str, note: str = "", g
     if decision not in ("return", "accept"):
         raise Invalid("Keputusan harus 'return' atau 'accept'.", field="decision")
     plan = s.get(Plan, row.plan_id) if row.plan_id else None
-    # handed in here, or through the plan page's own "Ajukan" button
-    if row.status != "submitted" and not (plan is not None and plan.status == "submitted"):
+    if plan is None or plan.status != "submitted":
         raise Conflict("Hanya rencana yang sudah diserahkan yang dapat dikembalikan atau diterima.", field="status")
     note = (note or "").strip()
-    value = parse_grade(grade)
     if decision == "return" and not note:
         raise Invalid("Tulis apa yang perlu diperbaiki.", field="note")
-    if decision == "accept" and value is None:
-        raise Invalid("Beri nilai (0–100) untuk menerima.", field="grade")
-    if plan is not None and plan.status == "submitted":
-        # accepting with a grade is the instructor's deliberate decision, their own notes still open or not
-        workflow.transition(s, _actor(s), plan, "return" if decision == "return" else "approve", note,
-                            confirm_open_comments=True)
-    row.status = "returned" if decision == "return" else "accepted"
-    row.grade = value if decision == "accept" else row.grade
-    row.reviewed_by = _username(s)
-    s.add(FeedbackEntry(assignment_id=row.id, kind=decision, score=row.score, findings=row.findings,
-                        note=note[:4000], grade=value, username=row.reviewed_by))
+    # accepting with a grade is the instructor's deliberate decision, their own notes still open or not
+    workflow.transition(s, _actor(s), plan, "return" if decision == "return" else "approve", note,
+                        confirm_open_comments=True, grade=grade)
+    return row
+
+
+def follow(s: Session, p, plan: Plan, action: str, target: str, note: str, grade=None) -> None:
+    """A sandbox plan is about to move to ``target``: its assignment moves with it and the trainee's history
+    records the step. Called by ``workflow.transition`` before the plan changes, so the training review, the
+    plan page's own buttons, the API and the CLI keep both one; an acceptance (``approve``) without a grade is
+    refused. Nothing for a plan that is no trainee's draft."""
+    row = classes.assignment_of_plan(s, plan.id)
+    if row is None:
+        return
+    value = parse_grade(grade) if action == "approve" else None
+    if action == "approve" and value is None:
+        raise Invalid("Rencana latihan diterima dengan nilai: beri nilai (0–100) untuk menerima.", field="grade")
+    who = getattr(getattr(p, "user", None), "username", "sistem")
+    if action == "submit":  # the score handed in; the trainee's last minutes count as time spent
+        feedback.refresh(s, row, working=not p.is_admin and can(p, "training.take", row))
+        row.submitted_at = datetime.now(timezone.utc)
+    elif action in ("return", "approve"):
+        row.reviewed_by = who
+    if action in ("approve", "reopen"):
+        row.grade = value
+    row.status = STATUS_OF_PLAN[target]
+    if action in ENTRY_OF_ACTION:
+        s.add(FeedbackEntry(assignment_id=row.id, kind=ENTRY_OF_ACTION[action], score=row.score,
+                            findings=row.findings, note=(note or "").strip()[:4000], grade=value, username=who))
     s.add(row)
     s.flush()
-    return row
 
 
 def comment(s: Session, row: TrainingAssignment, body: str, node_id: int | None = None) -> FeedbackEntry:
@@ -105,11 +121,10 @@ class ProgressRow:
     names: str
     case: TrainingCase
     usernames: list[str]
-    plan_status: str = ""
 
     @property
     def submitted(self) -> bool:
-        return self.assignment.status in ("submitted", "accepted") or self.plan_status == "submitted"
+        return self.assignment.status in ("submitted", "accepted")
 
     @property
     def time_spent(self) -> str:
@@ -121,7 +136,6 @@ def progress(s: Session, klass: TrainingClass) -> list[ProgressRow]:
     rows = classes.assignments(s, klass)
     cases = {c.id: c for c in s.exec(select(TrainingCase).where(TrainingCase.id.in_({r.case_id for r in rows} or {-1})))}
     enrolled = classes.trainees(s, klass)
-    statuses = dict(s.exec(select(Plan.id, Plan.status).where(Plan.id.in_({r.plan_id for r in rows} or {-1}))).all())
     out = []
     for r in rows:
         if r.group_name:
@@ -131,7 +145,7 @@ def progress(s: Session, klass: TrainingClass) -> list[ProgressRow]:
             users = [u for _, u in enrolled if u.id == r.user_id]
             who = users[0].username if users else "?"
         out.append(ProgressRow(r, who, ", ".join(u.full_name or u.username for u in users), cases[r.case_id],
-                               [u.username for u in users], statuses.get(r.plan_id, "")))
+                               [u.username for u in users]))
     return out
 
 
