@@ -224,3 +224,14 @@ def test_bulk_statements_and_scheme_changes_make_every_plan_stale(s, world):
     s.commit()
     assert all(a > m for a, m in zip([_stamp(s, p) for p in ps], middle))
     _assert_stored_equals_computed(s, ps)
+
+
+def test_the_callers_own_unflushed_writes_count(s, world):
+    ps = [world["plan_a"], world["plan_b"]]
+    mon.org_ranking(s, ps, YEAR, "TW2", DEFAULT)
+    s.commit()
+    row = s.exec(select(Realization).where(Realization.indicator_key == _sums(s, world["plan_a"])[0].key)).first()
+    row.value = 99  # pending in the session, not flushed yet
+    s.add(row)
+    stored = mon.org_ranking(s, ps, YEAR, "TW2", DEFAULT)
+    assert _figures(stored) == _figures(mon.org_ranking(s, ps, YEAR, "TW2", DEFAULT, stored=False))

@@ -109,6 +109,7 @@ def _stored_ranks(s: Session, plans: list[Plan], year: int, period: str,
                   settings_of: Callable[[Plan], Settings]) -> list[OrgRank]:
     if not plans:
         return []
+    s.flush()  # the caller's own pending writes count, as in a computation (whose ORM reads autoflush)
     conn = s.connection()
     # The stamps first: a write landing after this read leaves what is computed below stale, never the reverse.
     stamps = plan_stamps.current(conn, (p.key for p in plans))
