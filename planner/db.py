@@ -16,6 +16,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 from planner import guard  # noqa: F401  (registers the before_flush column check on every session)
+from planner.services import plan_stamps  # noqa: F401  (every session's writes bump their plans' stamps)
 
 
 def make_engine(url: str) -> Engine:

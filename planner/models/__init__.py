@@ -35,3 +35,5 @@ __all__ += ["FeedbackEntry", "QuizAttempt", "TrainingAssignment", "TrainingCase"
             "TrainingEnrolment"]
 from planner.models.evaluation_round import (  # noqa: E402,F401  (issue 18)
     AccelerationRule, EvaluationRound, EvaluationVisit, Recommendation, RoundEvaluator, RoundUnit, VerifiedScore)
+from planner.models.summary import PlanStamp, PlanSummary  # noqa: E402  (issue 12: the ranking's stored results)
+__all__ += ["PlanStamp", "PlanSummary"]

@@ -26,7 +26,7 @@ from planner import guard
 from planner.errors import Invalid
 from planner.models import Indicator, NodeObjective, Plan, PlanNode, Target
 from planner.models.plan import IndicatorCreate, NodeCreate, TargetIn
-from planner.services import audit, orgs, plans
+from planner.services import audit, orgs, plan_stamps, plans
 
 
 class _PlanCodes:
@@ -190,6 +190,9 @@ class Batch:
         for t, ind in self.targets:
             t.indicator_id = ind.id
         self._insert([t for t, _ in self.targets], {id(t): ind for t, ind in self.targets})
+        # Core inserts pass the session's flush hook: the written plans' stored summaries are stale now.
+        written = {n.plan_id for n in done.nodes} | {i.plan_id for i in done.indicators}
+        plan_stamps.bump_refs(self.s.connection(), {"plan_id": written | {ind.plan_id for _, ind in self.targets}})
         self.nodes, self.indicators, self.targets, self.objectives, self.serves = [], [], [], {}, {}
         return done
 

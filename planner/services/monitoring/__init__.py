@@ -6,7 +6,8 @@
 * ``narratives``  faktor pendorong/penghambat and follow-ups (tindak lanjut);
 * ``budget``      the execution pagu of a node and the rupiah realised per period;
 * ``locks``       closing and reopening periods;
-* ``read``        the read model: progress of a plan or an indicator, the ranking (figures from ``calc.tree``).
+* ``read``        the read model: progress of a plan or an indicator (figures from ``calc.tree``);
+* ``ranking``     the cross-unit ranking, its figures stored per plan and kept honest by write stamps.
 
 Everything public is re-exported here: ``from planner.services import monitoring as mon`` is how callers
 use it. Rows are stored by lineage key (``Indicator.key``, ``PlanNode.key``, ``Plan.key``), so every
@@ -29,9 +30,10 @@ from .locks import close_period, reopen_period
 from .narratives import add_follow_up, delete_follow_up, get_follow_up, save_narrative, update_follow_up
 from .read import (
     MONITORING_STATUS_LABELS, NOT_DUE, BudgetProgress, Cell, EarlyWarning, IndicatorRow, MissingReport,
-    NodeProgress, OrgRank, PeriodDetail, PlanProgress, Ranking, TrendPoint, achievement_for_indicator, org_ranking,
-    own_budgets, period_detail, progress_for_plan, realisation_lookup, settings_from_config,
+    NodeProgress, PeriodDetail, PlanProgress, TrendPoint, achievement_for_indicator, own_budgets, period_detail,
+    progress_for_plan, realisation_lookup, settings_from_config,
 )
+from .ranking import OrgRank, Ranking, org_ranking
 
 __all__ = [
     "periods", "Settings", "contains", "periods_due", "trend_periods", "reporting_periods", "closed_locks",

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Mapping
 
 from sqlalchemy import and_, func
 from sqlmodel import Session, select
@@ -310,46 +310,6 @@ def _progress(plan: Plan, tree, cells: _CellData, budgets: ct.Budgets, year: int
         missing_reports=ct.missing_reports(now.rows), trend=trend, reported=reported, expected=expected,
         completeness=completeness, closed_periods=cells.closed, coverage=now.coverage,
         predikat_note=predikat_withheld(now.coverage, settings.coverage_threshold))
-
-
-# ---------------------------------------------------------------- reviewer dashboard
-
-@dataclass
-class OrgRank:
-    plan: Plan
-    achievement: RollupResult  # the plan's period achievement (fair mid-year: against period targets)
-    annual_achievement: RollupResult
-    predikat: str | None
-    reported: int
-    expected: int
-    completeness: Result
-
-
-@dataclass
-class Ranking:
-    by_achievement: list[OrgRank]  # highest first; plans with nothing computable last
-    by_completeness: list[OrgRank]
-
-
-def _ranked(items: Iterable[OrgRank], value: Callable[[OrgRank], float | None]) -> list[OrgRank]:
-    return sorted(items, key=lambda r: (value(r) is None, -(value(r) or 0), r.plan.id))
-
-
-def org_ranking(s: Session, plans: Iterable[Plan], year: int, period: str,
-                settings: Settings | Callable[[Plan], Settings]) -> Ranking:
-    """Renja of the organisations in scope ranked by achievement and by reporting completeness.
-
-    Every plan is read in the same fixed number of statements (``progress_for_plans``), whatever their number."""
-    ranks = []
-    plans = list(plans)
-    settings_of = settings if callable(settings) else (lambda _plan: settings)
-    progress = progress_for_plans(s, plans, year, period, settings_of, with_trend=False)
-    for plan in plans:
-        p = progress[plan.id]
-        ranks.append(OrgRank(plan, p.achievement, p.annual_achievement, p.predikat, p.reported, p.expected,
-                             p.completeness))
-    return Ranking(by_achievement=_ranked(ranks, lambda r: r.achievement.value),
-                   by_completeness=_ranked(ranks, lambda r: r.completeness.value))
 
 
 def own_budgets(s: Session, plan: Plan, year: int) -> dict[int, tuple[Decimal, dict[str, Decimal]]]:

@@ -1,0 +1,127 @@
+"""Per-lineage write stamps: every write that can change a plan's numbers bumps ``PlanStamp`` of its lineage
+(``Plan.key``) in the writer's own transaction, so a stored summary (``monitoring.ranking``) read at an older
+stamp is never served.
+
+No service has to remember it: a ``before_flush`` hook looks at every new, changed and deleted row of the
+classes the read model reads (plans, nodes, objectives, indicators, targets, realisations, evidence, period
+locks, node budgets and their spending, scheme levels) and bumps the lineages they belong to, resolved by the
+same lineage keys the read model joins on. ORM bulk INSERT/UPDATE/DELETE statements on those tables bump every
+lineage (they pass the flush). Core statements outside the ORM call ``bump`` themselves
+(``plan_bulk.Batch.write``, ``bench.generate``). Calculation settings are not stamped: they are part of the
+summary's key. The stamp is read before the data it guards, so a write that lands during a computation
+leaves that summary already stale.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable
+
+from sqlalchemy import event, inspect, select, union
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session as OrmSession
+
+from planner.models import (
+    BudgetRealization, Evidence, Indicator, NodeBudget, NodeObjective, PeriodLock, Plan, PlanNode, PlanStamp,
+    Realization, Scheme, SchemeLevel, Target,
+)
+
+# What a changed row says about its lineage: (attribute, what the attribute holds), by class.
+REFERENCES: dict[type, tuple[tuple[str, str], ...]] = {
+    Plan: (("key", "plan_key"),),
+    PeriodLock: (("plan_key", "plan_key"),),
+    PlanNode: (("plan_id", "plan_id"),),
+    Indicator: (("plan_id", "plan_id"),),
+    Target: (("indicator_id", "indicator_id"),),
+    NodeObjective: (("node_id", "node_id"),),
+    Realization: (("indicator_key", "indicator_key"), ("indicator_id", "indicator_id")),
+    Evidence: (("indicator_key", "indicator_key"), ("indicator_id", "indicator_id")),
+    NodeBudget: (("node_key", "node_key"), ("node_id", "node_id")),
+    BudgetRealization: (("node_budget_id", "node_budget_id"),),
+    SchemeLevel: (("scheme_id", "scheme_id"),),
+    Scheme: (("id", "scheme_id"),),
+}
+STAMPED_TABLES = {cls.__table__.name for cls in REFERENCES}
+
+
+def _lineages(refs: dict[str, set]) -> list:
+    """One SELECT of ``Plan.key`` per kind of reference present, as one UNION statement (or none)."""
+    p, n, i = Plan.__table__.c, PlanNode.__table__.c, Indicator.__table__.c
+    nb = NodeBudget.__table__.c
+    by_kind = {
+        "plan_id": lambda v: select(p.key).where(p.id.in_(v)),
+        "indicator_id": lambda v: select(p.key).join(Indicator.__table__, i.plan_id == p.id).where(i.id.in_(v)),
+        "indicator_key": lambda v: select(p.key).join(Indicator.__table__, i.plan_id == p.id).where(i.key.in_(v)),
+        "node_id": lambda v: select(p.key).join(PlanNode.__table__, n.plan_id == p.id).where(n.id.in_(v)),
+        "node_key": lambda v: select(p.key).join(PlanNode.__table__, n.plan_id == p.id).where(n.key.in_(v)),
+        "node_budget_id": lambda v: select(p.key).join(PlanNode.__table__, n.plan_id == p.id)
+        .join(NodeBudget.__table__, nb.node_key == n.key).where(nb.id.in_(v)),
+        "scheme_id": lambda v: select(p.key).where(p.scheme_id.in_(v)),
+        "all": lambda _v: select(p.key),
+    }
+    return [by_kind[kind](sorted(values)) for kind, values in refs.items() if values and kind != "plan_key"]
+
+
+def bump_refs(conn: Connection, refs: dict[str, set]) -> None:
+    """Bump the lineages the references belong to: at most one SELECT and one upsert."""
+    keys = set(refs.get("plan_key", ()))
+    selects = _lineages(refs)
+    if selects:
+        stmt = selects[0] if len(selects) == 1 else union(*selects)
+        keys |= {k for (k,) in conn.execute(stmt)}
+    bump(conn, keys)
+
+
+def bump(conn: Connection, keys: Iterable[str]) -> None:
+    """Add one to the stamp of each lineage (created at 1), in one statement, in sorted order (no deadlock
+    between two writers bumping the same lineages)."""
+    keys = sorted({k for k in keys if k})
+    if not keys:
+        return
+    table = PlanStamp.__table__
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(table).values([{"key": k, "stamp": 1} for k in keys])
+    conn.execute(stmt.on_conflict_do_update(index_elements=[table.c.key], set_={"stamp": table.c.stamp + 1}))
+
+
+def current(conn: Connection, keys: Iterable[str]) -> dict[str, int]:
+    """The stamps of these lineages now (0 for one never written since stamps began)."""
+    keys = sorted(set(keys))
+    table = PlanStamp.__table__
+    found = dict(conn.execute(select(table.c.key, table.c.stamp).where(table.c.key.in_(keys))).all()) if keys else {}
+    return {k: found.get(k, 0) for k in keys}
+
+
+def _collect(session: OrmSession) -> dict[str, set]:
+    refs: dict[str, set] = defaultdict(set)
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        wanted = REFERENCES.get(type(obj))
+        if wanted is None:
+            continue
+        state = inspect(obj)
+        for attr, kind in wanted:
+            refs[kind].add(getattr(obj, attr))
+            if state.persistent or state.deleted:  # a reference changed in place: its old lineage too
+                refs[kind].update(state.attrs[attr].history.deleted or ())
+    for values in refs.values():
+        values.discard(None)
+    return refs
+
+
+@event.listens_for(OrmSession, "before_flush")
+def _stamp_flush(session, _context, _instances):
+    """Bump, before the rows are written (deleted rows can still be followed to their plan)."""
+    with session.no_autoflush:  # reading an expired attribute must not flush from inside the flush
+        refs = _collect(session)
+        if any(refs.values()):
+            bump_refs(session.connection(), refs)
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _stamp_bulk(state):
+    """An ORM bulk INSERT, UPDATE or DELETE on a stamped table passes the flush: every lineage is bumped."""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    if table is not None and getattr(table, "name", None) in STAMPED_TABLES:
+        bump_refs(state.session.connection(), {"all": {True}})
