@@ -131,6 +131,14 @@ def indicator_row(ind, node, upto: str, targets: dict[str, Any], realizations: d
 
     ``closed`` lists the closed periods; ``judged`` gives, for a closed period, the target it was
     judged against when that came from another version of the plan."""
+    return indicator_rows(ind, node, [upto], targets, realizations, evidence, closed, settings, judged)[0]
+
+
+def indicator_rows(ind, node, uptos: list[str], targets: dict[str, Any], realizations: dict[str, Any],
+                   evidence: dict[str, int], closed: list[str], settings: Settings,
+                   judged: JudgedFn | None = None) -> list[IndicatorRow]:
+    """``indicator_row`` at each of ``uptos`` in one pass: the cells do not depend on the period, and
+    the progress only on how many periods are due, so periods with the same count share it."""
     codes = periods.reporting(ind.frequency)
     cells = []
     for p in codes:
@@ -142,8 +150,14 @@ def indicator_row(ind, node, upto: str, targets: dict[str, Any], realizations: d
                 target, source = found
         cells.append(Cell(p, spec(target), realizations.get(p), evidence.get(p, 0), is_closed, source))
     annual = spec(targets.get(periods.ANNUAL))
-    due = periods.periods_due(codes, upto)
-    return IndicatorRow(ind, node, annual, cells, due, _progress(ind, annual, cells, due, settings))
+    by_due: dict[int, IndicatorProgress | None] = {}
+    rows = []
+    for upto in uptos:
+        due = periods.periods_due(codes, upto)
+        if due not in by_due:
+            by_due[due] = _progress(ind, annual, cells, due, settings)
+        rows.append(IndicatorRow(ind, node, annual, cells, due, by_due[due]))
+    return rows
 
 
 # ---------------------------------------------------------------- the tree
@@ -319,32 +333,54 @@ class Evaluation:
 
 
 RowFn = Callable[[Any, Any, str], IndicatorRow]  # (indicator, node, upto) -> its row
+RowsFn = Callable[[Any, Any, list[str]], list[IndicatorRow]]  # (indicator, node, uptos) -> its row at each
 
 
 def evaluate(roots: list, levels: list, row_of: RowFn, budgets: Budgets, upto: str,
              settings: Settings) -> Evaluation:
     """The whole plan at ``upto``: rows, node roll-ups, plan figures."""
-    rows: list[IndicatorRow] = []
+    return evaluate_periods(roots, levels, lambda ind, node, uptos: [row_of(ind, node, u) for u in uptos],
+                            budgets, [upto], settings)[0]
 
-    def visit(tn) -> NodeProgress:
-        own = [row_of(ind, tn.node, upto) for ind in tn.indicators]
-        rows.extend(own)
-        children = [visit(c) for c in tn.children]
-        basis = basis_level(tn.level, levels)
-        members = [r for r in own if r.indicator.level == basis]
-        if not members:  # no indicator of that level: all of its own, else its children
-            basis, members = ("all", own) if own else ("children", [])
-        period_c, annual_c = roll(members, children, settings)
-        cover = sum((c.coverage for c in children), of_rows(own))
-        return NodeProgress(tn.node, tn.depth, tn.level, basis, period_c, annual_c, status_of(period_c, settings),
-                            predikat_name(annual_c, cover, settings), count_statuses(own, children),
-                            budget_progress(budgets.figures(tn.node, upto, children)), own, children,
-                            coverage=cover, predikat_note=predikat_withheld(cover, settings.coverage_threshold))
 
-    top = [visit(tn) for tn in roots]
-    period_c, annual_c = roll([], top, settings)
-    return Evaluation(top, rows, period_c, annual_c, budget_progress(combine([r.budget for r in top])),
-                      of_rows(rows))
+def evaluate_periods(roots: list, levels: list, rows_of: RowsFn, budgets: Budgets, uptos: list[str],
+                     settings: Settings) -> list[Evaluation]:
+    """The whole plan at each of ``uptos`` (a dashboard's trend) in one walk of the tree: each indicator's
+    rows come from one call of ``rows_of`` (``indicator_rows`` builds its cells once), then every period
+    is rolled up as ``evaluate`` would at that period alone."""
+    rows: list[list[IndicatorRow]] = [[] for _ in uptos]
+
+    def visit(tn) -> list[NodeProgress]:
+        per_indicator = [rows_of(ind, tn.node, uptos) for ind in tn.indicators]
+        own_at = [[r[i] for r in per_indicator] for i in range(len(uptos))]
+        for i, own in enumerate(own_at):
+            rows[i].extend(own)  # tree order: a node's rows before its children's
+        below = [visit(c) for c in tn.children]
+        basis_of = basis_level(tn.level, levels)
+        out = []
+        for i, upto in enumerate(uptos):
+            own = own_at[i]
+            children = [c[i] for c in below]
+            basis, members = basis_of, [r for r in own if r.indicator.level == basis_of]
+            if not members:  # no indicator of that level: all of its own, else its children
+                basis, members = ("all", own) if own else ("children", [])
+            period_c, annual_c = roll(members, children, settings)
+            cover = sum((c.coverage for c in children), of_rows(own))
+            out.append(NodeProgress(
+                tn.node, tn.depth, tn.level, basis, period_c, annual_c, status_of(period_c, settings),
+                predikat_name(annual_c, cover, settings), count_statuses(own, children),
+                budget_progress(budgets.figures(tn.node, upto, children)), own, children,
+                coverage=cover, predikat_note=predikat_withheld(cover, settings.coverage_threshold)))
+        return out
+
+    tops = [visit(tn) for tn in roots]
+    evaluations = []
+    for i in range(len(uptos)):
+        top = [t[i] for t in tops]
+        period_c, annual_c = roll([], top, settings)
+        evaluations.append(Evaluation(top, rows[i], period_c, annual_c,
+                                      budget_progress(combine([r.budget for r in top])), of_rows(rows[i])))
+    return evaluations
 
 
 def early_warnings(rows: list[IndicatorRow], settings: Settings) -> list[EarlyWarning]:

@@ -86,13 +86,17 @@ def renstra_tree(s: Session, plan: Plan) -> Tree | None:
     return plans.load_tree(s, renstra) if renstra else None
 
 
-def plan_data(s: Session, plan: Plan, tree: Tree | None = None) -> PlanData:
-    tree = tree or plans.load_tree(s, plan)
-    return build_plan_data(tree, renstra_tree(s, plan), worksheet.progress_by_node(s, plan), acknowledged(s, plan))
+def plan_data(s: Session, plan: Plan, tree: Tree | None = None, loaded: dict[int, Tree] | None = None) -> PlanData:
+    """``loaded``: trees the caller has read already (by plan id), so a page reads each tree once."""
+    loaded = loaded or {}
+    tree = tree or loaded.get(plan.id) or plans.load_tree(s, plan)
+    renstra = loaded.get(plan.renstra_id) if plan.kind == "renja" and plan.renstra_id in loaded \
+        else renstra_tree(s, plan)
+    return build_plan_data(tree, renstra, worksheet.progress_by_node(s, plan), acknowledged(s, plan))
 
 
-def check_plan(s: Session, plan: Plan, tree: Tree | None = None) -> CheckReport:
-    return run_checks(plan_data(s, plan, tree))
+def check_plan(s: Session, plan: Plan, tree: Tree | None = None, loaded: dict[int, Tree] | None = None) -> CheckReport:
+    return run_checks(plan_data(s, plan, tree, loaded))
 
 
 TARGET_RULES = ("T01", "T03", "T04")  # what the target grid says beside itself when saved

@@ -3,7 +3,7 @@ objectives, indicators, targets), whatever its size, and ``load_trees`` many pla
 the API, the checks and the roll-ups build on it."""
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -52,14 +52,72 @@ class Tree:
     def indicator_count(self) -> int:
         return sum(len(tn.indicators) for tn in self.by_id.values())
 
+    def descendants(self, node_id: int) -> list[TreeNode]:
+        """The subtree below a node, in tree order (the node itself left out)."""
+        return below(self.by_id[node_id])
 
-def load_tree(s: Session, plan: Plan) -> Tree:
+
+def below(top) -> list:
+    """What lies below a node of a tree (``TreeNode``, or anything with ``.children``: a dashboard's
+    ``NodeProgress``), in tree order."""
+    stack, out = list(reversed(top.children)), []
+    while stack:
+        tn = stack.pop()
+        out.append(tn)
+        stack.extend(reversed(tn.children))
+    return out
+
+
+# A plan past LAZY_NODES nodes shows its upper levels (as many as fit in OUTLINE_NODES) whole and the rest as
+# branches opened on demand; a print or export reads the tree itself and stays whole.
+LAZY_NODES = 150
+OUTLINE_NODES = 40
+
+
+@dataclass
+class Outline:
+    rows: list  # what the page shows, in tree order
+    collapsed: dict[int, int]  # node id -> how many nodes its closed branch holds
+
+
+def outline(roots: list, open_ids: set[int] | None = None) -> Outline:
+    """A page's rows of a tree (``TreeNode`` or ``NodeProgress``: ``.node.id``, ``.depth``, ``.children``):
+    everything up to LAZY_NODES nodes, or when ``open_ids`` is None (all asked for); else the upper levels,
+    with the branches below them closed except those holding a node of ``open_ids``."""
+    every = [n for top in roots for n in [top] + below(top)]
+    if open_ids is None or len(every) <= LAZY_NODES:
+        return Outline(every, {})
+    per_depth = Counter(n.depth for n in every)
+    depth, shown = 0, per_depth[0]
+    while depth + 1 in per_depth and shown + per_depth[depth + 1] <= OUTLINE_NODES:
+        depth += 1
+        shown += per_depth[depth]
+    # in tree order, the last node at the outline's depth (or above) before a deeper one is its branch's top
+    tops, top = [], None
+    for n in every:
+        top = n if n.depth <= depth else top
+        tops.append(top)
+    opened = {t.node.id for n, t in zip(every, tops) if n.node.id in open_ids}
+    rows, collapsed = [], {}
+    for n, t in zip(every, tops):
+        if n.depth <= depth or t.node.id in opened:
+            rows.append(n)
+        else:
+            collapsed[t.node.id] = collapsed.get(t.node.id, 0) + 1
+    return Outline(rows, collapsed)
+
+
+def load_tree(s: Session, plan: Plan, *, read_only: bool = False) -> Tree:
     """The whole plan in five statements: levels, nodes, objectives, indicators, targets."""
-    return load_trees(s, [plan])[plan.id]
+    return load_trees(s, [plan], read_only=read_only)[plan.id]
 
 
-def load_trees(s: Session, plans: list[Plan]) -> dict[int, Tree]:
-    """Many plans' trees in the same five statements as one (the cross-unit ranking reads a province)."""
+def load_trees(s: Session, plans: list[Plan], *, read_only: bool = False) -> dict[int, Tree]:
+    """Many plans' trees in the same five statements as one (the cross-unit ranking reads a province).
+
+    ``read_only``: the targets (most of a plan's rows) come as plain rows with the same attribute names
+    instead of ORM objects, for pages that only show them; a large plan's page spends a third of its time
+    building ORM instances otherwise."""
     ids = [p.id for p in plans]
     levels_of: dict[int, list[SchemeLevel]] = defaultdict(list)
     for lv in s.exec(select(SchemeLevel).where(SchemeLevel.scheme_id.in_({p.scheme_id for p in plans}))
@@ -71,8 +129,10 @@ def load_trees(s: Session, plans: list[Plan]) -> dict[int, Tree]:
                         .where(PlanNode.plan_id.in_(ids)).order_by(NodeObjective.position)).all()
     indicators = s.exec(select(Indicator).where(Indicator.plan_id.in_(ids))
                         .order_by(Indicator.position, Indicator.id)).all()
-    targets = s.exec(select(Target).join(Indicator, Target.indicator_id == Indicator.id)
-                     .where(Indicator.plan_id.in_(ids)).order_by(Target.year, Target.period)).all()
+    targets = s.execute(select(Target.__table__ if read_only else Target)
+                        .join(Indicator, Target.indicator_id == Indicator.id)
+                        .where(Indicator.plan_id.in_(ids)).order_by(Target.year, Target.period))
+    targets = targets.all() if read_only else targets.scalars().all()
 
     kinds = {p.id: {lv.kind: lv for lv in levels_of[p.scheme_id]} for p in plans}
     by_id = {n.id: TreeNode(node=n, depth=0, level=kinds[n.plan_id].get(n.kind)) for n in nodes}

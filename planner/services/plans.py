@@ -25,7 +25,9 @@ from planner.models.plan import (
 from planner.calc import summable
 from planner.services import acting, audit, concurrency, orgs, ranges, schedules, versions
 # The tree reader keeps its old address (plans.load_tree, plans.Tree): callers everywhere use it.
-from planner.services.plan_tree import Tree, TreeNode, filter_tree, load_tree, load_trees  # noqa: F401
+from planner.services.plan_tree import (  # noqa: F401
+    Outline, Tree, TreeNode, below, filter_tree, load_tree, load_trees, outline,
+)
 
 EDITABLE_STATUSES = ("draft", "returned")
 SUM_REFUSED = ("Indikator persentase, indeks atau rasio tidak boleh dijumlahkan (akumulasi 'kumulatif'): "

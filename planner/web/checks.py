@@ -35,8 +35,8 @@ def _badges():
 def plan_checks(plan: Plan):
     """A plan's check report, once per request (the tree's badges ask for it per node)."""
     cache = g.setdefault("plan_checks", {})
-    if plan.id not in cache:
-        cache[plan.id] = checks.check_plan(db.session(), plan)
+    if plan.id not in cache:  # with the trees the page has read already (``g.loaded_trees``, the tree page)
+        cache[plan.id] = checks.check_plan(db.session(), plan, loaded=g.get("loaded_trees"))
     return cache[plan.id]
 
 

@@ -569,7 +569,8 @@ def save_budget(node_id: int, year: int):
 
 # ---------------------------------------------------------------- dashboards
 
-def dashboard_context(plan: Plan) -> dict:
+def dashboard_context(plan: Plan, open_ids: set[int] | None = None) -> dict:
+    """``open_ids``: nodes whose branch of a large plan's tree shows open (None: the whole tree)."""
     s = db.read_session()  # a replica when configured: this page writes nothing
     year = _year(plan)
     upto = _upto(year)
@@ -579,8 +580,9 @@ def dashboard_context(plan: Plan) -> dict:
     # methodology §5.2: serapan (a share of the annual pagu) against the annual achievement, like with like
     spending = [n for n in nodes
                 if n.annual_achievement.value is not None and n.budget.absorption.value is not None]
+    shown = plans.outline(progress.roots, open_ids)
     return dict(plan=plan, org=s.get(Organization, plan.organization_id), year=year, upto=upto, progress=progress,
-                nodes=nodes, spending=spending, gap_flag=SPENDING_GAP, used_settings=used,
+                nodes=nodes, rows=shown.rows, collapsed=shown.collapsed, spending=spending, gap_flag=SPENDING_GAP, used_settings=used,
                 in_force=versions.in_force_of(s, plan), version_label=versions.version_label,
                 flagged=[n for n in spending if spending_ahead(n.budget.absorption.value,
                                                                n.annual_achievement.value)],
@@ -590,8 +592,18 @@ def dashboard_context(plan: Plan) -> dict:
 
 @bp.get("/plans/<int:plan_id>/dashboard")
 def dashboard(plan_id: int):
+    """``?open=<node>``: a closed branch of a large plan's tree, its rows for htmx, the page with it open else."""
     plan = _plan_for(plan_id)
-    return render(DASH_TPL, **dashboard_context(plan))
+    raw = request.args.get("open", "")
+    opened = int(raw) if raw.isdigit() and len(raw) <= 10 else None
+    if opened is None:
+        return render(DASH_TPL, **dashboard_context(plan, None if raw == "all" else set()))
+
+    def branch_rows() -> dict:
+        ctx = dashboard_context(plan, None)
+        top = next((n for n in ctx["nodes"] if n.node.id == opened), None)
+        return ctx | {"rows": plans.below(top) if top else [], "collapsed": {}}
+    return respond(DASH_TPL, "branch", context=branch_rows, page=(DASH_TPL, lambda: dashboard_context(plan, {opened})))
 
 
 def _ranking_plans(year: int) -> list[Plan]:

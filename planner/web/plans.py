@@ -157,17 +157,22 @@ def _plan_for(plan_id: int, action: str = "plan.read") -> Plan:
 
 def tree_context(plan: Plan, **extra) -> dict:
     s = db.session()
-    tree = plans.load_tree(s, plan)
+    tree = plans.load_tree(s, plan, read_only=True)  # the page shows targets; it edits them elsewhere
+    g.loaded_trees = {}
     query = request.args.get("q", "")
-    visible = plans.filter_tree(tree, query) if query else None
-    rows = [tn for tn in tree.walk() if visible is None or tn.node.id in visible]
+    if query:
+        visible = plans.filter_tree(tree, query)
+        shown = plans.Outline([tn for tn in tree.walk() if tn.node.id in visible], {})
+    else:
+        shown = plans.outline(tree.roots, _open_ids(extra))
     serves_options, renstra, cascade, served = [], None, None, {}
     if plan.kind == "renja" and plan.renstra_id:
         renstra = versions.in_force_of(s, s.get(Plan, plan.renstra_id))  # the Renstra as it stands now
-        renstra_tree = plans.load_tree(s, renstra)
+        renstra_tree = plans.load_tree(s, renstra, read_only=True)
         served = plan_copy.served_nodes(s, renstra_tree, tree)
         cascade = plan_copy.cascade(renstra_tree, tree, served)
         serves_options = [tn.node for tn in renstra_tree.walk() if tn.node.kind == "sasaran"]
+        g.loaded_trees = {renstra.id: renstra_tree}
     elif plan.kind == "renstra":
         serves_options = [tn.node for tn in tree.walk() if tn.node.kind == "sasaran"]
     supports = {n.id: (n, o) for n, o in cascade_service.supportable(s, plan)}  # a Renstra: parents' sasaran
@@ -177,7 +182,8 @@ def tree_context(plan: Plan, **extra) -> dict:
     read_only = request.args.get("view") == "read" or not can(p, "plan.edit", plan) \
         or plan.status not in plans.EDITABLE_STATUSES
     ctx = dict(
-        plan=plan, org=s.get(Organization, plan.organization_id), tree=tree, rows=rows, query=query,
+        plan=plan, org=s.get(Organization, plan.organization_id), tree=tree, rows=shown.rows,
+        collapsed=shown.collapsed, query=query,
         actions=workflow.available_actions(p, plan), action_labels=t(workflow.ACTION_LABELS),
         can_revise=plan.status == "locked" and can(p, "plan.revise", plan),
         can_comment=can(p, "comment.create", plan), threads=workflow.threads(thread_rows),
@@ -197,9 +203,22 @@ def tree_context(plan: Plan, **extra) -> dict:
     ctx["return_note"] = workflow.return_note(s, plan) if plan.status == "returned" else None
     ctx["renstra_unfixed"] = workflow.renstra_fixed(s, plan) if "lock" in ctx["actions"] else None
     ctx["is_admin"] = p.is_admin
+    g.loaded_trees[plan.id] = tree  # the checks shown as badges read the same trees (web/checks.plan_checks)
     ctx["pagu_sums"] = pagu_sums((tn.node.id, tn.node.parent_id, tn.node.pagu) for tn in tree.walk())
     ctx.update(extra)
     return ctx
+
+
+def _open_ids(extra: dict) -> set[int] | None:
+    """Nodes whose branch a large plan's page must show open: the one asked for (``?open=``, ``all`` for the
+    whole tree), and the one being edited, added to or confirmed for deletion (a plain form lands there)."""
+    if request.args.get("open") == "all":
+        return None
+    confirm = extra.get("confirm_delete")
+    wanted = [request.args.get("open"), request.args.get("edit"), request.args.get("add"),
+              extra.get("editing_id"), extra.get("adding_to"), extra.get("adding_indicator_to"),
+              confirm[0] if confirm else None]
+    return {int(w) for w in wanted if w is not None and str(w).isdigit()}
 
 
 def grid_columns(plan: Plan) -> list[tuple[int, str]]:
@@ -254,6 +273,18 @@ def add_node(plan_id: int):
 
 
 # ---------------------------------------------------------------- one node
+
+@bp.get("/nodes/<int:node_id>/branch")
+def branch(node_id: int):
+    """A closed branch of a large plan's tree, opened: htmx gets its rows; a plain link the page with it open."""
+    node, plan = _node_for(node_id)
+
+    def rows_below() -> dict:
+        ctx = tree_context(plan)
+        return ctx | {"rows": ctx["tree"].descendants(node.id), "collapsed": {}}
+    return respond(PLAN_TPL, "branch", context=rows_below,
+                   redirect_to=url_for("plans.show", plan_id=plan.id, open=node.id) + f"#node-{node.id}")
+
 
 def _node_for(node_id: int, action: str = "plan.read") -> tuple[PlanNode, Plan]:
     node = plans.get_node(db.session(), node_id)

@@ -237,6 +237,22 @@ def test_trend_per_period(s, build):
     assert mon.progress_for_plan(s, build.plan, YEAR, "TW3", SETTINGS, with_trend=False).trend == []
 
 
+def test_trend_in_one_pass_equals_each_period_on_its_own(s, build):
+    """The dashboard's trend is evaluated in one walk of the tree; each point is what that period shows alone."""
+    ind, annual = build.indicator(), build.indicator(frequency="annual")
+    for q, v in (("TW1", 25), ("TW2", 15), ("TW3", 30)):
+        record(s, ind, q, value=v)
+    record(s, annual, "Y", value=70)
+    for upto in ("TW3", "Y"):
+        p = progress(s, build, upto)
+        alone = {q: mon.progress_for_plan(s, build.plan, YEAR, q, SETTINGS, with_trend=False)
+                 for q in [t.period for t in p.trend] + [upto]}
+        assert [(t.achievement, t.annual_achievement, t.absorption) for t in p.trend] == [
+            (alone[t.period].achievement, alone[t.period].annual_achievement, alone[t.period].budget.absorption)
+            for t in p.trend]
+        assert (p.achievement, p.roots, p.rows) == (alone[upto].achievement, alone[upto].roots, alone[upto].rows)
+
+
 def test_entry_grid_cells(s, build, tmp_path):
     ind = build.indicator()
     record(s, ind, "TW1", value=25)

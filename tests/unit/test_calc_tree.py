@@ -115,3 +115,44 @@ def test_a_closed_period_uses_the_target_it_was_judged_against():
     assert tw1.closed and tw1.target.value == 10 and tw1.target_from is murni
     assert not tw2.closed and tw2.target.value == 25 and tw2.target_from is None
     assert row.progress.achievement.value == pytest.approx(10 / 35 * 100)  # judged TW1 target + new TW2 target
+
+
+# ---------------------------------------------------------------- the trend in one pass
+
+def _mixed_plan():
+    """Every frequency and accumulation, levels that fall back to "all" and "children", budgets by period."""
+    freq_codes = {"monthly": periods.MONTH_CODES, "semester": periods.SEMESTERS, "quarterly": periods.QUARTERS,
+                  "annual": []}
+    inds, reported, targets = [], {}, {}
+    for iid, (frequency, accumulation, polarity, level) in enumerate([
+            ("monthly", "sum", "higher_is_better", "output"), ("quarterly", "last", "lower_is_better", "output"),
+            ("semester", "average", "higher_is_better", "input"), ("quarterly", "ratio", "higher_is_better", "outcome"),
+            ("annual", "last", "higher_is_better", "output"), ("quarterly", "sum", "higher_is_better", "output")], 1):
+        ind = indicator(iid, level=level, frequency=frequency, accumulation=accumulation, polarity=polarity,
+                        weight=float(iid))
+        codes = freq_codes[frequency]
+        targets[iid] = {"Y": target(100), **{c: target(100 / max(len(codes), 1)) for c in codes}}
+        reported[iid] = {c: NS(value=(7 * iid + 3 * k) % 40 + 1, numerator=k + iid, denominator=10 + k,
+                               achieved=None, status="verified" if k % 3 else "submitted")
+                         for k, c in enumerate(codes[:-1]) if (k + iid) % 4}
+        inds.append(ind)
+    keg1, keg2 = node(3, KEGIATAN, inds[:3]), node(4, KEGIATAN, inds[3:5], pagu=Decimal(900))
+    prog1, prog2 = node(1, PROGRAM, [inds[5]], [keg1, keg2]), node(2, PROGRAM, [], [node(5, KEGIATAN)])
+    budgets = ct.Budgets({3: Decimal(1000)}, {3: {"TW1": Decimal(100), "TW2": Decimal(250), "TW4": Decimal(50)}},
+                         plan_year=True)
+
+    def rows_of(ind, n, uptos):
+        return ct.indicator_rows(ind, n, uptos, targets[ind.id], reported[ind.id], {}, ["TW1"], SETTINGS)
+    return [prog1, prog2], rows_of, budgets
+
+
+@pytest.mark.parametrize("upto", ["TW1", "TW3", "Y", "M07", "S2"])
+def test_all_trend_periods_in_one_pass_equal_one_evaluation_per_period(upto):
+    roots, rows_of, budgets = _mixed_plan()
+    uptos = [upto] + [p for p in periods.trend_periods(upto) if p != upto]
+    one_pass = ct.evaluate_periods(roots, LEVELS, rows_of, budgets, uptos, SETTINGS)
+    per_period = [ct.evaluate(roots, LEVELS, lambda ind, n, u: rows_of(ind, n, [u])[0], budgets, u, SETTINGS)
+                  for u in uptos]
+    assert one_pass == per_period
+    assert [e.achievement.value for e in one_pass] == [e.achievement.value for e in per_period]
+    assert len(uptos) == 1 or len({e.achievement.value for e in one_pass}) > 1  # the periods really differ

@@ -243,6 +243,7 @@ TABLE: dict[str, Case] = {
                            data={"kind": "program", "code": "5.02.03", "name": "Program tambahan"}),
     "plans.new_root": Case("GET", url("/plans/{}/nodes/new", "plan"), EDIT),
     "plans.node_row": Case("GET", url("/nodes/{}", "node"), ALL),
+    "plans.branch": Case("GET", url("/nodes/{}/branch", "node"), ALL),
     "plans.edit_node": Case("GET", url("/nodes/{}/edit", "node"), EDIT),
     "plans.new_child": Case("GET", url("/nodes/{}/children/new", "node"), EDIT),
     "plans.update_node": Case("POST", url("/nodes/{}", "node"), EDIT, data=NODE_FORM),

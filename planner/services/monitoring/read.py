@@ -79,9 +79,13 @@ class _CellData:
         return find
 
     def row(self, ind: Indicator, node: PlanNode, upto: str, settings: Settings) -> IndicatorRow:
+        return self.rows(ind, node, [upto], settings)[0]
+
+    def rows(self, ind: Indicator, node: PlanNode, uptos: list[str], settings: Settings) -> list[IndicatorRow]:
+        """The indicator's row at each of ``uptos`` (one pass, ``calc.tree.indicator_rows``)."""
         targets = {p: t for (y, p), t in self.targets.get(ind.id, {}).items() if y == self.year}
-        return ct.indicator_row(ind, node, upto, targets, self.realizations.get(ind.key, {}),
-                                self.evidence.get(ind.key, {}), self.closed, settings, self._judged(ind))
+        return ct.indicator_rows(ind, node, uptos, targets, self.realizations.get(ind.key, {}),
+                                 self.evidence.get(ind.key, {}), self.closed, settings, self._judged(ind))
 
 
 def _load_cells(s: Session, plan: Plan, year: int, targets: dict[int, dict], indicator: Indicator | None = None
@@ -282,7 +286,7 @@ def progress_for_plans(s: Session, plans: list[Plan], year: int, upto_period: st
         _check_read(plan, year, upto_period)
     if not plans:
         return {}
-    trees = load_trees(s, plans)
+    trees = load_trees(s, plans, read_only=True)  # the read model only reads the targets
     targets = {p.id: {iid: {(t.year, t.period): t for t in ts} for iid, ts in trees[p.id].targets.items()}
                for p in plans}
     cells, budgets = _load_cells_many(s, plans, year, targets), _load_budgets_many(s, plans, year)
@@ -292,15 +296,15 @@ def progress_for_plans(s: Session, plans: list[Plan], year: int, upto_period: st
 
 def _progress(plan: Plan, tree, cells: _CellData, budgets: ct.Budgets, year: int, upto_period: str,
               settings: Settings, with_trend: bool) -> PlanProgress:
-    def at(upto: str) -> ct.Evaluation:
-        return ct.evaluate(tree.roots, tree.levels, lambda ind, node, u: cells.row(ind, node, u, settings),
-                           budgets, upto, settings)
-
-    now = at(upto_period)
-    trend = []
-    for point in periods.trend_periods(upto_period) if with_trend else []:
-        ev = now if point == upto_period else at(point)
-        trend.append(TrendPoint(point, ev.achievement, ev.annual_achievement, ev.budget.absorption))
+    points = periods.trend_periods(upto_period) if with_trend else []
+    uptos = [upto_period] + [p for p in points if p != upto_period]
+    # the trend's periods in the same walk of the tree as the current one (one evaluation, not one per period)
+    evaluated = dict(zip(uptos, ct.evaluate_periods(
+        tree.roots, tree.levels, lambda ind, node, us: cells.rows(ind, node, us, settings), budgets, uptos,
+        settings)))
+    now = evaluated[upto_period]
+    trend = [TrendPoint(p, evaluated[p].achievement, evaluated[p].annual_achievement, evaluated[p].budget.absorption)
+             for p in points]
     reported, expected, completeness = ct.completeness(now.rows)
     return PlanProgress(
         plan=plan, year=year, upto=upto_period, achievement=now.achievement,

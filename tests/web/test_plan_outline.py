@@ -1,0 +1,91 @@
+"""A large plan's tree page: the upper levels whole, the branches below opened on demand (htmx, or a plain
+link to the page with that branch open); a small plan, a search, a print and an export stay whole."""
+from __future__ import annotations
+
+import pytest
+
+from planner.services import plan_tree, plans
+from tests.conftest import HX
+
+
+@pytest.fixture
+def large(monkeypatch):
+    """The fixture's Renja (program › 2 kegiatan › 1 sub kegiatan each) counts as large: kegiatan are the
+    deepest level shown, each sub kegiatan sits in a closed branch."""
+    monkeypatch.setattr(plan_tree, "LAZY_NODES", 3)
+    monkeypatch.setattr(plan_tree, "OUTLINE_NODES", 3)
+
+
+def _kegiatan(s, renja):
+    return [tn.node for tn in plans.load_tree(s, renja).roots[0].children]
+
+
+def _rows(html: str, s, renja) -> set[str]:
+    """Names of the nodes shown as rows of the tree (the comment form lists every node by name)."""
+    return {tn.node.name for tn in plans.load_tree(s, renja).walk() if f'<tbody id="node-{tn.node.id}"' in html}
+
+
+def test_a_large_plan_shows_its_upper_levels_and_closed_branches(editor, s, renja, large):
+    keg1, keg2 = _kegiatan(s, renja)
+    html = editor.get(f"/plans/{renja.id}").get_data(as_text=True)
+    assert _rows(html, s, renja) == {"Program Pengelolaan Pendapatan Daerah", "Kegiatan 1", "Kegiatan 2"}
+    for keg in (keg1, keg2):
+        assert f'id="branch-{keg.id}"' in html and f'hx-get="/nodes/{keg.id}/branch"' in html
+        assert f'href="/plans/{renja.id}?open={keg.id}#node-{keg.id}"' in html  # works without JavaScript
+    assert "Tampilkan 1 simpul di bawah" in html and f'href="/plans/{renja.id}?open=all#tree"' in html
+
+
+def test_a_branch_opens_as_a_fragment_or_as_the_page_with_it_open(editor, s, renja, large):
+    keg1, _ = _kegiatan(s, renja)
+    frag = editor.get(f"/nodes/{keg1.id}/branch", headers=HX).get_data(as_text=True)
+    assert "<html" not in frag and frag.lstrip().startswith("<tbody id=\"node-")
+    assert _rows(frag, s, renja) == {"Sub kegiatan 1"} and "branch-" not in frag
+    plain = editor.get(f"/nodes/{keg1.id}/branch")
+    assert plain.status_code == 302 and plain.headers["Location"] == f"/plans/{renja.id}?open={keg1.id}#node-{keg1.id}"
+    html = editor.get(plain.headers["Location"]).get_data(as_text=True)
+    assert "Sub kegiatan 1" in _rows(html, s, renja) and "Sub kegiatan 2" not in _rows(html, s, renja)
+
+
+def test_a_node_being_edited_or_everything_asked_for_is_shown(editor, s, renja, large):
+    _, keg2 = _kegiatan(s, renja)
+    sub2 = plans.load_tree(s, renja).by_id[keg2.id].children[0].node
+    html = editor.get(f"/plans/{renja.id}?edit={sub2.id}").get_data(as_text=True)
+    assert f'action="/nodes/{sub2.id}"' in html and "Sub kegiatan 1" not in _rows(html, s, renja)
+    html = editor.get(f"/plans/{renja.id}?open=all").get_data(as_text=True)
+    assert len(_rows(html, s, renja)) == 5 and "branch-" not in html
+
+
+def test_a_search_a_small_plan_and_the_print_view_stay_whole(editor, s, renja, large, monkeypatch):
+    frag = editor.get(f"/plans/{renja.id}?q=Sub", headers=HX).get_data(as_text=True)
+    assert {"Sub kegiatan 1", "Sub kegiatan 2"} <= _rows(frag, s, renja) and "branch-" not in frag
+    printed = editor.get(f"/plans/{renja.id}/cetak/renja").get_data(as_text=True)
+    assert "Sub kegiatan 1" in printed and "Sub kegiatan 2" in printed
+    monkeypatch.setattr(plan_tree, "LAZY_NODES", 150)
+    html = editor.get(f"/plans/{renja.id}").get_data(as_text=True)
+    assert len(_rows(html, s, renja)) == 5 and "branch-" not in html
+
+
+# ---------------------------------------------------------------- the dashboard's tree, alike
+
+def _dash_rows(html: str, s, renja) -> set[str]:
+    tree = plans.load_tree(s, renja)
+    return {tn.node.name for tn in tree.walk() if f'id="dn-{tn.node.id}"' in html}
+
+
+def test_a_large_plans_dashboard_opens_its_branches_on_demand(editor, s, renja, large):
+    keg1, keg2 = _kegiatan(s, renja)
+    url = f"/plans/{renja.id}/dashboard?period=TW2"
+    html = editor.get(url).get_data(as_text=True)
+    assert _dash_rows(html, s, renja) == {"Program Pengelolaan Pendapatan Daerah", "Kegiatan 1", "Kegiatan 2"}
+    opener = f"/plans/{renja.id}/dashboard?period=TW2&amp;open={keg1.id}"
+    assert f'hx-get="{opener}"' in html and f'href="{opener}#dn-{keg1.id}"' in html
+    frag = editor.get(f"{url}&open={keg1.id}", headers=HX).get_data(as_text=True)
+    assert "<html" not in frag and _dash_rows(frag, s, renja) == {"Sub kegiatan 1"} and "dn-branch-" not in frag
+    page = editor.get(f"{url}&open={keg1.id}").get_data(as_text=True)  # without JavaScript: the page, opened
+    assert _dash_rows(page, s, renja) == {"Program Pengelolaan Pendapatan Daerah", "Kegiatan 1", "Kegiatan 2",
+                                         "Sub kegiatan 1"}
+    everything = editor.get(f"{url}&open=all").get_data(as_text=True)
+    assert len(_dash_rows(everything, s, renja)) == 5 and "dn-branch-" not in everything
+    # the figures above the tree are the whole plan's whatever is shown
+    kpi = html[html.index('id="kpi"'):html.index('id="tree"')]
+    assert kpi == everything[everything.index('id="kpi"'):everything.index('id="tree"')]
