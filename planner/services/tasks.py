@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -25,7 +26,7 @@ MONITORED = ("approved", "locked")  # plans whose realisation is reported
 @dataclass(frozen=True)
 class DueReport:
     plan: Plan
-    indicator: Indicator
+    indicator: Any  # a row with the indicator's id, plan_id, frequency, code and name
     period: str
     due_on: date  # the last day of the reporting window
 
@@ -80,12 +81,18 @@ def _reports(s: Session, renjas: list[Plan], year: int, today: date, tasks: Task
     if not renjas:
         return
     by_id = {pl.id: pl for pl in renjas}
-    indicators = s.exec(select(Indicator).where(Indicator.plan_id.in_(by_id))).all()
-    reported = set(s.exec(select(Realization.indicator_id, Realization.period).where(
-        Realization.indicator_id.in_([i.id for i in indicators]), Realization.year == year)).all())
+    # Plain rows, not ORM objects: the top bar counts these on every page, for plans of a thousand indicators.
+    indicators = s.exec(select(Indicator.id, Indicator.plan_id, Indicator.frequency, Indicator.code, Indicator.name)
+                        .where(Indicator.plan_id.in_(by_id))).all()
+    reported = set(s.exec(select(Realization.indicator_id, Realization.period)
+                          .join(Indicator, Indicator.id == Realization.indicator_id)
+                          .where(Indicator.plan_id.in_(by_id), Realization.year == year)).all())
+    ended_by_frequency = {}
     for ind in indicators:
-        for code in periods.for_frequency(ind.frequency) or [periods.ANNUAL]:
-            ended = _period_end(year, code)
+        if ind.frequency not in ended_by_frequency:
+            ended_by_frequency[ind.frequency] = [
+                (code, _period_end(year, code)) for code in periods.for_frequency(ind.frequency) or [periods.ANNUAL]]
+        for code, ended in ended_by_frequency[ind.frequency]:
             if ended >= today or (ind.id, code) in reported:
                 continue
             report = DueReport(by_id[ind.plan_id], ind, code, ended + timedelta(days=REPORTING_DAYS))
