@@ -45,6 +45,8 @@ def load(instance_path: str, test_config: dict | None = None) -> dict:
         # Bukti dukung: kept outside static/ and served only to readers of the plan; one file's limit.
         "UPLOAD_DIR": env.get("PLANNER_UPLOAD_DIR") or str(inst / "uploads"),
         "EVIDENCE_MAX_BYTES": int(float(env.get("PLANNER_EVIDENCE_MAX_MB", "10")) * 1024 * 1024),
+        # issue 12: a plan with more nodes than this shows its realisation grid one top node at a time.
+        "GRID_WHOLE_MAX_NODES": int(env.get("PLANNER_GRID_WHOLE_MAX_NODES", "150")),
         # Complaints: the legal response limit in working days (a unit may set its own); public
         # questionnaire submissions allowed per address per hour.
         "COMPLAINT_LIMIT_DAYS": int(env.get("PLANNER_COMPLAINT_LIMIT_DAYS", "15")),

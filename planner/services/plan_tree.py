@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from planner.models import Indicator, NodeObjective, Plan, PlanNode, SchemeLevel, Target
@@ -112,8 +113,10 @@ def load_tree(s: Session, plan: Plan, *, read_only: bool = False) -> Tree:
     return load_trees(s, [plan], read_only=read_only)[plan.id]
 
 
-def load_trees(s: Session, plans: list[Plan], *, read_only: bool = False) -> dict[int, Tree]:
-    """Many plans' trees in the same five statements as one (the cross-unit ranking reads a province).
+def load_trees(s: Session, plans: list[Plan], node_ids: set[int] | None = None, *,
+               read_only: bool = False) -> dict[int, Tree]:
+    """Many plans' trees in the same five statements as one (the cross-unit ranking reads a province);
+    ``node_ids`` reads only those nodes (a subtree, ``load_subtree``) with their indicators and targets.
 
     ``read_only``: the targets (most of a plan's rows) come as plain rows with the same attribute names
     instead of ORM objects, for pages that only show them; a large plan's page spends a third of its time
@@ -123,15 +126,15 @@ def load_trees(s: Session, plans: list[Plan], *, read_only: bool = False) -> dic
     for lv in s.exec(select(SchemeLevel).where(SchemeLevel.scheme_id.in_({p.scheme_id for p in plans}))
                      .order_by(SchemeLevel.depth)):
         levels_of[lv.scheme_id].append(lv)
-    nodes = s.exec(select(PlanNode).where(PlanNode.plan_id.in_(ids))
-                   .order_by(PlanNode.position, PlanNode.id)).all()
+    in_scope = PlanNode.plan_id.in_(ids) if node_ids is None else PlanNode.id.in_(node_ids)
+    ind_scope = Indicator.plan_id.in_(ids) if node_ids is None else Indicator.node_id.in_(node_ids)
+    nodes = s.exec(select(PlanNode).where(in_scope).order_by(PlanNode.position, PlanNode.id)).all()
     objectives = s.exec(select(NodeObjective).join(PlanNode, NodeObjective.node_id == PlanNode.id)
-                        .where(PlanNode.plan_id.in_(ids)).order_by(NodeObjective.position)).all()
-    indicators = s.exec(select(Indicator).where(Indicator.plan_id.in_(ids))
-                        .order_by(Indicator.position, Indicator.id)).all()
+                        .where(in_scope).order_by(NodeObjective.position)).all()
+    indicators = s.exec(select(Indicator).where(ind_scope).order_by(Indicator.position, Indicator.id)).all()
     targets = s.execute(select(Target.__table__ if read_only else Target)
                         .join(Indicator, Target.indicator_id == Indicator.id)
-                        .where(Indicator.plan_id.in_(ids)).order_by(Target.year, Target.period))
+                        .where(ind_scope).order_by(Target.year, Target.period))
     targets = targets.all() if read_only else targets.scalars().all()
 
     kinds = {p.id: {lv.kind: lv for lv in levels_of[p.scheme_id]} for p in plans}
@@ -160,6 +163,46 @@ def load_trees(s: Session, plans: list[Plan], *, read_only: bool = False) -> dic
                 child.depth = tn.depth + 1
         trees[plan.id] = tree
     return trees
+
+
+def parent_map(s: Session, plan: Plan) -> dict[int, int | None]:
+    """Every node of the plan as ``id -> parent id``, in one light statement (no objects built)."""
+    return dict(s.exec(select(PlanNode.id, PlanNode.parent_id).where(PlanNode.plan_id == plan.id)).all())
+
+
+def node_count(s: Session, plan: Plan) -> int:
+    return s.exec(select(func.count()).select_from(PlanNode).where(PlanNode.plan_id == plan.id)).one()
+
+
+def top_nodes(s: Session, plan: Plan) -> tuple[int, list[TreeNode]]:
+    """How many nodes the plan has, and its top nodes with their levels (no children, no indicators), in
+    three statements: what a page that loads its branches one by one shows first."""
+    parents = parent_map(s, plan)
+    tops = [nid for nid, parent in parents.items() if parent is None]
+    levels = {lv.kind: lv for lv in s.exec(select(SchemeLevel).where(SchemeLevel.scheme_id == plan.scheme_id))}
+    nodes = s.exec(select(PlanNode).where(PlanNode.id.in_(tops)).order_by(PlanNode.position, PlanNode.id)).all()
+    return len(parents), [TreeNode(node=n, depth=0, level=levels.get(n.kind)) for n in nodes]
+
+
+def load_subtree(s: Session, plan: Plan, node_id: int) -> Tree:
+    """One node and its descendants as a tree (its root keeps its depth in the plan), in six statements
+    whatever the plan's size: what a page about one branch reads instead of the whole plan."""
+    parents = parent_map(s, plan)
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for nid, parent in parents.items():
+        children[parent].append(nid)
+    wanted, stack = set(), [node_id] if node_id in parents else []
+    while stack:
+        nid = stack.pop()
+        wanted.add(nid)
+        stack.extend(children[nid])
+    tree = load_trees(s, [plan], wanted)[plan.id]
+    depth, up = 0, parents.get(node_id)
+    while up is not None:
+        depth, up = depth + 1, parents.get(up)
+    for tn in tree.walk():
+        tn.depth += depth
+    return tree
 
 
 def filter_tree(tree: Tree, query: str) -> set[int]:

@@ -1,5 +1,5 @@
-"""Monitoring area: the realisation grid (per plan and per activity) with per-cell saving, the detail of
-one indicator-period (evidence, narrative, follow-up, verification), closing and reopening periods,
+"""Monitoring area: the realisation grid (per plan and per activity, with per-cell saving: its routes are in
+``planner.web.realisation_grid``, on this blueprint), the detail of one indicator-period (evidence, narrative, follow-up, verification), closing and reopening periods,
 the budget, the plan dashboard and the reviewer's dashboard.
 
 Handlers are thin: permissions from ``planner.permissions``, every rule and number from
@@ -126,192 +126,8 @@ def _user_id() -> int:
     return current_user.id
 
 
-def _slots(row: mon.IndicatorRow) -> list[tuple[int, list[mon.Cell]]]:
-    """How a row's cells sit under the four quarter columns: one per quarter, three months per quarter,
-    a semester over two quarters, the year over all four."""
-    cells, freq = row.cells, row.indicator.frequency
-    if freq == "monthly":
-        return [(1, cells[i:i + 3]) for i in range(0, 12, 3)]
-    if freq == "semester":
-        return [(2, [c]) for c in cells]
-    if freq == "annual":
-        return [(4, cells)]
-    return [(1, [c]) for c in cells]
-
-
-def _due_quarters(upto: str) -> int:
-    return mon.periods_due(periods.QUARTERS, upto)
-
-
-def _latest_due(row: mon.IndicatorRow) -> str:
-    return row.cells[max(row.due, 1) - 1].period
-
-
-def _closed_by(upto: str, closed: list[str]) -> str | None:
-    """The closed period that holds ``upto`` (closing TW1 closes its months; closing Y the whole year)."""
-    return next((code for code in closed if mon.contains(code, upto)), None)
-
-
-# ---------------------------------------------------------------- the grid
-
-@dataclass
-class GridData:
-    """The plan at ``upto`` and the part of it a grid shows (the whole plan, or one node's subtree)."""
-
-    progress: mon.PlanProgress
-    scope: mon.NodeProgress | None
-    sections: list[mon.NodeProgress]  # nodes with indicators of their own, in tree order
-    rows: list[mon.IndicatorRow]
-
-    @property
-    def head(self):
-        """What the page's summary speaks of: the node, or the whole plan."""
-        return self.scope if self.scope is not None else self.progress
-
-    @property
-    def reported(self) -> int:
-        return sum(r.due - len(r.missing) for r in self.rows)
-
-    @property
-    def expected(self) -> int:
-        return sum(r.due for r in self.rows)
-
-    def path(self, node_id: int) -> list[mon.NodeProgress]:
-        """The sections from the top down to ``node_id`` (whose summaries a saved cell changes)."""
-        def find(n: mon.NodeProgress, trail: list) -> list | None:
-            trail = trail + [n]
-            if n.node.id == node_id:
-                return trail
-            return next((found for c in n.children if (found := find(c, trail))), None)
-        trail = next((found for r in self.progress.roots if (found := find(r, []))), [])
-        shown = {n.node.id for n in self.sections}
-        return [n for n in trail if n.node.id in shown]
-
-
-def grid_data(plan: Plan, year: int, upto: str, scope_id: int | None) -> GridData:
-    progress = mon.progress_for_plan(db.session(), plan, year, upto, settings(plan), with_trend=False)
-    scope = progress.node(scope_id) if scope_id is not None else None
-    roots = [scope] if scope is not None else progress.roots
-    sections = [n for r in roots for n in r.walk() if n.indicators]
-    return GridData(progress, scope, sections, [r for n in sections for r in n.indicators])
-
-
-def grid_context(plan: Plan, node: PlanNode | None = None, **extra) -> dict:
-    s = db.session()
-    p = principal()
-    year = _year(plan)
-    upto = _upto(year)
-    data = grid_data(plan, year, upto, node.id if node is not None else None)
-    ctx = dict(
-        plan=plan, org=s.get(Organization, plan.organization_id), year=year, upto=upto, progress=data.progress,
-        data=data, scope=data.scope, sections=data.sections, rows=data.rows, slots=_slots,
-        due_q=_due_quarters(upto), can_edit=can(p, "realization.edit", plan),
-        can_verify=can(p, "realization.verify", plan), closed_by=_closed_by(upto, data.progress.closed_periods),
-        back=request.full_path.rstrip("?"), latest_due=_latest_due, error=None, error_key=None, form={},
-        oob=False, just_saved=False,
-    )
-    ctx.update(extra)
-    return ctx
-
-
-@bp.get("/plans/<int:plan_id>/realisasi")
-def plan_grid(plan_id: int):
-    plan = _plan_for(plan_id)
-    return render(GRID_TPL, block="grid", **grid_context(plan))
-
-
-@bp.get("/nodes/<int:node_id>/realisasi")
-def node_grid(node_id: int):
-    node = plans.get_node(db.session(), node_id)
-    plan = _plan_for(node.plan_id)
-    return render(GRID_TPL, block="grid", **grid_context(plan, node))
-
-
-def _cell_context(plan: Plan, ind: Indicator, year: int, period: str, upto: str, **extra) -> dict:
-    """One cell for the htmx answer to a save, with what it changes out of band: its row's achievement,
-    the summaries of the nodes above it, and the page's summary (``scope``: the grid's node, if any)."""
-    p = principal()
-    scope_id = request.form.get("scope", type=int)
-    data = grid_data(plan, year, upto, scope_id)
-    row = next(r for r in data.progress.rows if r.indicator.id == ind.id)
-    cell = next(c for c in row.cells if c.period == period)
-    cells = next(group for _, group in _slots(row) if cell in group)
-    ctx = dict(plan=plan, year=year, upto=upto, row=row, c=cell, cells=cells, data=data, scope=data.scope,
-               path=data.path(ind.node_id), can_edit=can(p, "realization.edit", plan),
-               can_verify=can(p, "realization.verify", plan), back=_back(""), error=None, error_key=None, form={},
-               oob=True, just_saved=False)
-    ctx.update(extra)
-    return ctx
-
-
-def _achieved(raw: str | None) -> bool | None:
-    return {"1": True, "true": True, "0": False, "false": False}.get((raw or "").strip().lower())
-
-
-MEASURES = ("value", "numerator", "denominator", "achieved")
-
-
-def _save_measurement(ind: Indicator, year: int, period: str) -> None:
-    s = db.session()
-    form = request.form
-    if not any((form.get(k) or "").strip() for k in MEASURES):
-        mon.clear_realization(s, ind, year, period)  # an emptied cell: the value is removed, evidence stays
-        return
-    mon.record_realization(s, ind, year, period, value=form.get("value"), numerator=form.get("numerator"),
-                           denominator=form.get("denominator"), achieved=_achieved(form.get("achieved")),
-                           note=form.get("note") if "note" in form else None, user_id=_user_id(),
-                           version=form.get("version"))
-
-
-@bp.post("/indicators/<int:indicator_id>/realisasi/<int:year>/<period>")
-def save_cell(indicator_id: int, year: int, period: str):
-    """One cell of the grid, or the entry form of the detail page (``view=detail``)."""
-    ind, plan = _indicator_for(indicator_id, period=period)
-    error = None
-    try:
-        _save_measurement(ind, year, period)
-    except (Invalid, Conflict) as exc:
-        error = exc
-    form = request.form if error else {}
-    message = gettext("Realisasi %(name)s %(period)s %(year)s tersimpan.", name=ind.name,
-                      period=period_label(period), year=year)
-    return _cell_response(plan, ind, year, period, error, message, form=form, just_saved=error is None,
-                          section="entry" if error else None, saved="entry" if error is None else None)
-
-
-def _cell_response(plan: Plan, ind: Indicator, year: int, period: str, error, message: str, *, form,
-                   section: str | None, saved: str | None = None, just_saved: bool = False):
-    """A grid cell for htmx (its row and summaries out of band); the detail page's entry block when the
-    form came from there (``view=detail``); a plain form goes back (PRG) or shows its error in place."""
-    detail = (DETAIL_TPL, lambda: detail_context(plan, ind, year, period, error=error, section=section, form=form,
-                                                 saved=saved))
-    back = _back(url_for("monitoring.detail", indicator_id=ind.id, year=year, period=period))
-    if request.form.get("view") == "detail":
-        return respond(DETAIL_TPL, "entry", context=detail[1], status=_status(error), redirect_to=back,
-                       message=message)
-    return respond(GRID_TPL, "cell", status=_status(error), redirect_to=back, message=message, page=detail,
-                   context=lambda: _cell_context(plan, ind, year, period, _upto(year, "upto"), error=error,
-                                                 error_key=f"{ind.id}-{period}", form=form, just_saved=just_saved))
-
-
 def _status(error) -> int:
     return 200 if error is None else error.status
-
-
-@bp.post("/indicators/<int:indicator_id>/realisasi/<int:year>/<period>/verify")
-def verify_cell(indicator_id: int, year: int, period: str):
-    """A reviewer accepts the value (``decision=verify``) or returns it with a note (``decision=return``)."""
-    ind, plan = _indicator_for(indicator_id, period=period)
-    verified = request.form.get("decision", "verify") != "return"
-    error = None
-    try:
-        mon.verify(db.session(), ind, year, period, verified=verified, note=request.form.get("note", ""),
-                   user_id=_user_id())
-    except (Invalid, Conflict) as exc:
-        error = exc
-    message = gettext("Realisasi diverifikasi.") if verified else gettext("Realisasi dikembalikan kepada pengisi.")
-    return _cell_response(plan, ind, year, period, error, message, form=request.form if error else {},
-                          section="verify" if error else None)
 
 
 # ---------------------------------------------------------------- closing periods
@@ -626,3 +442,6 @@ def ranking():
     result = mon.org_ranking(s, found, year, upto, lambda plan: used[plan.id])
     org_names = {o.id: o.name for o in orgs.all_orgs(s)}
     return render(RANK_TPL, ranking=result, year=year, upto=upto, org_names=org_names)
+
+
+from planner.web import realisation_grid  # noqa: E402,F401  (the grid's routes on this blueprint)

@@ -48,10 +48,20 @@ def _switchers():
     if not current_user.is_authenticated:
         return {}
     p = principal()
-    all_orgs = orgs.all_orgs(db.session())
-    readable = [(o, d) for o, d in orgs.tree_order(all_orgs) if p.is_admin or o.id in p.readable_orgs]
-    return {"switch_orgs": readable, "current_org_id": flask_session.get("org_id"),
+    return {"switch_orgs": _SwitchOrgs(p), "current_org_id": flask_session.get("org_id"),
             "current_year": session_year(), "labels": t(LABELS), "principal": p, "my_tasks": _my_tasks}
+
+
+class _SwitchOrgs:
+    """The switcher's organisations, read when the layout iterates them: an htmx fragment (a saved grid
+    cell) never does, and so reads no organisation for it."""
+
+    def __init__(self, p):
+        self.p = p
+
+    def __iter__(self):
+        all_orgs = orgs.all_orgs(db.session())
+        return iter([(o, d) for o, d in orgs.tree_order(all_orgs) if self.p.is_admin or o.id in self.p.readable_orgs])
 
 
 def _my_tasks():

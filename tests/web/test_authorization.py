@@ -281,6 +281,8 @@ TABLE: dict[str, Case] = {
     # monitoring: realisation, evidence, narrative, follow-up, verification, closing, budget, dashboards
     "monitoring.plan_grid": Case("GET", url("/plans/{}/realisasi", "plan"), ALL),
     "monitoring.node_grid": Case("GET", url("/nodes/{}/realisasi", "node"), ALL),
+    "monitoring.grid_part": Case("GET", url("/nodes/{}/realisasi/baris", "node"), ALL),
+    "monitoring.grid_summary": Case("GET", url("/plans/{}/realisasi/ringkasan", "plan"), ALL),
     "monitoring.save_cell": Case("POST", cell(), EDIT, data={"value": "5"}),
     "monitoring.verify_cell": Case("POST", cell("/verify", reported=True), VERIFY, data={"decision": "verify"}),
     "monitoring.close_period": Case("POST", plan_cell("/close"), VERIFY),

@@ -29,9 +29,9 @@ from .evidence import (
 from .locks import close_period, reopen_period
 from .narratives import add_follow_up, delete_follow_up, get_follow_up, save_narrative, update_follow_up
 from .read import (
-    MONITORING_STATUS_LABELS, NOT_DUE, BudgetProgress, Cell, EarlyWarning, IndicatorRow, MissingReport,
-    NodeProgress, PeriodDetail, PlanProgress, TrendPoint, achievement_for_indicator, own_budgets, period_detail,
-    progress_for_plan, realisation_lookup, settings_from_config,
+    MONITORING_STATUS_LABELS, NOT_DUE, BranchProgress, BudgetProgress, Cell, EarlyWarning, IndicatorRow,
+    MissingReport, NodeProgress, PeriodDetail, PlanProgress, TrendPoint, achievement_for_indicator, own_budgets,
+    period_detail, progress_for_plan, realisation_lookup, settings_from_config, subtree_progress,
 )
 from .ranking import OrgRank, Ranking, org_ranking
 
@@ -43,8 +43,8 @@ __all__ = [
     "store_evidence_file",
     "close_period", "reopen_period",
     "add_follow_up", "delete_follow_up", "get_follow_up", "save_narrative", "update_follow_up",
-    "MONITORING_STATUS_LABELS", "NOT_DUE", "BudgetProgress", "Cell", "EarlyWarning", "IndicatorRow",
+    "MONITORING_STATUS_LABELS", "NOT_DUE", "BranchProgress", "BudgetProgress", "Cell", "EarlyWarning", "IndicatorRow",
     "MissingReport", "NodeProgress", "OrgRank", "PeriodDetail", "PlanProgress", "Ranking", "TrendPoint",
     "achievement_for_indicator", "org_ranking", "period_detail", "progress_for_plan", "realisation_lookup",
-    "settings_from_config",
+    "settings_from_config", "subtree_progress",
 ]

@@ -23,6 +23,7 @@ from planner import periods
 from planner.calc import Result, RollupResult, Settings, accumulate
 from planner.calc import tree as ct
 from planner.calc.coverage import NONE, Coverage, predikat_withheld
+from planner.errors import NotFound
 from planner.calc.tree import (  # noqa: F401  (the read model's vocabulary, re-exported)
     MONITORING_STATUS_LABELS, NOT_DUE, BudgetProgress, Cell, EarlyWarning, IndicatorRow, MissingReport,
     NodeProgress,
@@ -33,6 +34,7 @@ from planner.models import (
 )
 from planner.models.monitoring import COUNTED_STATUSES
 from planner.services import settings as org_settings
+from planner.services.plan_tree import load_subtree
 from planner.services.plans import get_plan, load_trees
 
 from .checks import (
@@ -96,10 +98,11 @@ def _load_cells(s: Session, plan: Plan, year: int, targets: dict[int, dict], ind
 
 
 def _load_cells_many(s: Session, plans: list[Plan], year: int, targets: dict[int, dict[int, dict]],
-                     indicator: Indicator | None = None) -> dict[int, _CellData]:
-    """``_load_cells`` for many plans in the same statements (by plan id)."""
+                     indicator: Indicator | None = None, nodes: set[int] | None = None) -> dict[int, _CellData]:
+    """``_load_cells`` for many plans in the same statements (by plan id); ``nodes``: only their indicators."""
     ids = [p.id for p in plans]
-    scope = (Indicator.id == indicator.id) if indicator is not None else (Indicator.plan_id.in_(ids))
+    scope = (Indicator.id == indicator.id) if indicator is not None else (
+        Indicator.plan_id.in_(ids) if nodes is None else Indicator.node_id.in_(nodes))
     reals = s.exec(select(Realization, Indicator.plan_id).join(Indicator, Realization.indicator_key == Indicator.key)
                    .where(scope, Realization.year == year)).all()
     counts = s.exec(select(Indicator.plan_id, Evidence.indicator_key, Evidence.period, func.count())
@@ -249,16 +252,18 @@ def _load_budgets(s: Session, plan: Plan, year: int) -> ct.Budgets:
     return _load_budgets_many(s, [plan], year)[plan.id]
 
 
-def _load_budgets_many(s: Session, plans: list[Plan], year: int) -> dict[int, ct.Budgets]:
+def _load_budgets_many(s: Session, plans: list[Plan], year: int, nodes: set[int] | None = None
+                       ) -> dict[int, ct.Budgets]:
     ids = [p.id for p in plans]
+    scope = PlanNode.plan_id.in_(ids) if nodes is None else PlanNode.id.in_(nodes)
     budgets = s.exec(select(NodeBudget, PlanNode.id, PlanNode.plan_id)
                      .join(PlanNode, NodeBudget.node_key == PlanNode.key)
-                     .where(PlanNode.plan_id.in_(ids), NodeBudget.year == year)).all()
+                     .where(scope, NodeBudget.year == year)).all()
     node_of = {(b.id, plan_id): node_id for b, node_id, plan_id in budgets}
     amounts = s.exec(select(BudgetRealization, PlanNode.plan_id)
                      .join(NodeBudget, BudgetRealization.node_budget_id == NodeBudget.id)
                      .join(PlanNode, NodeBudget.node_key == PlanNode.key)
-                     .where(PlanNode.plan_id.in_(ids), NodeBudget.year == year)).all()
+                     .where(scope, NodeBudget.year == year)).all()
     pagu: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for b, node_id, plan_id in budgets:
         pagu[plan_id][node_id] = b.pagu
@@ -314,6 +319,32 @@ def _progress(plan: Plan, tree, cells: _CellData, budgets: ct.Budgets, year: int
         missing_reports=ct.missing_reports(now.rows), trend=trend, reported=reported, expected=expected,
         completeness=completeness, closed_periods=cells.closed, coverage=now.coverage,
         predikat_note=predikat_withheld(now.coverage, settings.coverage_threshold))
+
+
+@dataclass
+class BranchProgress:
+    """One node's subtree at a period (``subtree_progress``): what a page about that branch shows."""
+
+    root: NodeProgress
+    rows: list[IndicatorRow]  # the subtree's indicators, in tree order
+    closed_periods: list[str]
+
+
+def subtree_progress(s: Session, plan: Plan, node_id: int, year: int, upto_period: str,
+                     settings: Settings) -> BranchProgress:
+    """A node of a Renja and its descendants at ``upto_period``, read and evaluated without the rest of the
+    plan (a node's figures depend on its subtree only, methodology §2), in a fixed number of statements."""
+    _check_read(plan, year, upto_period)
+    tree = load_subtree(s, plan, node_id)
+    if not tree.roots:
+        raise NotFound("Node tidak ditemukan di rencana ini.")
+    targets = {iid: {(t.year, t.period): t for t in ts} for iid, ts in tree.targets.items()}
+    nodes = set(tree.by_id)
+    cells = _load_cells_many(s, [plan], year, {plan.id: targets}, nodes=nodes)[plan.id]
+    budgets = _load_budgets_many(s, [plan], year, nodes)[plan.id]
+    ev = ct.evaluate(tree.roots, tree.levels, lambda ind, node, u: cells.row(ind, node, u, settings),
+                     budgets, upto_period, settings)
+    return BranchProgress(ev.roots[0], ev.rows, cells.closed)
 
 
 def own_budgets(s: Session, plan: Plan, year: int) -> dict[int, tuple[Decimal, dict[str, Decimal]]]:
