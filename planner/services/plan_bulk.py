@@ -8,11 +8,10 @@ column's limits (the same guard a flush runs).
 
 What differs is when the database is touched. ``add_*`` checks a row in memory and keeps it: codes and
 positions come from one read per plan and from the rows already added; a row may hang under a node
-or indicator added before it (or under a plan not yet written). Nothing is written until ``write``,
-which inserts everything in a few multi-row statements (nodes level by level, so children get their
-parent's id) with their audit entries. On SQLite that keeps the write lock, which other users' saves
-wait for, to the short write at the end instead of the whole import. The written objects stay outside
-the session: the importer reads their ids and codes, nothing more.
+or indicator added before it (or under a plan not yet written). Nothing is written until ``write``, which
+prepares every row, id and audit entry first and then sends one statement per table (``bulk_rows``): on
+SQLite the write lock, which other users' saves wait for, is held for the inserts alone. The written objects
+stay outside the session: the importer reads their ids and codes, nothing more.
 """
 from __future__ import annotations
 
