@@ -177,7 +177,7 @@ def _copy_floor(engine, renstra_id: int, org_id: int) -> None:
 
 def _copy(engine, renstra_id: int) -> None:
     from planner.models import Plan
-    from planner.services import acting, plan_copy, plans
+    from planner.services import acting, plan_copy
 
     with Session(engine, expire_on_commit=False) as s:
         acting.act_as(s, acting.SYSTEM)

@@ -49,8 +49,13 @@ def check_row(obj) -> None:
     table = getattr(obj, "__table__", None)
     if table is None or table.name in SKIP_TABLES:
         return
+    check_values(table, {c.key: getattr(obj, c.key, None) for c in table.columns})
+
+
+def check_values(table, values: dict) -> None:
+    """``check_row`` for the values of a row written without the ORM (a bulk insert)."""
     for column in table.columns:
-        value = getattr(obj, column.key, None) if hasattr(obj, column.key) else None
+        value = values.get(column.key)
         if value is None:
             continue
         problem = _problem(column, value)

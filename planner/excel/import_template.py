@@ -111,6 +111,8 @@ SIMPUL = SheetSpec("Simpul", "Tujuan, sasaran, program, kegiatan, sub kegiatan",
     Col("pagu", "Pagu (Rp)", "rupiah", width=18),
     Col("objectives", "Sasaran Simpul", "lines", width=30, note="satu per baris (Alt+Enter)"),
     Col("description", "Keterangan", width=24),
+    Col("supports", "Mendukung Sasaran Induk", max_len=130, width=18,
+        note="Renstra: organisasi induk dan kode tujuan/sasarannya yang didukung, mis. PEMPROV:SS1"),
 ), "Satu baris per simpul. Kode mengenali baris: impor ulang hanya mengubah sel yang berbeda. Induk ditulis "
    "sebelum anaknya atau di mana saja (urutan diatur menurut tingkat).",
     (("renstra", 2025, "tujuan", "T1", "", "Meningkatnya pendapatan daerah"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any, Callable
 
 from sqlalchemy import event, insert, inspect
@@ -120,22 +121,22 @@ def set_actor(session: Session, user_id: int | None, username: str) -> None:
     session.info["actor"] = (user_id, username)
 
 
-def record_created(s: Session, objs: list, values: list[dict], context: Callable[[Any], dict] | None = None) -> None:
-    """The trail of rows a bulk statement inserted (the flush hooks do not see them): the same entries the
-    hooks write, in one statement. ``values`` are the inserted columns of each row; ``context`` gives
-    plan/node/indicator ids when the session cannot."""
-    if not objs:
-        return
+def created_entries(s: Session, cls: type, rows: list[dict], context: Callable[[dict], dict] | None = None) -> list[dict]:
+    """The trail of new rows a bulk statement writes (the flush hooks do not see them): the same entries the hooks
+    write, prepared before the write (``bulk_rows``). ``rows`` are the inserted values, ids included; ``context``
+    gives plan/node/indicator ids where the model's own context would look into the session."""
+    spec = REGISTRY[cls]
     user_id, username = _actor(s)
     at = utcnow()
-    rows = []
-    for obj, cols in zip(objs, values):
-        spec = REGISTRY[type(obj)]
-        changes = {k: [None, jsonable(v)] for k, v in cols.items() if k not in IGNORED and v not in (None, "")}
-        rows.append(dict(at=at, user_id=user_id, username=username, action="create", object_type=spec.object_type,
-                         object_id=obj.id, label=spec.label(obj)[:500], changes=changes, note="",
-                         **(context(obj) if context else spec.context(s, obj))))
-    s.connection().execute(AuditEntry.__table__.insert(), rows)
+    out = []
+    for row in rows:
+        obj = SimpleNamespace(**row)
+        changes = {k: [None, jsonable(v)] for k, v in row.items() if k not in IGNORED and v not in (None, "")}
+        out.append(dict(at=at, user_id=user_id, username=username, action="create", object_type=spec.object_type,
+                        object_id=row["id"], label=spec.label(obj)[:500], changes=changes, note="",
+                        **{"plan_id": None, "node_id": None, "indicator_id": None,
+                           **(context(row) if context else spec.context(s, obj))}))
+    return out
 
 
 def record(s: Session, action: str, obj, changes: dict | None = None, note: str = "", label: str | None = None) -> AuditEntry:

@@ -22,6 +22,7 @@ from planner.models import FollowUp, Indicator, Narrative, NodeBudget, BudgetRea
 from planner.models.plan import FREQUENCY_LABELS
 from planner.services import indicative_pagu, plans
 from planner.services import monitoring as mon
+from planner.services.import_rows import supported_codes
 from planner.services.plans import Tree
 
 KINDS = {"renstra": "Matriks Renstra", "renja": "Matriks Renja", "pk": "Perjanjian Kinerja",
@@ -94,12 +95,13 @@ def template_rows(s: Session, plan: Plan) -> dict[str, list[tuple]]:
     simpul, indikator, target, pagu = [], [], [], []
     yearly = indicative_pagu.for_plan(s, plan) if plan.kind == "renstra" else {}
     parent_code = {tn.node.id: tn.node.code for tn in tree.walk()}
+    supported = supported_codes(s, [tn.node.supports_id for tn in tree.walk()])
     for tn in tree.walk():
         n = tn.node
         simpul.append((plan.kind, year, n.kind, n.code, parent_code.get(n.parent_id), n.name,
                        serves_codes.get(n.serves_id), tpl.shown("activity_type", n.activity_type), n.unit_in_charge,
                        n.location, n.funding_source, n.pagu, "\n".join(o.text for o in tn.objectives) or None,
-                       n.description))
+                       n.description, supported.get(n.supports_id)))
         for y, amount in sorted(yearly.get(n.id, {}).items()):
             pagu.append((year, n.code, y, amount))
         objective_text = {o.id: o.text for o in tn.objectives}

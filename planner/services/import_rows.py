@@ -4,15 +4,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from planner.errors import DomainError, from_pydantic
+from planner.errors import DomainError, Invalid, from_pydantic
 from planner.excel.import_parse import Problem, Row
-from planner.models import Indicator, Plan, PlanNode
+from planner.models import Indicator, Organization, Plan, PlanNode
 from planner.models.plan import TargetIn
-from planner.services import plans
+from planner.services import orgs, plans, versions
 
-FIELD_COLUMNS = {"parent_id": "parent", "serves_id": "serves", "objective_id": "objective", "objectives": "objectives",
+FIELD_COLUMNS = {"parent_id": "parent", "serves_id": "serves", "supports_id": "supports", "objective_id": "objective", "objectives": "objectives",
                  "numerator": "numerator", "denominator": "denominator", "realized": "TW1", "lower": "lower"}
 
 
@@ -95,3 +95,37 @@ class PlanState:
         if node is not None and name:
             return self.by_name.get((id(node), name.strip().lower()))
         return None
+
+
+# A Renstra's tujuan or sasaran supporting one of a parent organisation's (``PlanNode.supports_id``) is written
+# ORGANISASI:KODE in the Simpul sheet: the other plan's node code alone would not say whose it is.
+
+def supported_id(s: Session, plan: Plan, value: str | None) -> int | None:
+    """The node named ``ORGANISASI:KODE`` in that organisation's Renstra for the plan's first year (the version in
+    force, else the one being edited); ``plans.check_supports`` then checks it may be supported from ``plan``."""
+    if not value:
+        return None
+    org_code, sep, code = (part.strip() for part in value.partition(":"))
+    if not sep or not org_code or not code:
+        raise Invalid("Tulis kode organisasi induk dan kode sasarannya, mis. PEMPROV:SS1.", field="supports_id")
+    org = orgs.by_code(s, org_code)
+    if org is None:
+        raise Invalid(f"Organisasi '{org_code}' tidak dikenal.", field="supports_id")
+    year = plan.first_year
+    renstra = (versions.plan_in_force(s, org.id, "renstra", year)
+               or versions.plan_being_edited(s, org.id, "renstra", year))
+    node = s.exec(select(PlanNode).where(PlanNode.plan_id == renstra.id, PlanNode.code == code)).first() \
+        if renstra is not None else None
+    if node is None:
+        raise Invalid(f"Sasaran '{code}' tidak ditemukan di Renstra {org_code} tahun {year}.", field="supports_id")
+    return node.id
+
+
+def supported_codes(s: Session, node_ids) -> dict[int, str]:
+    """``ORGANISASI:KODE`` of each supported node (one statement)."""
+    ids = {i for i in node_ids if i}
+    if not ids:
+        return {}
+    rows = s.exec(select(PlanNode.id, PlanNode.code, Organization.code).join(Plan, Plan.id == PlanNode.plan_id)
+                  .join(Organization, Organization.id == Plan.organization_id).where(PlanNode.id.in_(ids)))
+    return {nid: f"{org}:{code}" for nid, code, org in rows}

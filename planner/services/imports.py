@@ -32,7 +32,8 @@ from planner.permissions import Principal, can, require
 from planner.services import indicative_pagu, orgs, plans, versions
 from planner.services.plan_bulk import Batch
 from planner.services.import_monitoring import MonitoringRows
-from planner.services.import_rows import Outcome, PlanState, _same_target, _target_in, _validated, problem_from
+from planner.services.import_rows import (Outcome, PlanState, _same_target, _target_in, _validated, problem_from,
+                                          supported_codes, supported_id)
 
 Progress = Callable[[int, int], None]
 STRUCTURE = ("Rencana", "Simpul", "Pagu Indikatif", "Indikator", "Target")
@@ -312,6 +313,8 @@ class Importer(MonitoringRows):
             current_code = current.code if current else self._serves_code(node)
             if (v["serves"] or None) != current_code:
                 changes["serves"] = v["serves"]
+        if "supports" in v and (v["supports"] or None) != supported_codes(self.s, [node.supports_id]).get(node.supports_id):
+            changes["supports"] = v["supports"]
         return changes
 
     def _serves_code(self, node: PlanNode) -> str | None:
@@ -361,7 +364,8 @@ class Importer(MonitoringRows):
             data = {k: v.get(k) for k in ("kind", "code", "name", "activity_type", "pagu")}
             data.update({k: v.get(k) or "" for k in NODE_TEXT if k != "name"})
             self.pending_serves = None
-            data.update(objectives=v.get("objectives") or [], serves_id=self._serves(st, v.get("serves")))
+            data.update(objectives=v.get("objectives") or [], serves_id=self._serves(st, v.get("serves")),
+                        supports_id=supported_id(self.s, st.plan, v.get("supports")))
             node = self.batch.add_node(st.plan, parent, _validated(NodeCreate, data), serves=self.pending_serves)
             st.nodes[node.code] = node
             self.count(r, "created")
@@ -379,6 +383,8 @@ class Importer(MonitoringRows):
             return
         if "serves" in changes:
             changes["serves_id"] = self._serves(st, changes.pop("serves"))
+        if "supports" in changes:
+            changes["supports_id"] = supported_id(self.s, st.plan, changes.pop("supports"))
         plans.update_node(self.s, node, _validated(NodeUpdate, changes))
         if "objectives" in changes:
             st.objectives[node.id] = {o: None for o in changes["objectives"]}

@@ -8,25 +8,25 @@ column's limits (the same guard a flush runs).
 
 What differs is when the database is touched. ``add_*`` checks a row in memory and keeps it: codes and
 positions come from one read per plan and from the rows already added; a row may hang under a node
-or indicator added before it (or under a plan not yet written). Nothing is written until ``write``,
-which inserts everything in a few multi-row statements (nodes level by level, so children get their
-parent's id) with their audit entries. On SQLite that keeps the write lock, which other users' saves
-wait for, to the short write at the end instead of the whole import. The written objects stay outside
-the session: the importer reads their ids and codes, nothing more.
+or indicator added before it (or under a plan not yet written). Nothing is written until ``write``, which
+prepares every row, id and audit entry first and then sends one statement per table (``bulk_rows``): on
+SQLite the write lock, which other users' saves wait for, is held for the inserts alone. The written objects
+stay outside the session: the importer reads their ids and codes, nothing more.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, insert
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from planner import guard
 from planner.errors import Invalid
 from planner.models import Indicator, NodeObjective, Plan, PlanNode, Target
+from planner.models.base import new_key
 from planner.models.plan import IndicatorCreate, NodeCreate, TargetIn
-from planner.services import audit, orgs, plan_stamps, plans
+from planner.services import bulk_rows, orgs, plan_stamps, plans
 
 
 class _PlanCodes:
@@ -77,7 +77,7 @@ class Batch:
         self.objectives: dict[int, dict[str, NodeObjective]] = {}  # id(added node) -> its objectives by text
         self.serves: dict[int, PlanNode] = {}  # id(added node) -> the added sasaran it serves
         self.indicators: list[tuple[Indicator, PlanNode, NodeObjective | None]] = []
-        self.targets: list[tuple[Target, Indicator]] = []
+        self.targets: list[tuple[dict, Indicator]] = []  # checked cells (plans.target_cells)
 
     def _plan(self, plan: Plan) -> _PlanCodes:
         if id(plan) not in self.plans:
@@ -149,70 +149,83 @@ class Batch:
         self.indicators.append((ind, node, objective))
         return ind
 
-    def add_targets(self, plan: Plan, ind: Indicator, targets: list[TargetIn]) -> list[Target]:
-        """The first targets of an indicator that has none yet (stored or added to this batch)."""
+    def add_targets(self, plan: Plan, ind: Indicator, targets: list[TargetIn]) -> list[dict]:
+        """The first targets of an indicator that has none yet (stored or added to this batch); returns the
+        checked cells."""
         self._plan(plan)
         if not self._belongs(ind, plan):
             raise Invalid("Indikator tidak ditemukan di rencana ini.", field="indicator")
-        rows = list(plans.target_rows(self.s, ind, plan, targets, stored=False).values())
-        for row in rows:
-            guard.check_row(row)
-        self.targets += [(t, ind) for t in rows]
-        return rows
+        cells = list(plans.target_cells(self.s, ind, plan, targets, stored=False).values())
+        for cell in cells:
+            guard.check_values(Target.__table__, cell)
+        self.targets += [(cell, ind) for cell in cells]
+        return cells
 
     # ------------------------------------------------------------ writing
 
     def write(self) -> Written:
-        """Everything added, in a few statements; returns the nodes, objectives and indicators written."""
-        self.s.flush()  # a plan created for this import goes first: the rows below refer to it
-        done = Written()
-        by_depth: dict[int, list] = defaultdict(list)
-        for depth, node, parent in self.nodes:
-            by_depth[depth].append((node, parent))
-        for depth in sorted(by_depth):
-            for node, parent in by_depth[depth]:
-                node.plan_id = self.owner[id(node)].id
-                node.parent_id = parent.id if parent is not None else None
-                if id(node) in self.serves:
-                    node.serves_id = self.serves[id(node)].id
-            self._insert([node for node, _ in by_depth[depth]])
-            done.nodes += [node for node, _ in by_depth[depth]]
-        for node in done.nodes:
-            for o in self.objectives.get(id(node), {}).values():
-                o.node_id = node.id
-                done.objectives.append(o)
-        self._insert(done.objectives)
-        for ind, node, objective in self.indicators:
-            ind.plan_id, ind.node_id = self.owner[id(ind)].id, node.id
-            ind.objective_id = objective.id if objective is not None else None
-        done.indicators = [ind for ind, _, _ in self.indicators]
-        self._insert(done.indicators)
-        for t, ind in self.targets:
-            t.indicator_id = ind.id
-        self._insert([t for t, _ in self.targets], {id(t): ind for t, ind in self.targets})
+        """Everything added, in one statement per table; returns the nodes, objectives and indicators written.
+
+        Ids, references and audit entries are all prepared before the first write (``bulk_rows``): on SQLite
+        other users' saves wait only for the inserts themselves."""
+        if not self.nodes and not self.indicators and not self.targets:
+            self.s.flush()  # a plan created for this import, as the rows below would have
+            return Written()
+        new_plans = list({id(p): p for p in self.owner.values() if p.id is None}.values())
+        objectives = [o for _, node, _ in self.nodes for o in self.objectives.get(id(node), {}).values()]
+        counts = {Plan.__table__: len(new_plans), PlanNode.__table__: len(self.nodes),
+                  NodeObjective.__table__: len(objectives), Indicator.__table__: len(self.indicators),
+                  Target.__table__: len(self.targets)}
+        bulk_rows.write(self.s, counts, lambda ids: self._prepare(ids, new_plans, objectives))
+        done = Written([node for _, node, _ in sorted(self.nodes, key=lambda n: n[0])], objectives,
+                       [ind for ind, _, _ in self.indicators])
         # Core inserts pass the session's flush hook: the written plans' stored summaries are stale now.
         written = {n.plan_id for n in done.nodes} | {i.plan_id for i in done.indicators}
         plan_stamps.bump_refs(self.s.connection(), {"plan_id": written | {ind.plan_id for _, ind in self.targets}})
         self.nodes, self.indicators, self.targets, self.objectives, self.serves = [], [], [], {}, {}
         return done
 
-    def _insert(self, objs: list, indicator_of: dict | None = None) -> None:
-        """Multi-row INSERT … RETURNING for rows of one table, then their audit entries. Ids are matched back by
-        each row's own unique values (its lineage key; an objective's node and position), not by order, so the
-        database may batch the rows freely."""
-        if not objs:
-            return
-        table = type(objs[0]).__table__
-        columns = [c.key for c in table.columns if c.key != "id"]
-        natural = ["key"] if "key" in table.c else ["node_id", "position"]
-        stmt = insert(table).returning(table.c.id, *(table.c[k] for k in natural))
-        values = [{k: getattr(o, k) for k in columns} for o in objs]
-        ids = {tuple(row[1:]): row[0] for row in self.s.connection().execute(stmt, values)}
-        for obj in objs:
-            obj.id = ids[tuple(getattr(obj, k) for k in natural)]
-        context = None
-        if indicator_of is not None:  # targets: their indicator is outside the session
-            def context(t):
-                ind = indicator_of[id(t)]
-                return {"indicator_id": ind.id, "node_id": ind.node_id, "plan_id": ind.plan_id}
-        audit.record_created(self.s, objs, values, context)
+    def _prepare(self, ids: bulk_rows.Ids, new_plans: list[Plan],
+                 objectives: list[NodeObjective]) -> bulk_rows.Rows:
+        """Give every added row its reserved id and its references, and build the inserted values and audit entries."""
+        for plan, pid in zip(new_plans, ids["plan"]):
+            plan.id = pid
+        nodes = sorted(self.nodes, key=lambda n: n[0])  # parents before children, sasaran before what serves them
+        for (_, node, _), nid in zip(nodes, ids["plan_node"]):
+            node.id = nid
+        for _, node, parent in nodes:
+            node.plan_id = self.owner[id(node)].id
+            node.parent_id = parent.id if parent is not None else None
+            if id(node) in self.serves:
+                node.serves_id = self.serves[id(node)].id
+            for o in self.objectives.get(id(node), {}).values():
+                o.node_id = node.id
+        for o, oid in zip(objectives, ids["node_objective"]):
+            o.id = oid
+        for (ind, node, objective), iid in zip(self.indicators, ids["indicator"]):
+            ind.id, ind.plan_id, ind.node_id = iid, self.owner[id(ind)].id, node.id
+            ind.objective_id = objective.id if objective is not None else None
+        rows = bulk_rows.Rows(self.s)
+        for objs in ([node for _, node, _ in nodes], objectives, [ind for ind, _, _ in self.indicators]):
+            if objs:
+                rows.add(type(objs[0]), _values(objs))
+        where = {ind.id: {"indicator_id": ind.id, "node_id": ind.node_id, "plan_id": ind.plan_id}
+                 for ind, _, _ in self.indicators}
+        rows.add(Target, [target_values(cell, tid, ind.id) for (cell, ind), tid in zip(self.targets, ids["target"])],
+                 lambda row: where[row["indicator_id"]])
+        return rows
+
+
+def target_values(cell: dict, target_id: int, indicator_id: int) -> dict:
+    """A new target row from a checked cell (``plans.target_cells``)."""
+    return {"id": target_id, "version": 1, "key": cell.get("key") or new_key(), "indicator_id": indicator_id,
+            "year": cell["year"], "period": cell["period"], "value": cell.get("value"), "lower": cell.get("lower"),
+            "upper": cell.get("upper"), "text": cell.get("text")}
+
+
+def _values(objs: list) -> list[dict]:
+    """Every column of each row (objects of one model)."""
+    if not objs:
+        return []
+    columns = [c.key for c in type(objs[0]).__table__.columns]
+    return [{k: getattr(o, k) for k in columns} for o in objs]

@@ -11,8 +11,10 @@ from sqlmodel import Session, select
 from planner import periods
 from planner.errors import Invalid
 from planner.models import Indicator, NodeObjective, Organization, Plan, PlanNode, Scheme, Target
-from planner.models.plan import IndicatorCreate, PlanCreate, TargetIn
-from planner.services import plans
+from planner.models.base import new_key
+from planner.models.plan import PlanCreate, TargetIn
+from planner.services import bulk_rows, plan_stamps, plans
+from planner.services.plan_bulk import target_values
 from planner.services.plan_tree import Tree, TreeNode, load_tree
 
 
@@ -28,9 +30,9 @@ def clone_nodes(s: Session, src_nodes: list[TreeNode], dest: Plan, parent_id: in
     """Copy nodes with their objectives and indicators into ``dest``; ``source_id`` points at the copied row.
 
     A new version of the same plan (``version_of``: the tree copied) keeps every lineage key, so the
-    monitoring data follows; a copy into another plan (next year's Renja) starts new lineages. Rows are
-    written in bulk: one flush per tree level for the nodes, then one each for the objectives, the
-    indicators and the targets (every target still checked as a single edit checks it)."""
+    monitoring data follows; a copy into another plan (next year's Renja) starts new lineages. Every target
+    is checked as a single edit checks it; then all rows and their audit entries are prepared and written in
+    one statement per table (``bulk_rows``)."""
     _copy_levels(s, [(pos, tn, parent_id, serves_id) for pos, tn in enumerate(src_nodes)], dest, target_fn,
                  keep_pagu, version_of)
 
@@ -38,52 +40,57 @@ def clone_nodes(s: Session, src_nodes: list[TreeNode], dest: Plan, parent_id: in
 def _copy_levels(s: Session, level: list[tuple[int, TreeNode, int | None, int | None]], dest: Plan,
                  target_fn: Callable[[Indicator], list[TargetIn]], keep_pagu: bool, version_of: Tree | None) -> None:
     """``clone_nodes`` from a first level of (position, node, new parent id, serves id)."""
-    copied: list[tuple[TreeNode, PlanNode]] = []
-    while level:
-        made = [(tn, _node_copy(tn.node, dest, parent, serves, pos, keep_pagu, version_of))
-                for pos, tn, parent, serves in level]
-        s.add_all([node for _, node in made])
-        s.flush()
-        copied += made
-        level = [(pos, child, node.id, None) for tn, node in made for pos, child in enumerate(tn.children)]
-    objectives = [(o, NodeObjective(node_id=node.id, text=o.text, position=o.position))
-                  for tn, node in copied for o in tn.objectives]
-    s.add_all([new for _, new in objectives])
-    s.flush()
-    objective_map = {o.id: new.id for o, new in objectives}
-    indicators, targets = [], []
-    for tn, node in copied:
-        for ind in tn.indicators:
-            data = ind.model_dump(include=set(IndicatorCreate.model_fields) - {"targets", "objective_id"})
-            new = Indicator.model_validate(data, update={"plan_id": dest.id, "node_id": node.id,
-                                                          "position": ind.position, "source_id": ind.id,
-                                                          "objective_id": objective_map.get(ind.objective_id)})
-            keys = None
-            if version_of is not None:
-                new.key = ind.key
-                keys = {(t.year, t.period): t.key for t in version_of.targets.get(ind.id, [])}
-            # Checked before the flush: a new indicator has no stored targets to consult.
-            targets.append((new, list(plans.target_rows(s, new, dest, target_fn(ind), keys, stored=False).values())))
-            indicators.append(new)
-    s.add_all(indicators)
-    s.flush()
-    for new, rows in targets:
-        for row in rows:
-            row.indicator_id = new.id
-        s.add_all(rows)
-    s.flush()
+    nodes: list[tuple[int, TreeNode, int | None, int | None, int | None]] = []  # + the parent's index in ``nodes``
+    todo = [(pos, tn, parent, None, serves) for pos, tn, parent, serves in level]
+    while todo:  # level by level: a parent comes before its children
+        first = len(nodes)
+        nodes += todo
+        todo = [(pos, child, None, first + i, None) for i, (_, tn, _, _, _) in enumerate(todo)
+                for pos, child in enumerate(tn.children)]
+    objectives = [o for _, tn, _, _, _ in nodes for o in tn.objectives]
+    indicators = [(i, ind) for i, (_, tn, _, _, _) in enumerate(nodes) for ind in tn.indicators]
+    targets = []  # (index in ``indicators``, checked cell): checked before anything is written
+    for k, (_, ind) in enumerate(indicators):
+        keys = {(t.year, t.period): t.key for t in version_of.targets.get(ind.id, [])} if version_of else None
+        targets += [(k, c) for c in plans.target_cells(s, ind, dest, target_fn(ind), keys, stored=False).values()]
+
+    def build(ids: bulk_rows.Ids) -> bulk_rows.Rows:
+        node_ids, objective_ids = ids["plan_node"], ids["node_objective"]
+        node_rows = []
+        for i, (pos, tn, parent, parent_at, serves) in enumerate(nodes):
+            row = _row(tn.node, id=node_ids[i], plan_id=dest.id, source_id=tn.node.id, position=pos, version=1,
+                       parent_id=node_ids[parent_at] if parent_at is not None else parent,
+                       serves_id=serves if serves is not None else tn.node.serves_id)
+            row["pagu"] = row["pagu"] if keep_pagu else None  # a new year starts without pagu
+            row["key"] = tn.node.key if version_of is not None else new_key()
+            node_rows.append(row)
+        new_node = {tn.node.id: node_ids[i] for i, (_, tn, _, _, _) in enumerate(nodes)}
+        new_objective = {o.id: oid for o, oid in zip(objectives, objective_ids)}
+        objective_rows = [_row(o, id=oid, node_id=new_node[o.node_id]) for o, oid in zip(objectives, objective_ids)]
+        indicator_rows = [_row(ind, id=iid, plan_id=dest.id, node_id=node_ids[i], source_id=ind.id, version=1,
+                               objective_id=new_objective.get(ind.objective_id),
+                               key=ind.key if version_of is not None else new_key())
+                          for (i, ind), iid in zip(indicators, ids["indicator"])]
+        target_rows = [target_values(c, tid, ids["indicator"][k]) for (k, c), tid in zip(targets, ids["target"])]
+        where = {r["id"]: {"indicator_id": r["id"], "node_id": r["node_id"], "plan_id": r["plan_id"]}
+                 for r in indicator_rows}
+        rows = bulk_rows.Rows(s)
+        rows.add(PlanNode, node_rows)
+        rows.add(NodeObjective, objective_rows)
+        rows.add(Indicator, indicator_rows)
+        rows.add(Target, target_rows, lambda row: where[row["indicator_id"]])
+        return rows
+
+    bulk_rows.write(s, {PlanNode.__table__: len(nodes), NodeObjective.__table__: len(objectives),
+                        Indicator.__table__: len(indicators), Target.__table__: len(targets)}, build)
+    plan_stamps.bump(s.connection(), [dest.key])  # Core writes pass the flush hook that stamps the lineage
 
 
-def _node_copy(src: PlanNode, dest: Plan, parent_id: int | None, serves_id: int | None, position: int,
-               keep_pagu: bool, version_of: Tree | None) -> PlanNode:
-    node = PlanNode(plan_id=dest.id, parent_id=parent_id, kind=src.kind, code=src.code, name=src.name,
-                    position=position, activity_type=src.activity_type, unit_in_charge=src.unit_in_charge,
-                    location=src.location, funding_source=src.funding_source, description=src.description,
-                    serves_id=serves_id if serves_id is not None else src.serves_id, source_id=src.id,
-                    supports_id=src.supports_id, pagu=src.pagu if keep_pagu else None)  # a new year starts without pagu
-    if version_of is not None:
-        node.key = src.key
-    return node
+def _row(obj, **changes) -> dict:
+    """Every column of a loaded row, with ``changes`` (read from the instance's state: no attribute events)."""
+    loaded = obj.__dict__
+    return {**{c.key: loaded[c.key] if c.key in loaded else getattr(obj, c.key) for c in type(obj).__table__.columns},
+            **changes}
 
 
 def renja_from_renstra(s: Session, renstra: Plan, year: int, name: str | None = None) -> Plan:

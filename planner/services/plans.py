@@ -447,7 +447,8 @@ def target_periods(plan: Plan, ind: Indicator) -> list[tuple[int, str]]:
     return [(plan.first_year, periods.ANNUAL)] + [(plan.first_year, p) for p in periods.for_frequency(ind.frequency)]
 
 
-def _check_target(plan: Plan, ind: Indicator, t: TargetIn, where: str) -> Target | None:
+def _check_target(plan: Plan, ind: Indicator, t: TargetIn, where: str) -> dict | None:
+    """The stored values of one target cell (year, period and what the target type keeps), None when empty."""
     if not plan.first_year <= t.year <= plan.last_year:
         raise Invalid(f"{where}: tahun {t.year} di luar periode rencana {plan.period_label}.", field="year")
     if not periods.is_valid(t.period):
@@ -457,7 +458,7 @@ def _check_target(plan: Plan, ind: Indicator, t: TargetIn, where: str) -> Target
         raise Invalid(f"{where}: target Renstra hanya per tahun (periode Y).", field="period")
     if ind.target_type == "qualitative":
         text = (t.text or "").strip()
-        return Target(indicator_id=ind.id, year=t.year, period=t.period, text=text) if text else None
+        return {"year": t.year, "period": t.period, "text": text} if text else None
     if ind.target_type == "range":
         if t.lower is None and t.upper is None:
             return None
@@ -466,12 +467,12 @@ def _check_target(plan: Plan, ind: Indicator, t: TargetIn, where: str) -> Target
         if t.lower > t.upper:
             raise Invalid(f"{where}: batas bawah ({t.lower:g}) lebih besar dari batas atas ({t.upper:g}).",
                           field="lower")
-        return Target(indicator_id=ind.id, year=t.year, period=t.period, lower=t.lower, upper=t.upper)
+        return {"year": t.year, "period": t.period, "lower": t.lower, "upper": t.upper}
     if t.value is None:
         if t.text:
             raise Invalid(f"{where}: target harus berupa angka, bukan '{t.text}'.", field="value")
         return None
-    return Target(indicator_id=ind.id, year=t.year, period=t.period, value=t.value)
+    return {"year": t.year, "period": t.period, "value": t.value}
 
 
 def set_targets(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn],
@@ -490,32 +491,39 @@ def set_targets(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn],
     return rows
 
 
-def _target_rows(plan: Plan, ind: Indicator, targets: list[TargetIn], rng,
-                 keys: dict[tuple[int, str], str] | None = None) -> dict[tuple[int, str], Target]:
-    """The checked target rows of the cells (empty cells dropped), by (year, period); nothing written."""
-    wanted: dict[tuple[int, str], Target] = {}
+def _target_cells(plan: Plan, ind: Indicator, targets: list[TargetIn], rng,
+                  keys: dict[tuple[int, str], str] | None = None) -> dict[tuple[int, str], dict]:
+    """The checked values of the cells (empty cells dropped), by (year, period); nothing written."""
+    wanted: dict[tuple[int, str], dict] = {}
     for i, t in enumerate(targets):
         where = f"Target {periods.label(t.period)} {t.year}"
-        row = _check_target(plan, ind, t, where)
+        cell = _check_target(plan, ind, t, where)
         if (t.year, t.period) in wanted:
             raise Invalid(f"{where} diisi dua kali.", field=f"targets[{i}].period")
-        if row is not None:
+        if cell is not None:
             if keys and (t.year, t.period) in keys:
-                row.key = keys[(t.year, t.period)]
+                cell["key"] = keys[(t.year, t.period)]
             for fld in ("value", "lower", "upper"):
-                if getattr(row, fld) is not None:
-                    ranges.check_value(getattr(row, fld), rng, where, fld)
-            wanted[(t.year, t.period)] = row
+                if cell.get(fld) is not None:
+                    ranges.check_value(cell[fld], rng, where, fld)
+            wanted[(t.year, t.period)] = cell
     return wanted
+
+
+def target_cells(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn],
+                 keys: dict[tuple[int, str], str] | None = None, stored: bool = True) -> dict[tuple[int, str], dict]:
+    """Every rule a target grid obeys, returning the values of the cells to keep by (year, period) (with their
+    lineage ``key`` where ``keys`` has one); writes nothing. ``stored=False`` for an indicator that has no
+    targets yet (a bulk import or copy): nothing to look up."""
+    # methodology §10.1: every number of the grid lies in the indicator's plausible range.
+    rng = ranges.range_for(s, ind, [v for t in targets for v in (t.value, t.lower)], stored=stored)
+    return _target_cells(plan, ind, targets, rng, keys)
 
 
 def target_rows(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn],
                 keys: dict[tuple[int, str], str] | None = None, stored: bool = True) -> dict[tuple[int, str], Target]:
-    """Every rule a target grid obeys, returning the rows to keep by (year, period); writes nothing.
-    ``stored=False`` for an indicator that has no targets yet (the bulk import): nothing to look up."""
-    # methodology §10.1: every number of the grid lies in the indicator's plausible range.
-    rng = ranges.range_for(s, ind, [v for t in targets for v in (t.value, t.lower)], stored=stored)
-    return _target_rows(plan, ind, targets, rng, keys)
+    """``target_cells`` as unsaved rows of the indicator."""
+    return {k: Target(indicator_id=ind.id, **cell) for k, cell in target_cells(s, ind, plan, targets, keys, stored).items()}
 
 
 def _set_targets(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn],

@@ -1,0 +1,123 @@
+"""Writing many new rows in a few statements, with every value (ids included) prepared before the first write.
+
+Why: SQLite has one write lock for the whole database, held from a transaction's first write to its commit;
+every other user's save waits for it. A bulk write (an import, a Renja copied from its Renstra) therefore
+checks and prepares everything first — the rows, their ids and references, their audit entries — and only
+then sends them, so the lock is held for the inserts alone, and the whole stays one transaction.
+
+Ids are reserved before that write (``reserve``): on PostgreSQL from each table's sequence (one statement; the
+ids are ours, whoever else inserts); on SQLite the ids after the table's largest, which only hold if no one
+inserted meanwhile, so ``confirm`` takes the write lock and checks them; when another writer came first, the
+caller prepares again with the ids ``reserve`` gives under the lock (rare, still correct).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from sqlalchemy import Table, func, select, text
+from sqlalchemy import insert as sa_insert
+from sqlmodel import Session
+
+from planner.models import AuditEntry
+from planner.services import audit
+
+Ids = dict[str, list[int]]  # table name -> the ids reserved for its new rows, in order
+
+
+def _sqlite(s: Session) -> bool:
+    return s.get_bind().dialect.name == "sqlite"
+
+
+def reserve(s: Session, wanted: dict[Table, int]) -> Ids:
+    """``n`` new ids for each table (see the module text for what makes them safe)."""
+    conn, ids = s.connection(), {}
+    for table, n in wanted.items():
+        if not n:
+            ids[table.name] = []
+        elif _sqlite(s):
+            top = conn.execute(select(func.max(table.c.id))).scalar() or 0
+            ids[table.name] = list(range(top + 1, top + 1 + n))
+        else:
+            ids[table.name] = list(conn.execute(
+                text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+                {"t": table.name, "n": n}).scalars())
+    return ids
+
+
+def confirm(s: Session, ids: Ids, tables: list[Table]) -> bool:
+    """Take the write lock (SQLite) and say whether the reserved ids are still free; from here on they stay so."""
+    if not _sqlite(s):
+        return True
+    conn = s.connection()
+    conn.execute(text("UPDATE plan SET id = id WHERE 0"))  # a write that changes nothing: the lock, now
+    for table in tables:
+        mine = ids.get(table.name)
+        if mine and (conn.execute(select(func.max(table.c.id))).scalar() or 0) >= mine[0]:
+            return False
+    return True
+
+
+@dataclass
+class Prepared:
+    """Rows of one table ready to send: on SQLite the driver's own values (every column type's conversion done)
+    for one ``executemany`` of the driver; elsewhere the values for SQLAlchemy's multi-row insert."""
+
+    table: Table
+    columns: list[str]
+    rows: list
+
+
+def prepare(s: Session, table: Table, rows: list[dict]) -> Prepared:
+    """Convert the values now, before the lock (SQLite), so the write only sends them."""
+    columns = list(rows[0]) if rows else []
+    if not rows or not _sqlite(s):
+        return Prepared(table, columns, rows)
+    dialect = s.get_bind().dialect
+    convert = [(k, table.c[k].type._cached_bind_processor(dialect)) for k in columns]
+    return Prepared(table, columns, [tuple(f(row[k]) if f else row[k] for k, f in convert) for row in rows])
+
+
+def insert(s: Session, prepared: Prepared) -> None:
+    """One statement for the rows (ids included)."""
+    if not prepared.rows:
+        return
+    if not _sqlite(s):
+        s.connection().execute(sa_insert(prepared.table), prepared.rows)
+        return
+    quote = s.get_bind().dialect.identifier_preparer.quote
+    sql = (f"INSERT INTO {quote(prepared.table.name)} ({', '.join(quote(c) for c in prepared.columns)}) "
+           f"VALUES ({', '.join('?' for _ in prepared.columns)})")
+    s.connection().exec_driver_sql(sql, prepared.rows)
+
+
+class Rows:
+    """New rows of several tables (parents first) with their audit entries, converted for sending."""
+
+    def __init__(self, s: Session):
+        self.s = s
+        self.tables: list[Prepared] = []
+        self.entries: list[dict] = []
+
+    def add(self, cls: type, rows: list[dict], context: Callable[[dict], dict] | None = None) -> None:
+        """``rows`` hold every column of ``cls``'s table, ids included; ``context`` as ``audit.created_entries``."""
+        if rows:
+            self.tables.append(prepare(self.s, cls.__table__, rows))
+            self.entries += audit.created_entries(self.s, cls, rows, context)
+
+
+def write(s: Session, counts: dict[Table, int], build: Callable[[Ids], Rows]) -> None:
+    """Reserve ``counts`` ids per table, ``build`` every row with them, then take the lock and send the rows.
+    Pending ORM rows (a plan created with them, its id reserved by ``build``) are flushed first, under the lock."""
+
+    def ready(ids: Ids) -> list[Prepared]:
+        rows = build(ids)
+        return rows.tables + [prepare(s, AuditEntry.__table__, rows.entries)]
+
+    ids = reserve(s, counts)
+    tables = ready(ids)
+    if not confirm(s, ids, list(counts)):  # another writer took those ids: again, under the lock now
+        tables = ready(reserve(s, counts))
+    s.flush()
+    for prepared in tables:
+        insert(s, prepared)
