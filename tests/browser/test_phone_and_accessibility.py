@@ -81,6 +81,7 @@ def _problems(page, urls: list[str], shots: str | None = None) -> list[str]:
         page.set_viewport_size({"width": width, "height": 900})
         for n, url in enumerate(urls):
             page.goto(page.base + url)
+            page.wait_for_load_state("networkidle")  # panels loaded by htmx (the training feedback) are in
             scroll, client = page.evaluate(
                 "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
             if scroll > client:
@@ -118,7 +119,7 @@ def test_training_and_round_pages_fit_a_phone_pass_axe_and_speak_indonesian(logi
         Path(shots, who).mkdir(parents=True, exist_ok=True)
         problems += _problems(page, urls, shots=str(Path(shots, who)))
         page.context.clear_cookies()
-    assert problems == []
+    assert problems == [], "\n".join(problems)
     assert page.errors == []
 
 
