@@ -13,7 +13,7 @@ from typing import Literal, Optional
 from sqlalchemy import Column, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from planner.models.base import utcnow
+from planner.models.base import utcnow, version_column
 
 ROUND_STATUSES = {"open": "Berjalan", "locked": "Dikunci", "published": "Dipublikasikan"}
 VISIT_KINDS = {"wawancara": "Wawancara", "kunjungan": "Kunjungan lapangan", "klarifikasi": "Klarifikasi dokumen"}
@@ -40,11 +40,17 @@ class EvaluationRound(SQLModel, table=True):
     published_at: Optional[datetime] = None
 
 
+_ROUND_UNIT_VERSION = version_column()
+
+
 class RoundUnit(SQLModel, table=True):
     __tablename__ = "evaluation_round_unit"
     __table_args__ = (UniqueConstraint("round_id", "organization_id"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    # optimistic locking: 409 when stale; a verification save moves it on (it stands for the unit's score sheet)
+    version: int = Field(default=1, sa_column=_ROUND_UNIT_VERSION)
+    __mapper_args__ = {"version_id_col": _ROUND_UNIT_VERSION}
     round_id: int = Field(foreign_key="evaluation_round.id", index=True, ondelete="CASCADE")
     organization_id: int = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
     evaluation_id: int = Field(foreign_key="evaluation.id", index=True, ondelete="CASCADE")
@@ -60,11 +66,16 @@ class RoundEvaluator(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
 
 
+_VERIFIED_VERSION = version_column()
+
+
 class VerifiedScore(SQLModel, table=True):
     __tablename__ = "evaluation_verified_score"
     __table_args__ = (UniqueConstraint("round_unit_id", "indicator_id"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    version: int = Field(default=1, sa_column=_VERIFIED_VERSION)  # optimistic locking: 409 when stale
+    __mapper_args__ = {"version_id_col": _VERIFIED_VERSION}
     round_unit_id: int = Field(foreign_key="evaluation_round_unit.id", index=True, ondelete="CASCADE")
     indicator_id: int = Field(foreign_key="instrument_indicator.id", ondelete="CASCADE")
     score: Optional[float] = None
@@ -86,12 +97,17 @@ class EvaluationVisit(SQLModel, table=True):
     user_id: Optional[int] = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
 
 
+_RECOMMENDATION_VERSION = version_column()
+
+
 class Recommendation(SQLModel, table=True):
     """A finding of the LHE with its recommendation, per aspect; followed up by the unit."""
 
     __tablename__ = "evaluation_recommendation"
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    version: int = Field(default=1, sa_column=_RECOMMENDATION_VERSION)  # optimistic locking: 409 when stale
+    __mapper_args__ = {"version_id_col": _RECOMMENDATION_VERSION}
     round_unit_id: int = Field(foreign_key="evaluation_round_unit.id", index=True, ondelete="CASCADE")
     aspect_code: str = Field(max_length=20)
     finding: str = _text()

@@ -160,6 +160,7 @@ class FollowUpUpdate(SQLModel):
     owner: Optional[str] = Field(default=None, max_length=300)
     due_date: Optional[date] = None  # sent as null: the due date is removed
     done: Optional[bool] = None
+    version: Optional[int] = Field(default=None, ge=1, le=2**31 - 1)  # the version read; stale: 409
 
     _strip = field_validator("action", "owner", mode="before")(_strip_text)
 

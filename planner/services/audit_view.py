@@ -31,7 +31,9 @@ OBJECTS = {"plan": "Rencana", "node": "Unsur rencana", "objective": "Sasaran uns
            "target": "Target", "realization": "Realisasi", "evidence": "Bukti dukung", "narrative": "Narasi",
            "follow_up": "Tindak lanjut", "budget": "Pagu", "budget_realization": "Realisasi anggaran",
            "period": "Periode", "worksheet": "Lembar kerja", "action_step": "Langkah rencana aksi",
-           "step_evidence": "Bukti dukung langkah", "comment": "Komentar reviu"}
+           "step_evidence": "Bukti dukung langkah", "comment": "Komentar reviu",
+           "evaluation_score": "Nilai evaluasi mandiri", "round_unit": "Simpulan penilai",
+           "verified_score": "Nilai terverifikasi"}
 FIELDS = {
     "name": "Nama", "code": "Kode", "kind": "Jenis", "status": "Status", "vision": "Visi", "missions": "Misi",
     "first_year": "Tahun awal", "last_year": "Tahun akhir", "renstra_id": "Renstra", "revision_reason": "Alasan revisi",

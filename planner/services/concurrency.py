@@ -9,9 +9,9 @@ and when, so the page can show it beside the user's value instead of overwriting
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Iterable
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, or_, select
 
 from planner.errors import Invalid, Stale
 from planner.models import AuditEntry
@@ -32,21 +32,27 @@ def parse_version(raw: Any, field: str = "version") -> int | None:
     return value
 
 
-def last_change(s: Session, obj: Any) -> tuple[str, datetime] | None:
-    """Who changed the record last and when, from the audit trail (None when not audited)."""
+def last_change(s: Session, obj: Any, related: Iterable[Any] = ()) -> tuple[str, datetime] | None:
+    """Who changed the record last and when, from the audit trail (None when not audited). ``related`` are the
+    rows whose writes the record's version stands for (an indicator's target grid, an evaluation's scores):
+    the latest change among them all is the one that made the client's version stale."""
     from planner.services import audit
 
-    kind = audit.REGISTRY.get(type(obj))
-    if kind is None or getattr(obj, "id", None) is None:
+    ids: dict[str, list[int]] = {}
+    for o in (obj, *related):
+        kind = audit.REGISTRY.get(type(o))
+        if kind is not None and getattr(o, "id", None) is not None:
+            ids.setdefault(kind.object_type, []).append(o.id)
+    if not ids:
         return None
-    row = s.exec(select(AuditEntry.username, AuditEntry.at).where(
-        AuditEntry.object_type == kind.object_type, AuditEntry.object_id == obj.id)
+    row = s.exec(select(AuditEntry.username, AuditEntry.at).where(or_(*(
+        (AuditEntry.object_type == kind) & col(AuditEntry.object_id).in_(found) for kind, found in ids.items())))
         .order_by(AuditEntry.id.desc()).limit(1)).first()
     return (row[0] or "sistem", row[1]) if row else None
 
 
-def stale_message(s: Session, obj: Any, what: str) -> str:
-    change = last_change(s, obj)
+def stale_message(s: Session, obj: Any, what: str, related: Iterable[Any] = ()) -> str:
+    change = last_change(s, obj, related)
     if change is None:
         return f"{what} telah diubah orang lain sejak Anda membukanya; muat ulang lalu ulangi."
     who, at = change
@@ -55,10 +61,12 @@ def stale_message(s: Session, obj: Any, what: str) -> str:
             "Nilai Anda belum disimpan: periksa nilai terbaru, lalu simpan lagi bila perlu.")
 
 
-def expect_version(s: Session, obj: Any, version: Any, what: str = "Data ini", field: str = "version") -> None:
+def expect_version(s: Session, obj: Any, version: Any, what: str = "Data ini", field: str = "version",
+                   related: Iterable[Any] = ()) -> None:
     """Refuse a write based on a version other than the record's current one (``version`` None: not checked,
-    the last write wins as before; a record that does not exist yet has no version to be stale against)."""
+    the last write wins as before; a record that does not exist yet has no version to be stale against).
+    ``related``: rows the record's version stands for, searched too for who changed it (``last_change``)."""
     version = parse_version(version, field)
     if version is None or obj is None or version == obj.version:
         return
-    raise Stale(stale_message(s, obj, what), field=field)
+    raise Stale(stale_message(s, obj, what, related), field=field)

@@ -29,9 +29,13 @@ from planner.models.evaluation import Evaluation, EvaluationCreate, EvaluationSc
 from planner.models.evaluation_round import (
     VISIT_KINDS, EvaluationRound, EvaluationVisit, RoundCreate, RoundEvaluator, RoundUnit, VerifiedScore)
 from planner.permissions import can
-from planner.services import acting, evaluations, instruments, orgs, unit_types
+from planner.services import acting, audit, concurrency, evaluations, instruments, orgs, unit_types
 from planner.services.evaluations import _score_value
 from planner.services.instruments import InstrumentView
+
+# The evaluator's scores and conclusion are audit evidence; the trail also names who made a score sheet stale.
+audit.register(RoundUnit, "round_unit", lambda o: "Simpulan penilai", lambda s, o: {})
+audit.register(VerifiedScore, "verified_score", lambda o: "Nilai terverifikasi", lambda s, o: {})
 
 
 def get(s: Session, round_id: int) -> EvaluationRound:
@@ -244,18 +248,23 @@ def _verified_rows(s: Session, ru_ids: list[int]) -> dict[int, dict[int, Verifie
 
 
 def verify(s: Session, rnd: EvaluationRound, org_id: int, scores: Mapping[str, Any],
-           notes: Mapping[str, str] | None = None) -> None:
-    """The evaluator's scores (and notes) by indicator code; all or nothing. The unit's own scores stay."""
+           notes: Mapping[str, str] | None = None, version: Any = None) -> None:
+    """The evaluator's scores (and notes) by indicator code; all or nothing. The unit's own scores stay.
+    ``version`` is the round unit's as the client read it: every verification moves it on, so a score sheet
+    opened before another evaluator's save is refused whole, naming who saved."""
     require_evaluator(s, rnd, org_id)
     _open(rnd)
     ru = round_unit(s, rnd, org_id)
+    rows = _verified_rows(s, [ru.id]).get(ru.id, {})
+    concurrency.expect_version(s, ru, version, "Verifikasi unit ini", related=rows.values())
+    ru.version += 1  # a conditional UPDATE even when only score rows change
+    s.add(ru)
     view = instruments.load(s, instruments.get(s, rnd.instrument_id))
     by_code = {i.code: i for i in view.indicators}
     unknown = [c for c in list(scores) + list(notes or {}) if c not in by_code]
     if unknown:
         raise Invalid(f"Indikator '{unknown[0]}' tidak ada pada instrumen putaran ini.", field=f"scores.{unknown[0]}")
     values = {code: _score_value(raw, code) for code, raw in scores.items()}
-    rows = _verified_rows(s, [ru.id]).get(ru.id, {})
     for code in set(values) | set(notes or {}):
         ind = by_code[code]
         row = rows.get(ind.id) or VerifiedScore(round_unit_id=ru.id, indicator_id=ind.id)

@@ -23,10 +23,13 @@ from planner.models.base import utcnow
 from planner.models.evaluation import (
     TIERS, Evaluation, EvaluationCreate, EvaluationEvidence, EvaluationScore, GapActivity, InstrumentIndicator)
 from planner.models.plan import IndicatorCreate, NodeCreate, TargetIn
-from planner.services import instruments, monitoring, orgs, plans
+from planner.services import audit, concurrency, instruments, monitoring, orgs, plans
 from planner.services.monitoring import evidence
 from planner.services.instruments import InstrumentView
 from planner.services.versions import plan_being_edited
+
+# Scores are audit evidence like plan data; the trail also names who made a stale score sheet stale.
+audit.register(EvaluationScore, "evaluation_score", lambda o: "Nilai evaluasi mandiri", lambda s, o: {})
 
 
 def get(s: Session, evaluation_id: int) -> Evaluation:
@@ -78,12 +81,15 @@ def _score_value(raw: Any, code: str) -> float | None:
     return float(value)
 
 
-def save_scores(s: Session, ev: Evaluation, scores: Mapping[str, Any], notes: Mapping[str, str] | None = None
-                ) -> None:
+def save_scores(s: Session, ev: Evaluation, scores: Mapping[str, Any], notes: Mapping[str, str] | None = None,
+                version: Any = None) -> None:
     """Scores (and notes) keyed by indicator code of the pinned instrument; all or nothing.
 
-    An empty value clears a score. Codes not in the instrument are refused, naming the code."""
+    An empty value clears a score. Codes not in the instrument are refused, naming the code. ``version`` is the
+    evaluation's as the client read it: every save moves it on (also one that only adds a score row), so a score
+    sheet opened before someone else's save is refused whole, naming who saved."""
     _editable(ev)
+    concurrency.expect_version(s, ev, version, "Penilaian evaluasi ini", related=_score_rows(s, ev).values())
     view = instruments.load(s, instruments.get(s, ev.instrument_id))
     by_code = {i.code: i for i in view.indicators}
     unknown = [c for c in list(scores) + list(notes or {}) if c not in by_code]
@@ -311,7 +317,7 @@ def api_category(code: str | None) -> str | None:
 def as_dict(view: EvaluationView) -> dict:
     ev, r = view.evaluation, view.result
     return {
-        "id": ev.id, "organization_id": ev.organization_id, "year": ev.year, "round": ev.round,
+        "id": ev.id, "version": ev.version, "organization_id": ev.organization_id, "year": ev.year, "round": ev.round,
         "round_label": ev.label,
         "status": ev.status,
         "instrument": {"id": view.instrument.instrument.id, "code": view.instrument.instrument.code,

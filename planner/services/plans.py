@@ -483,7 +483,8 @@ def set_targets(s: Session, ind: Indicator, plan: Plan, targets: list[TargetIn],
     changed cell as old -> new. The grid is part of the indicator: ``version`` is the indicator's, and
     saving the grid bumps it (a conditional UPDATE), so two grids sent from one version never both land."""
     check_edit(s, plan)
-    concurrency.expect_version(s, ind, version, "Indikator")
+    concurrency.expect_version(s, ind, version, "Indikator", related=s.exec(
+        select(Target).where(Target.indicator_id == ind.id)).all())  # who changed the grid: its targets' trail
     rows = _set_targets(s, ind, plan, targets)
     ind.version += 1
     s.add(ind)

@@ -116,7 +116,8 @@ def _evaluation(evaluation_id: int, action: str = "service.read"):
     return ev
 
 
-def _page(ev, error: DomainError | None = None, status: int = 200, block: str | None = None):
+def _page(ev, error: DomainError | None = None, status: int = 200, block: str | None = None, form=None):
+    """The evaluation page; ``form``: the score sheet as the user sent it (a refused save shows their values)."""
     s = db.session()
     view = evaluations.load(s, ev, monitoring.settings_from_config(current_app.config))
     prev = evaluations.result_of(s, view.previous) if view.previous else None
@@ -129,7 +130,7 @@ def _page(ev, error: DomainError | None = None, status: int = 200, block: str | 
     editable = can(principal(), "evaluation.edit", ev) and ev.status == "draft"
     target = evaluations.target_plan(s, ev)
     return render(TPL, block, status, v=view, chart=chart, editable=editable, can_edit=can(principal(), "evaluation.edit", ev),
-                  target_plan=target, tiers=TIERS, statuses=EVALUATION_STATUSES, error=error,
+                  target_plan=target, tiers=TIERS, statuses=EVALUATION_STATUSES, error=error, form=form or {},
                   change_by_code={c.code: c for c in view.changes})
 
 
@@ -144,10 +145,10 @@ def save_scores(evaluation_id: int):
     scores = {k[6:]: v for k, v in request.form.items() if k.startswith("score:")}
     notes = {k[5:]: v for k, v in request.form.items() if k.startswith("note:")}
     try:
-        evaluations.save_scores(db.session(), ev, scores, notes)
-    except DomainError as exc:
+        evaluations.save_scores(db.session(), ev, scores, notes, request.form.get("version"))
+    except DomainError as exc:  # stale: the user's scores stay on the page beside who saved in between
         db.session().rollback()
-        return _page(_evaluation(evaluation_id), exc, exc.status)
+        return _page(_evaluation(evaluation_id), exc, exc.status, form=request.form)
     flash("Nilai disimpan.", "ok")
     return redirect(url_for("evaluation.show", evaluation_id=ev.id))
 

@@ -113,7 +113,8 @@ def assign(round_id: int):
 
 # ---------------------------------------------------------------- one unit: verification, visits, recommendations
 
-def _unit_page(rnd, org_id: int, error: DomainError | None = None, status: int = 200):
+def _unit_page(rnd, org_id: int, error: DomainError | None = None, status: int = 200, form=None):
+    """A unit of the round; ``form``: the score sheet as the evaluator sent it (a refused save shows their values)."""
     s = db.session()
     res = rounds.unit_result(s, rnd, org_id)
     acc = rounds.readable(s, rnd)
@@ -122,7 +123,7 @@ def _unit_page(rnd, org_id: int, error: DomainError | None = None, status: int =
     return render(UNIT_TPL, status=status, rnd=rnd, r=res, acc=acc, recs=recs, visits=rounds.visits(s, res.unit),
                   evaluates=acc.evaluates(org_id), editable=acc.evaluates(org_id) and rnd.status == "open",
                   follows=recommendations.can_follow_up(s, rnd, org_id), ev=ev,
-                  can_open_ev=can(principal(), "service.read", ev), error=error, today=date.today(),
+                  can_open_ev=can(principal(), "service.read", ev), error=error, form=form or {}, today=date.today(),
                   node_names=_node_names(recs), **_labels())
 
 
@@ -153,13 +154,14 @@ def verify(round_id: int, org_id: int):
         else:
             scores = {k[6:]: v for k, v in request.form.items() if k.startswith("score:")}
             notes = {k[5:]: v for k, v in request.form.items() if k.startswith("note:")}
-            rounds.verify(s, rnd, org_id, scores, notes)
+            rounds.verify(s, rnd, org_id, scores, notes, request.form.get("version"))
             if "summary" in request.form:
                 rounds.save_summary(s, rnd, org_id, request.form.get("summary", ""))
             flash(gettext("Nilai verifikasi disimpan."), "ok")
-    except DomainError as exc:
+    except DomainError as exc:  # stale: the evaluator's scores stay on the page beside who saved in between
         s.rollback()
-        return _unit_page(rounds.get(s, round_id), org_id, exc, exc.status)
+        return _unit_page(rounds.get(s, round_id), org_id, exc, exc.status,
+                          form=None if request.form.get("accept") else request.form)
     return redirect(url_for("rounds.unit", round_id=rnd.id, org_id=org_id))
 
 

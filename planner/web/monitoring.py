@@ -184,8 +184,8 @@ def detail_context(plan: Plan, ind: Indicator, year: int, period: str, **extra) 
         can_follow_up=can(p, "realization.edit", plan),  # follow-ups go on after their period is closed
         max_mb=current_app.config["EVIDENCE_MAX_BYTES"] / (1024 * 1024), accept=",".join(
             f".{ext}" for ext in mon.EVIDENCE_TYPES), max_bytes=current_app.config["EVIDENCE_MAX_BYTES"],
-        error=None, section=None, form={}, saved=None, back=url_for("monitoring.detail", indicator_id=ind.id,
-                                                                   year=year, period=period),
+        error=None, section=None, form={}, saved=None, error_row=None,
+        back=url_for("monitoring.detail", indicator_id=ind.id, year=year, period=period),
         today=date.today(),
     )
     ctx.update(extra)
@@ -198,13 +198,16 @@ def detail(indicator_id: int, year: int, period: str):
     return render(DETAIL_TPL, **detail_context(plan, ind, year, period))
 
 
-def _section_response(plan, ind, year, period, block: str, error=None, saved: str | None = None, message=""):
-    """The refreshed section for htmx; a redirect back to the detail page (with a message) otherwise."""
+def _section_response(plan, ind, year, period, block: str, error=None, saved: str | None = None, message="",
+                      error_row: int | None = None):
+    """The refreshed section for htmx; a redirect back to the detail page (with a message) otherwise.
+    ``error_row``: the row of the section whose own form failed (a follow-up), to show the error beside it."""
     return respond(DETAIL_TPL, block, status=_status(error), message=message or None,
                    redirect_to=url_for("monitoring.detail", indicator_id=ind.id, year=year, period=period) + f"#{block}",
                    context=lambda: detail_context(plan, ind, year, period, error=error,
                                                   section=block if error else None, form=request.form if error else {},
-                                                  saved=saved if error is None else None))
+                                                  saved=saved if error is None else None,
+                                                  error_row=error_row if error else None))
 
 
 def _too_large() -> Invalid:
@@ -302,11 +305,11 @@ def update_follow_up(follow_up_id: int):
     row, ind, plan = _follow_up_for(follow_up_id)
     error = None
     try:
-        mon.update_follow_up(db.session(), row, parse_form(FollowUpUpdate, request.form))
-    except Invalid as exc:
+        mon.update_follow_up(db.session(), row, parse_form(FollowUpUpdate, request.form, numbers=("version",)))
+    except (Invalid, Conflict) as exc:  # stale: the row shows who changed it and keeps the user's choice
         error = exc
     return _section_response(plan, ind, row.year, row.period, "followups", error, None,
-                             gettext("Tindak lanjut diperbarui."))
+                             gettext("Tindak lanjut diperbarui."), error_row=row.id)
 
 
 @bp.post("/follow-ups/<int:follow_up_id>/delete")

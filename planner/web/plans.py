@@ -507,9 +507,8 @@ def save_indicator(indicator_id: int):
                 setattr(data, nullable, None)
         plans.update_indicator(db.session(), ind, data)
     except (Invalid, Stale) as exc:  # stale: the user's values stay in the form beside who changed it and when
-        return render(IND_TPL, block="meta", status=exc.status,
-                      **_indicator_context(plan, node, ind, error=exc, form=request.form))
-    return render(IND_TPL, block="meta", **_indicator_context(plan, node, ind, saved="meta"))
+        return _indicator_block(plan, node, ind, "meta", exc)
+    return _indicator_block(plan, node, ind, "meta")
 
 
 @bp.post("/indicators/<int:indicator_id>/targets")
@@ -518,10 +517,17 @@ def save_targets(indicator_id: int):
     try:
         plans.set_targets(db.session(), ind, plan, _grid_targets(plan, ind, request.form),
                           request.form.get("version"))
-    except (Invalid, Stale) as exc:
-        return render(IND_TPL, block="targets", status=exc.status,
-                      **_indicator_context(plan, node, ind, error=exc, form=request.form))
-    return render(IND_TPL, block="targets", **_indicator_context(plan, node, ind, saved="targets"))
+    except (Invalid, Stale) as exc:  # stale: the user's targets stay in the grid beside who changed it and when
+        return _indicator_block(plan, node, ind, "targets", exc)
+    return _indicator_block(plan, node, ind, "targets")
+
+
+def _indicator_block(plan: Plan, node: PlanNode, ind: Indicator, block: str, error: Invalid | Stale | None = None):
+    """The saved form of the indicator page; out of band, the other form's copy of the indicator's version
+    (metadata and target grid share it, so a save of one must not make the other stale)."""
+    extra = {"error": error, "form": request.form} if error else {"saved": block}
+    return respond(IND_TPL, block, status=error.status if error else 200, oob=True,
+                   context=lambda: _indicator_context(plan, node, ind, **extra))
 
 
 def _grid_targets(plan: Plan, ind: Indicator, form) -> list[TargetIn]:

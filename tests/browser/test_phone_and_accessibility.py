@@ -3,6 +3,7 @@ critical WCAG 2.1 AA violation found by axe-core (vendored beside this file, no 
 English words left in the Indonesian interface."""
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -43,15 +44,44 @@ def _main_pages(page) -> list[str]:
             worksheet, "/monitoring", "/review", "/plans/new", "/admin/users", "/account/password"]
 
 
-@pytest.mark.axe
-def test_main_pages_fit_a_phone_pass_axe_and_speak_indonesian(login_as):
-    page = login_as("admin")
-    urls = _main_pages(page)
+def _links(page, url: str, selector: str) -> list[str]:
+    page.goto(page.base + url)
+    return page.eval_on_selector_all(selector, "els => els.map(a => a.getAttribute('href'))")
+
+
+def _training_pages(page, who: str) -> list[str]:
+    """The instructor's class view and case library; the trainee's sandbox (with its feedback panel), a quiz
+    and the sandbox plan."""
+    if who == "instruktur":
+        klass = _links(page, "/latihan/", "a[href^='/latihan/kelas/']")[0]
+        case = _links(page, "/latihan/kasus", "a[href^='/latihan/kasus/']:not([href$='/baru'])")[0]
+        return [klass, "/latihan/kasus", case]
+    sandbox = _links(page, "/latihan/", "a[href^='/latihan/ruang/']")[0]
+    quiz = _links(page, sandbox, "a[href*='/kuis/']")[0]
+    plan = _links(page, sandbox, "#training-sandbox a[href^='/plans/'], a.link-button[href^='/plans/']")[0]
+    return [sandbox, quiz, plan]
+
+
+def _round_pages(page) -> list[str]:
+    """A round's overview, a unit's scoring (with its recommendations), the LHE print view, a recommendation
+    made an activity, the follow-up and the Renja overview across units."""
+    rnd = _links(page, "/evaluasi-lintas-unit", "#rounds a[href^='/evaluasi-lintas-unit/']")[0]
+    unit = _links(page, rnd, "a[href*='/unit/']")[0]
+    lhe = _links(page, unit, "#lhe-link")[0]
+    activity = _links(page, unit, "a[href^='/rekomendasi/']")[:1]
+    return ["/evaluasi-lintas-unit", rnd, unit, lhe, *activity, rnd + "/tindak-lanjut",
+            "/capaian-lintas-unit?year=2026"]
+
+
+def _problems(page, urls: list[str], shots: str | None = None) -> list[str]:
+    """Sideways scrolling and axe violations at each width, English words at the phone's; with ``shots``, each
+    page at 390 px saved as ``<shots>/<n>-<page>.png`` to be looked at."""
     problems: list[str] = []
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
-        for url in urls:
+        for n, url in enumerate(urls):
             page.goto(page.base + url)
+            page.wait_for_load_state("networkidle")  # panels loaded by htmx (the training feedback) are in
             scroll, client = page.evaluate(
                 "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
             if scroll > client:
@@ -62,7 +92,34 @@ def test_main_pages_fit_a_phone_pass_axe_and_speak_indonesian(login_as):
                 english = sorted(set(ENGLISH.findall(page.inner_text("body"))))
                 if english:
                     problems.append(f"{url}: English in the Indonesian UI: {english}")
-    assert problems == []
+                if shots:
+                    name = re.sub(r"[^a-z0-9]+", "-", url.lower()).strip("-") or "home"
+                    page.screenshot(path=f"{shots}/{n:02d}-{name}.png", full_page=True)
+    return problems
+
+
+@pytest.mark.axe
+def test_main_pages_fit_a_phone_pass_axe_and_speak_indonesian(login_as):
+    page = login_as("admin")
+    assert _problems(page, _main_pages(page)) == []
+    assert page.errors == []
+
+
+@pytest.mark.axe
+def test_training_and_round_pages_fit_a_phone_pass_axe_and_speak_indonesian(login_as, tmp_path):
+    """The pages added after the bar was set: training (class view, case library and case, the trainee's
+    sandbox with its feedback panel, a quiz, the sandbox plan) and evaluation rounds (overview, unit scoring and
+    recommendations, LHE print view, a recommendation made an activity, follow-up, Renja across units).
+    ``PLANNER_PHONE_SHOTS=<dir>`` keeps their 390-px screenshots there to be looked at."""
+    shots = os.environ.get("PLANNER_PHONE_SHOTS") or str(tmp_path)
+    problems: list[str] = []
+    for who in ("instruktur", "peserta", "admin"):
+        page = login_as(who)
+        urls = _round_pages(page) if who == "admin" else _training_pages(page, who)
+        Path(shots, who).mkdir(parents=True, exist_ok=True)
+        problems += _problems(page, urls, shots=str(Path(shots, who)))
+        page.context.clear_cookies()
+    assert problems == [], "\n".join(problems)
     assert page.errors == []
 
 

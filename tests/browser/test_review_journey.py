@@ -1,8 +1,11 @@
 """The review cycle in a real browser: penyusun submits, reviewer returns with a comment,
-penyusun fixes and resubmits, pimpinan approves and locks."""
+penyusun fixes and resubmits, pimpinan approves and locks. The penetapan (SK) form of the approved plan is
+saved to ``docs/screenshots/penetapan-sk.png`` (the demo itself holds no approved plan waiting for it)."""
 from __future__ import annotations
 
 from playwright.sync_api import expect
+
+from planner.config import ROOT
 
 RENJA = "Rencana Kerja Dinas Kependudukan dan Pencatatan Sipil Kabupaten Purwakarta Tahun 2026"
 
@@ -56,6 +59,8 @@ def test_submit_return_fix_resubmit_approve_lock(page, login_as):
     expect(page.locator("#decree")).to_contain_text("belum ditetapkan")
     page.fill("#decree input[name=decree_number]", "050/12/DISDUKCAPIL/2025")
     page.fill("#decree input[name=decree_date]", "2025-12-20")
+    page.locator("#decree").scroll_into_view_if_needed()
+    page.screenshot(path=str(ROOT / "docs" / "screenshots" / "penetapan-sk.png"))
     act(page, "lock")
     expect(page.locator("#flash")).to_contain_text("belum ditetapkan")
     expect(page.locator(".plan-header .status")).to_have_text("Disetujui")

@@ -11,12 +11,14 @@ from sqlmodel import Session, select
 
 from planner.models import (ActionStep, BudgetRealization, Comment, Evaluation, EvaluationScore, FollowUp, Indicator,
                             Narrative, NodeBudget, OrganizationSettings, Plan, PlanNode, Realization, Target, Worksheet)
+from planner.models.evaluation_round import Recommendation, RoundUnit, VerifiedScore
 from planner.models.plan import IndicatorUpdate, NodeUpdate
 from planner.services import acting, audit, plans
 from tests.conftest import HX
 
 EDITABLE = (Plan, PlanNode, Indicator, Target, Realization, Narrative, FollowUp, NodeBudget, BudgetRealization,
-            Comment, OrganizationSettings, Evaluation, EvaluationScore, Worksheet, ActionStep)
+            Comment, OrganizationSettings, Evaluation, EvaluationScore, Worksheet, ActionStep, RoundUnit, VerifiedScore,
+            Recommendation)
 
 
 @pytest.mark.parametrize("model", EDITABLE, ids=lambda m: m.__name__)
@@ -91,7 +93,7 @@ def test_a_stale_indicator_form_keeps_the_users_value_beside_who_changed_it(edit
     s.expire_all()
     assert s.get(Indicator, ind.id).definition == "Definisi dari Budi"
     # the form now carries the current version: saving again is a deliberate overwrite
-    assert f'name="version" value="{read + 1}"' in page
+    assert f'name="version" id="ind-version-meta" value="{read + 1}"' in page
 
 
 def test_a_stale_node_form_is_refused_on_the_page(editor, s, renja):

@@ -51,6 +51,7 @@ def update_follow_up(s: Session, row: FollowUp, data: FollowUpUpdate) -> FollowU
     """Follow-ups are carried out after their period, so a closed period does not freeze them."""
     acting.require(s, "realization.edit", _plan_of(s, row))
     changes = data.model_dump(exclude_unset=True)
+    concurrency.expect_version(s, row, changes.pop("version", None), "Tindak lanjut ini")
     for key, value in changes.items():
         if value is None and key != "due_date":
             continue

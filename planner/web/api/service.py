@@ -3,7 +3,7 @@
 Contract (fields may be added, never renamed):
 ``POST /instruments {code, name, aspects: [{code, name, weight, indicators: [{code, name, weight}]}]}``;
 ``POST /evaluations {organization_id, year, instrument_id}``; ``PUT /evaluations/{id}/scores
-{"scores": {"<indicator code>": score}}``; ``GET /evaluations/{id}`` → ``{index, category, label, aspects:
+{"scores": {"<indicator code>": score}, "version"?}`` (a stale ``version``: 409 with ``current``); ``GET /evaluations/{id}`` → ``{index, category, label, aspects:
 [{code, score, weight}], gaps: [{indicator, lost_points, priority}]}`` (category A, A-, B, B-, C, C-, D, E, F);
 ``POST /surveys {organization_id, year, name, population?, elements?}``; ``POST /surveys/{id}/responses
 {"responses": [{"U1": 4, …}]}`` (all or nothing, 422 naming element and row); ``GET /surveys/{id}/result``;
@@ -22,7 +22,7 @@ from planner.errors import Forbidden, Invalid
 from planner.models.evaluation import EvaluationCreate
 from planner.permissions import require
 from planner.services import complaints, evaluations, instruments, monitoring, orgs, surveys
-from planner.web.api import body, bp, validate
+from planner.web.api import body, bp, on_conflict, validate
 from planner.web.api.openapi import PATHS, SCHEMAS, operation
 
 
@@ -65,9 +65,12 @@ def update_instrument(instrument_id: int):
     return jsonify(_instrument_dict(instruments.load(s, inst)))
 
 
+def _evaluation_dict(ev) -> dict:
+    return evaluations.as_dict(evaluations.load(db.session(), ev, monitoring.settings_from_config(current_app.config)))
+
+
 def _evaluation_answer(ev, status: int = 200):
-    view = evaluations.load(db.session(), ev, monitoring.settings_from_config(current_app.config))
-    return jsonify(evaluations.as_dict(view)), status
+    return jsonify(_evaluation_dict(ev)), status
 
 
 @bp.post("/evaluations")
@@ -97,7 +100,8 @@ def put_scores(evaluation_id: int):
     if not isinstance(scores, dict):
         raise Invalid('Kirim {"scores": {"<kode indikator>": nilai}}.', field="scores")
     notes = data.get("notes") if isinstance(data.get("notes"), dict) else None
-    evaluations.save_scores(db.session(), ev, scores, notes)
+    on_conflict(lambda: _evaluation_dict(evaluations.get(db.session(), evaluation_id)))
+    evaluations.save_scores(db.session(), ev, scores, notes, data.get("version"))
     return _evaluation_answer(ev)
 
 
@@ -217,7 +221,9 @@ SCHEMAS.update({
         "organization_id": _int, "year": _int, "instrument_id": _int, "label": _str}},
     "Scores": {"type": "object", "required": ["scores"], "properties": {
         "scores": {"type": "object", "additionalProperties": {"type": ["number", "null"]}},
-        "notes": {"type": "object", "additionalProperties": _str}}},
+        "notes": {"type": "object", "additionalProperties": _str},
+        "version": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1,
+                    "description": "Versi evaluasi yang dibaca klien; basi: 409 dengan current"}}},
     "SurveyCreate": {"type": "object", "required": ["organization_id", "year", "name"], "properties": {
         "organization_id": _int, "year": _int, "name": _str, "population": _int, "period": _str,
         "version": {"enum": ["skm2017", "ikm2004", "custom"]}, "starts_on": _str, "ends_on": _str,
