@@ -158,3 +158,4 @@ class RecommendationUpdate(SQLModel):
     progress_note: Optional[str] = Field(default=None, max_length=5000)
     done_on: Optional[date] = None
     node_id: Optional[int] = None
+    version: Optional[int] = Field(default=None, ge=1)  # as the client read it: a stale one is refused (409)

@@ -18,7 +18,7 @@ from planner.models import Organization, Plan, PlanNode
 from planner.models.evaluation_round import (
     EvaluationRound, Recommendation, RecommendationIn, RecommendationUpdate, RoundUnit)
 from planner.permissions import can
-from planner.services import acting, evaluation_rounds as rounds, evaluations, instruments, orgs, unit_types
+from planner.services import acting, concurrency, evaluation_rounds as rounds, evaluations, instruments, orgs, unit_types
 from planner.services.evaluations import ActivityIn
 
 
@@ -71,6 +71,7 @@ def update(s: Session, rec: Recommendation, data: RecommendationUpdate) -> Recom
     rnd, ru = context(s, rec)
     _may_follow_up(s, rnd, ru)
     fields = data.model_dump(exclude_unset=True)
+    concurrency.expect_version(s, rec, fields.pop("version", None), "Tindak lanjut rekomendasi ini")
     if "node_id" in fields and fields["node_id"] is not None:
         _check_node(s, ru, fields["node_id"])
     for key, value in fields.items():
@@ -195,7 +196,7 @@ def as_dict(line: Line) -> dict:
             "finding": r.finding, "text": r.text, "owner": r.owner,
             "due_on": r.due_on.isoformat() if r.due_on else None, "status": r.status,
             "done_on": r.done_on.isoformat() if r.done_on else None, "progress_note": r.progress_note,
-            "node_id": r.node_id, "overdue": line.overdue}
+            "node_id": r.node_id, "overdue": line.overdue, "version": r.version}
 
 
 def share_dict(share: cr.Share) -> dict:

@@ -15,7 +15,7 @@ from flask_login import login_required
 
 from planner import db
 from planner.calc import evaluation_rounds as cr
-from planner.errors import DomainError, Invalid
+from planner.errors import DomainError, Invalid, Stale
 from planner.excel import lhe_xlsx
 from planner.models.evaluation_round import (
     ROUND_STATUSES, UNIT_TYPES, VISIT_KINDS, RecommendationIn, RecommendationUpdate, RoundCreate)
@@ -113,8 +113,9 @@ def assign(round_id: int):
 
 # ---------------------------------------------------------------- one unit: verification, visits, recommendations
 
-def _unit_page(rnd, org_id: int, error: DomainError | None = None, status: int = 200, form=None):
-    """A unit of the round; ``form``: the score sheet as the evaluator sent it (a refused save shows their values)."""
+def _unit_page(rnd, org_id: int, error: DomainError | None = None, status: int = 200, form=None, rec_form=None):
+    """A unit of the round; ``form``: the score sheet as the evaluator sent it, ``rec_form``: (id, form) of a
+    recommendation's follow-up as the unit sent it (a refused save shows their values)."""
     s = db.session()
     res = rounds.unit_result(s, rnd, org_id)
     acc = rounds.readable(s, rnd)
@@ -124,7 +125,7 @@ def _unit_page(rnd, org_id: int, error: DomainError | None = None, status: int =
                   evaluates=acc.evaluates(org_id), editable=acc.evaluates(org_id) and rnd.status == "open",
                   follows=recommendations.can_follow_up(s, rnd, org_id), ev=ev,
                   can_open_ev=can(principal(), "service.read", ev), error=error, form=form or {}, today=date.today(),
-                  node_names=_node_names(recs), **_labels())
+                  node_names=_node_names(recs), rec_form=rec_form, **_labels())
 
 
 def _node_names(recs) -> dict[int, str]:
@@ -232,6 +233,8 @@ def update_recommendation(rec_id: int):
     rec = recommendations.get(s, rec_id)
     f = request.form
     fields = {k: f[k] for k in ("status", "owner", "progress_note") if k in f}
+    if f.get("version"):
+        fields["version"] = f["version"]
     try:
         if f.get("due_on"):
             fields["due_on"] = date.fromisoformat(f["due_on"])
@@ -241,7 +244,12 @@ def update_recommendation(rec_id: int):
     except ValueError as exc:
         raise Invalid(gettext("Status harus belum, proses atau selesai; tanggal berformat TTTT-BB-HH."),
                       field="status") from exc
-    recommendations.update(s, rec, data)
+    try:
+        recommendations.update(s, rec, data)
+    except Stale as exc:  # the user's follow-up stays in its row beside who saved in between
+        s.rollback()
+        rnd, ru = recommendations.context(s, recommendations.get(s, rec_id))
+        return _unit_page(rnd, ru.organization_id, exc, exc.status, rec_form=(rec_id, f))
     rnd, ru = recommendations.context(s, rec)
     flash(gettext("Tindak lanjut disimpan."), "ok")
     return redirect(url_for("rounds.unit", round_id=rnd.id, org_id=ru.organization_id, _anchor=f"rek-{rec.id}"))

@@ -3,6 +3,7 @@ workbook, "Jadikan kegiatan" from a recommendation, follow-up monitoring and the
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -249,3 +250,36 @@ def test_admin_sets_a_unit_type_that_the_overview_groups_by(client, s, scope, ap
     types = {u["organization_id"]: u["unit_type"] for u in
              client.get(f"/api/v1/evaluation-rounds/{rnd['id']}/results", headers=api_token("koordinator")).json["units"]}
     assert types == {scope["units"][0].id: "provinsi", u2.id: "kota"}
+
+
+def test_a_stale_follow_up_of_a_recommendation_keeps_the_units_values(client, s, scope, api_token, login):
+    """Lost updates (issue 9): the follow-up form carries the recommendation's version; a save from an older copy
+    is refused naming who saved in between, the unit's values stay in the row, nothing is overwritten."""
+    u1 = scope["units"][0]
+    rnd, koord = _round(client, api_token, scope)
+    rec = client.post("/api/v1/recommendations", headers=koord, json={
+        "round_id": rnd["id"], "organization_id": u1.id, "aspect": "1", "text": "Susun standar pelayanan"}).json
+    assert rec["version"] == 1
+    from planner.services import acting
+    acting.act_as(s, acting.SYSTEM)
+    r = rounds.get(s, rnd["id"])
+    rounds.set_status(s, r, "locked")
+    rounds.set_status(s, r, "published")
+    s.commit()
+    web = login("opd1")
+    page = web.get(f"/evaluasi-lintas-unit/{rnd['id']}/unit/{u1.id}").get_data(as_text=True)
+    assert re.search(r'name="version" value="1"', page)
+    opd = api_token("opd1")  # meanwhile a colleague saves through the API
+    moved = client.put(f"/api/v1/recommendations/{rec['id']}", headers=opd, json={"owner": "Budi", "version": 1})
+    assert moved.status_code == 200 and moved.json["version"] == 2
+    stale = client.put(f"/api/v1/recommendations/{rec['id']}", headers=opd, json={"owner": "Ani", "version": 1})
+    assert stale.status_code == 409 and stale.json["current"]["owner"] == "Budi"
+    resp = web.post(f"/rekomendasi/{rec['id']}", data={"status": "proses", "owner": "Citra", "due_on": "2026-12-31",
+                                                       "version": "1"})
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 409 and "telah diubah" in page
+    assert 'value="Citra"' in page and 'value="2026-12-31"' in page and 'name="version" value="2"' in page
+    assert client.get(f"/api/v1/recommendations?round_id={rnd['id']}", headers=opd).json[0]["owner"] == "Budi"
+    resp = web.post(f"/rekomendasi/{rec['id']}", data={"status": "proses", "owner": "Citra", "version": "2"})
+    assert resp.status_code == 302
+    assert client.get(f"/api/v1/recommendations?round_id={rnd['id']}", headers=opd).json[0]["owner"] == "Citra"

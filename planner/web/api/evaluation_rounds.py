@@ -16,7 +16,7 @@ from planner import db
 from planner.errors import Invalid
 from planner.models.evaluation_round import RecommendationIn, RecommendationUpdate, RoundCreate
 from planner.services import evaluation_rounds as rounds, recommendations
-from planner.web.api import body, bp
+from planner.web.api import body, bp, on_conflict
 from planner.web.api.openapi import PATHS, SCHEMAS, operation
 
 
@@ -89,7 +89,9 @@ def create_recommendation():
 @bp.put("/recommendations/<int:rec_id>")
 def update_recommendation(rec_id: int):
     s = db.session()
-    rec = recommendations.update(s, recommendations.get(s, rec_id), body(RecommendationUpdate))
+    rec = recommendations.get(s, rec_id)
+    on_conflict(lambda: _line(recommendations.get(db.session(), rec_id)))
+    rec = recommendations.update(s, rec, body(RecommendationUpdate))
     return jsonify(_line(rec))
 
 
