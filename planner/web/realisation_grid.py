@@ -163,22 +163,24 @@ def plan_grid(plan_id: int):
     return render(GRID_TPL, block="grid", **grid_context(plan, plan_grid_data(plan, year, upto), year, upto))
 
 
-@bp.get("/nodes/<int:node_id>/realisasi")
-def node_grid(node_id: int):
+def _node_at(node_id: int):
+    """A node with its plan (read right checked) and the year and period the grid shows."""
     node = plans.get_node(db.session(), node_id)
     plan = _plan_for(node.plan_id)
     year = _year(plan)
-    upto = _upto(year)
+    return node, plan, year, _upto(year)
+
+
+@bp.get("/nodes/<int:node_id>/realisasi")
+def node_grid(node_id: int):
+    node, plan, year, upto = _node_at(node_id)
     return render(GRID_TPL, block="grid", **grid_context(plan, branch_grid(plan, node.id, year, upto), year, upto))
 
 
 @bp.get("/nodes/<int:node_id>/realisasi/baris")
 def grid_part(node_id: int):
     """One top node's sections of a large plan's grid, for htmx; a plain request goes to that node's grid."""
-    node = plans.get_node(db.session(), node_id)
-    plan = _plan_for(node.plan_id)
-    year = _year(plan)
-    upto = _upto(year)
+    node, plan, year, upto = _node_at(node_id)
     back = url_for("monitoring.plan_grid", plan_id=plan.id, year=year, period=upto)
     return respond(GRID_TPL, "sections", redirect_to=url_for("monitoring.node_grid", node_id=node.id, year=year,
                                                              period=upto),

@@ -157,19 +157,26 @@ def test_pages_lhe_and_workbook(client, s, scope, api_token, login):
     assert 'id="units-pct"' in follow and "Pendampingan" in follow
 
 
-def test_recommendation_becomes_an_activity_in_the_draft_renja(client, s, scope, api_token, login, make_renja):
-    u1 = scope["units"][0]
-    plan = make_renja(u1, year=2027)
+def _published_recommendation(client, s, scope, api_token) -> tuple[dict, dict]:
+    """A round with one recommendation for the first unit, locked and published (the unit may follow it up)."""
     rnd, koord = _round(client, api_token, scope)
-    resp = client.post("/api/v1/recommendations", headers=koord, json={
-        "round_id": rnd["id"], "organization_id": u1.id, "aspect": "1", "text": "Susun standar pelayanan"})
-    rec_id = resp.json["id"]
+    rec = client.post("/api/v1/recommendations", headers=koord, json={
+        "round_id": rnd["id"], "organization_id": scope["units"][0].id, "aspect": "1",
+        "text": "Susun standar pelayanan"}).json
     from planner.services import acting
     acting.act_as(s, acting.SYSTEM)
     r = rounds.get(s, rnd["id"])
     rounds.set_status(s, r, "locked")
     rounds.set_status(s, r, "published")
     s.commit()
+    return rnd, rec
+
+
+def test_recommendation_becomes_an_activity_in_the_draft_renja(client, s, scope, api_token, login, make_renja):
+    u1 = scope["units"][0]
+    plan = make_renja(u1, year=2027)
+    _, rec = _published_recommendation(client, s, scope, api_token)
+    rec_id = rec["id"]
     web = login("opd1")
     form = web.get(f"/rekomendasi/{rec_id}/kegiatan").get_data(as_text=True)
     assert "Tambahkan ke Renja" in form
@@ -256,16 +263,8 @@ def test_a_stale_follow_up_of_a_recommendation_keeps_the_units_values(client, s,
     """Lost updates (issue 9): the follow-up form carries the recommendation's version; a save from an older copy
     is refused naming who saved in between, the unit's values stay in the row, nothing is overwritten."""
     u1 = scope["units"][0]
-    rnd, koord = _round(client, api_token, scope)
-    rec = client.post("/api/v1/recommendations", headers=koord, json={
-        "round_id": rnd["id"], "organization_id": u1.id, "aspect": "1", "text": "Susun standar pelayanan"}).json
+    rnd, rec = _published_recommendation(client, s, scope, api_token)
     assert rec["version"] == 1
-    from planner.services import acting
-    acting.act_as(s, acting.SYSTEM)
-    r = rounds.get(s, rnd["id"])
-    rounds.set_status(s, r, "locked")
-    rounds.set_status(s, r, "published")
-    s.commit()
     web = login("opd1")
     page = web.get(f"/evaluasi-lintas-unit/{rnd['id']}/unit/{u1.id}").get_data(as_text=True)
     assert re.search(r'name="version" value="1"', page)
