@@ -8,8 +8,9 @@ counted as zero.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Sequence
 
 from .bands import exact, predikat, to_decimal
@@ -112,6 +113,10 @@ class Result:
     @property
     def reason(self) -> str | None:
         return NOT_COMPUTABLE_REASONS[self.flag] if self.not_computable else None
+
+    def under(self, section: str) -> "Result":
+        """The same result under another methodology section (``dataclasses.replace`` is slow per indicator)."""
+        return Result(self.value, self.formula, self.flag, section)
 
 
 @dataclass(frozen=True)
@@ -227,7 +232,7 @@ def _qualitative(achieved: bool | None) -> Result:
     if achieved is None:
         return Result(None, "belum dinilai", QUALITATIVE_UNSET, "kualitatif")
     verdict = "tercapai (kualitatif)" if achieved else "tidak tercapai (kualitatif)"
-    return replace(_result(_HUNDRED if achieved else _ZERO, verdict), section="kualitatif")
+    return _result(_HUNDRED if achieved else _ZERO, verdict).under("kualitatif")
 
 
 def achievement(
@@ -328,7 +333,7 @@ def absorption(realised: Sequence[float | None], pagu: float | None) -> Result:
     if pagu is None or pagu == 0:
         return Result(None, "pagu = 0: serapan tidak dapat dihitung", DIVISION_BY_ZERO, "serapan")
     total, p = sum(reported, _ZERO), to_decimal(pagu)
-    return replace(_result(total / p * _HUNDRED, f"{_n(total)} / {_n(p)} × 100"), section="serapan")
+    return _result(total / p * _HUNDRED, f"{_n(total)} / {_n(p)} × 100").under("serapan")
 
 
 SPENDING_GAP = 25.0  # serapan this many points above capaian: money spent without the results to show for it
@@ -426,6 +431,7 @@ def rollup_status(result: RollupResult, settings: Settings = Settings()) -> str:
     return status(result.value, settings)
 
 
+@lru_cache(maxsize=256)  # pure; every indicator of a plan asks it with the same settings
 def status_rule(code: str, settings: Settings = Settings()) -> str:
     """Why a status: its bound with the tolerance used, e.g. "on track: C ≥ 100 − 15 (toleransi 15 poin, ...)"."""
     tol = format_number(settings.tolerance, None)
@@ -505,7 +511,36 @@ def _sectioned(result: Result, accumulation: str) -> Result:
     """A computed period achievement points at its accumulation rule; special cases keep their own."""
     if result.section != "polaritas":
         return result
-    return replace(result, section=_ACCUMULATION_SECTIONS[accumulation])
+    return result.under(_ACCUMULATION_SECTIONS[accumulation])
+
+
+def achievements_at(
+    targets_by_period: Sequence[TargetSpec],
+    annual_target: TargetSpec,
+    values: Sequence[float | None],
+    accumulation: str,
+    polarity: str,
+    upto: int,
+    settings: Settings = Settings(),
+    numerators: Sequence[float | None] | None = None,
+    denominators: Sequence[float | None] | None = None,
+    factor: float = 100.0,
+    achieved: bool | None = None,
+) -> tuple[float | None, TargetSpec, Result, Result]:
+    """The realisation, the period target and capaian periode and tahunan at period ``upto``: all that a
+    roll-up reads (a dashboard's trend asks this of every earlier period); :func:`period_and_annual` adds
+    gap, forecast, pace, status and predikat."""
+    _check_upto(upto, len(targets_by_period))
+    if annual_target.kind == "qualitative":
+        own = targets_by_period[upto - 1]
+        target = own if own.kind == "qualitative" else annual_target
+        return (None, target, achievement(target, None, polarity, settings, achieved),
+                achievement(annual_target, None, polarity, settings, achieved))
+    realisation = accumulate(values, accumulation, upto, numerators, denominators, factor)
+    target = _period_target(targets_by_period, annual_target, values, accumulation, upto)
+    period_c = _sectioned(achievement(target, realisation, polarity, settings, achieved), accumulation)
+    annual_c = achievement(annual_target, realisation, polarity, settings, achieved).under("capaian-tahunan")
+    return realisation, target, period_c, annual_c
 
 
 def period_and_annual(
@@ -528,23 +563,15 @@ def period_and_annual(
     achievement (as the Permendagri 86 form); gap uses the period target.
     """
     periods = len(targets_by_period)
-    _check_upto(upto, periods)
+    realisation, target, period_c, annual_c = achievements_at(
+        targets_by_period, annual_target, values, accumulation, polarity, upto, settings, numerators,
+        denominators, factor, achieved)
+    code = result_status(period_c, settings)
     if annual_target.kind == "qualitative":
-        own = targets_by_period[upto - 1]
-        target = own if own.kind == "qualitative" else annual_target
-        period_c = achievement(target, None, polarity, settings, achieved)
-        annual_c = achievement(annual_target, None, polarity, settings, achieved)
-        code = result_status(period_c, settings)
         return IndicatorProgress(
             None, target, period_c, annual_c, None, None, None,
             code, _predikat_name(annual_c.value), status_rule(code, settings),
         )
-    realisation = accumulate(values, accumulation, upto, numerators, denominators, factor)
-    target = _period_target(targets_by_period, annual_target, values, accumulation, upto)
-    period_c = _sectioned(achievement(target, realisation, polarity, settings, achieved), accumulation)
-    annual_c = replace(achievement(annual_target, realisation, polarity, settings, achieved),
-                       section="capaian-tahunan")
-    code = result_status(period_c, settings)
     pace = None
     if accumulation == SUM and annual_target.kind == "number":
         pace = required_pace(annual_target.value, realisation, periods, upto)
@@ -568,12 +595,13 @@ _MAX_TERMS_SHOWN = 8
 
 
 def rollup(items: Sequence[tuple], settings: Settings = Settings(),
-           names: Sequence[str] | None = None) -> RollupResult:
+           names: Sequence[str] | None = None, explain: bool = True) -> RollupResult:
     """Weighted mean of children's C (methodology §4).
 
     ``items`` are (C, weight) or (C, weight, flag); weight None means 1. Items without C are left
     out and counted: as "tidak dapat dihitung" when their flag says so (methodology §1.2), else as
     unreported. ``rollup_cap`` caps each C before averaging; the explanation names the setting.
+    ``explain=False`` leaves the formula empty: a figure only a further roll-up reads (a trend's inner nodes).
     """
     cap = None if settings.rollup_cap is None else to_decimal(settings.rollup_cap)
     terms: list[tuple[Decimal, Decimal]] = []
@@ -600,6 +628,8 @@ def rollup(items: Sequence[tuple], settings: Settings = Settings(),
         text = "belum ada yang dilaporkan" if not terms else "jumlah bobot = 0"
         return RollupResult(None, len(terms), unreported, text + suffix, not_computable)
     mean = sum((c * w for c, w in terms), _ZERO) / total_w
+    if not explain:
+        return RollupResult(float(mean), len(terms), unreported, "", not_computable)
     formula = (_rollup_formula(terms, total_w, cap, labels) + f" = {format_percent(mean)}" + suffix
                + settings.named(settings.cap_label))
     return RollupResult(float(mean), len(terms), unreported, formula, not_computable)

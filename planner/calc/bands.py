@@ -28,6 +28,8 @@ ACHIEVEMENT_DECIMALS = 2
 
 def to_decimal(x: float | int | Decimal) -> Decimal:
     """Exact decimal for a number; floats go through ``repr`` (see module doc)."""
+    if type(x) is float:  # the common case first: every figure of a plan passes here
+        return Decimal(repr(x))
     if isinstance(x, bool):
         raise TypeError("bool is not a number here")
     if isinstance(x, Decimal):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from typing import Any, Callable, Iterator
 
@@ -24,7 +25,7 @@ from planner import periods
 
 from .achievement import (
     HIGHER_IS_BETTER, STATUS_LABELS, IndicatorProgress, Result, RollupResult, Settings, TargetSpec, absorption,
-    achievement, period_and_annual, rollup, rollup_status, status,
+    achievement, achievements_at, period_and_annual, rollup, rollup_status, status,
 )
 from .bands import predikat
 from .coverage import NONE, Coverage, of_rows, predikat_withheld
@@ -50,7 +51,7 @@ class Cell:
     # version being shown (a Perubahan changed the target after the period was closed).
     target_from: Any = None
 
-    @property
+    @cached_property  # read by every figure of the row (coverage, missing, series): a cell never changes
     def counted(self):
         """The realisation when it counts in the figures (submitted or verified)."""
         r = self.realization
@@ -76,7 +77,7 @@ class IndicatorRow:
     def responsible(self) -> str:
         return self.indicator.responsible or self.node.unit_in_charge
 
-    @property
+    @cached_property  # coverage of every node above, completeness and the missing list each read it
     def missing(self) -> list[Cell]:
         """Due cells without a counted value (not entered, a draft, or returned)."""
         return [c for c in self.cells[:self.due] if c.counted is None]
@@ -111,13 +112,30 @@ def series(rows: list) -> dict[str, list[float | None]]:
             "denominators": [r.denominator if r else None for r in rows]}
 
 
+def _inputs(ind, annual: TargetSpec, cells: list[Cell], due: int, settings: Settings) -> dict:
+    """The arguments of ``period_and_annual`` / ``achievements_at`` for an indicator's cells at ``due`` periods."""
+    return dict(targets_by_period=[c.target for c in cells], annual_target=annual, accumulation=ind.accumulation,
+                polarity=ind.polarity, upto=due, settings=settings, factor=ind.ratio_factor,
+                achieved=_last_achieved(cells[:due]), **series([c.counted for c in cells]))
+
+
 def _progress(ind, annual: TargetSpec, cells: list[Cell], due: int, settings: Settings) -> IndicatorProgress | None:
     if due == 0:
         return None
-    return period_and_annual(
-        targets_by_period=[c.target for c in cells], annual_target=annual, accumulation=ind.accumulation,
-        polarity=ind.polarity, upto=due, settings=settings, factor=ind.ratio_factor,
-        achieved=_last_achieved(cells[:due]), **series([c.counted for c in cells]))
+    return period_and_annual(**_inputs(ind, annual, cells, due, settings))
+
+
+def achievements_of(row: IndicatorRow, upto: str, settings: Settings) -> tuple[Result, Result] | None:
+    """The row's indicator's period and annual achievement at another period ``upto`` (its cells hold every
+    period); None while nothing is due then. Only what a roll-up reads: a trend asks it of earlier periods."""
+    due = periods.periods_due([c.period for c in row.cells], upto)
+    if due == row.due:
+        p = row.progress
+        return None if p is None else (p.achievement, p.annual_achievement)
+    if due == 0:
+        return None
+    _, _, period_c, annual_c = achievements_at(**_inputs(row.indicator, row.annual_target, row.cells, due, settings))
+    return period_c, annual_c
 
 
 # (period) -> (target row, the version it comes from); None when the cell uses the shown version's target
@@ -130,15 +148,8 @@ def indicator_row(ind, node, upto: str, targets: dict[str, Any], realizations: d
     """An indicator's row at ``upto`` from its targets, realisations and evidence counts by period code.
 
     ``closed`` lists the closed periods; ``judged`` gives, for a closed period, the target it was
-    judged against when that came from another version of the plan."""
-    return indicator_rows(ind, node, [upto], targets, realizations, evidence, closed, settings, judged)[0]
-
-
-def indicator_rows(ind, node, uptos: list[str], targets: dict[str, Any], realizations: dict[str, Any],
-                   evidence: dict[str, int], closed: list[str], settings: Settings,
-                   judged: JudgedFn | None = None) -> list[IndicatorRow]:
-    """``indicator_row`` at each of ``uptos`` in one pass: the cells do not depend on the period, and
-    the progress only on how many periods are due, so periods with the same count share it."""
+    judged against when that came from another version of the plan. The cells do not depend on
+    ``upto``: ``achievements_of`` reads the row at other periods."""
     codes = periods.reporting(ind.frequency)
     cells = []
     for p in codes:
@@ -150,14 +161,8 @@ def indicator_rows(ind, node, uptos: list[str], targets: dict[str, Any], realiza
                 target, source = found
         cells.append(Cell(p, spec(target), realizations.get(p), evidence.get(p, 0), is_closed, source))
     annual = spec(targets.get(periods.ANNUAL))
-    by_due: dict[int, IndicatorProgress | None] = {}
-    rows = []
-    for upto in uptos:
-        due = periods.periods_due(codes, upto)
-        if due not in by_due:
-            by_due[due] = _progress(ind, annual, cells, due, settings)
-        rows.append(IndicatorRow(ind, node, annual, cells, due, by_due[due]))
-    return rows
+    due = periods.periods_due(codes, upto)
+    return IndicatorRow(ind, node, annual, cells, due, _progress(ind, annual, cells, due, settings))
 
 
 # ---------------------------------------------------------------- the tree
@@ -251,19 +256,29 @@ def _reported_any(result: RollupResult) -> bool:
 def roll(rows: list[IndicatorRow], children: list[NodeProgress],
          settings: Settings) -> tuple[RollupResult, RollupResult]:
     """Period and annual roll-up of due indicator rows, or else of children that have something due."""
-    due = [r for r in rows if r.progress is not None]
-    if rows:
+    due = [(r.indicator, r.progress.achievement, r.progress.annual_achievement) for r in rows if r.progress is not None]
+    return _roll(due if rows else None, children, settings)
+
+
+# (indicator, period achievement, annual achievement) of each due member of a node
+Achieved = tuple[Any, Result, Result]
+
+
+def _roll(due: list[Achieved] | None, children: list, settings: Settings,
+          explain: bool = True) -> tuple[RollupResult, RollupResult]:
+    """``roll`` of the due members' achievements (None: the node has no members, its children roll up);
+    ``children`` need ``.node``, ``.achievement`` and ``.annual_achievement``."""
+    if due is not None:
         # methodology §1.2: the flag lets the roll-up count "tidak dapat dihitung" apart from unreported
-        period = [(r.progress.achievement.value, r.indicator.weight, r.progress.achievement.flag) for r in due]
-        annual = [(r.progress.annual_achievement.value, r.indicator.weight, r.progress.annual_achievement.flag)
-                  for r in due]
-        names = [getattr(r.indicator, "name", "") for r in due]
+        period = [(c.value, ind.weight, c.flag) for ind, c, _ in due]
+        annual = [(a.value, ind.weight, a.flag) for ind, _, a in due]
+        names = [getattr(ind, "name", "") for ind, _, _ in due] if explain else None
     else:
         live = [c for c in children if _reported_any(c.achievement)]
         period = [(c.achievement.value, None) for c in live]
         annual = [(c.annual_achievement.value, None) for c in live]
-        names = [getattr(c.node, "code", "") for c in live]
-    return rollup(period, settings, names), rollup(annual, settings, names)
+        names = [getattr(c.node, "code", "") for c in live] if explain else None
+    return rollup(period, settings, names, explain), rollup(annual, settings, names, explain)
 
 
 def status_of(result: RollupResult, settings: Settings) -> str:
@@ -333,54 +348,66 @@ class Evaluation:
 
 
 RowFn = Callable[[Any, Any, str], IndicatorRow]  # (indicator, node, upto) -> its row
-RowsFn = Callable[[Any, Any, list[str]], list[IndicatorRow]]  # (indicator, node, uptos) -> its row at each
 
 
 def evaluate(roots: list, levels: list, row_of: RowFn, budgets: Budgets, upto: str,
              settings: Settings) -> Evaluation:
     """The whole plan at ``upto``: rows, node roll-ups, plan figures."""
-    return evaluate_periods(roots, levels, lambda ind, node, uptos: [row_of(ind, node, u) for u in uptos],
-                            budgets, [upto], settings)[0]
+    rows: list[IndicatorRow] = []
+
+    def visit(tn) -> NodeProgress:
+        own = [row_of(ind, tn.node, upto) for ind in tn.indicators]
+        rows.extend(own)  # tree order: a node's rows before its children's
+        children = [visit(c) for c in tn.children]
+        basis = basis_level(tn.level, levels)
+        members = [r for r in own if r.indicator.level == basis]
+        if not members:  # no indicator of that level: all of its own, else its children
+            basis, members = ("all", own) if own else ("children", [])
+        period_c, annual_c = roll(members, children, settings)
+        cover = sum((c.coverage for c in children), of_rows(own))
+        return NodeProgress(
+            tn.node, tn.depth, tn.level, basis, period_c, annual_c, status_of(period_c, settings),
+            predikat_name(annual_c, cover, settings), count_statuses(own, children),
+            budget_progress(budgets.figures(tn.node, upto, children)), own, children,
+            coverage=cover, predikat_note=predikat_withheld(cover, settings.coverage_threshold))
+
+    top = [visit(tn) for tn in roots]
+    period_c, annual_c = roll([], top, settings)
+    return Evaluation(top, rows, period_c, annual_c, budget_progress(combine([r.budget for r in top])),
+                      of_rows(rows))
 
 
-def evaluate_periods(roots: list, levels: list, rows_of: RowsFn, budgets: Budgets, uptos: list[str],
-                     settings: Settings) -> list[Evaluation]:
-    """The whole plan at each of ``uptos`` (a dashboard's trend) in one walk of the tree: each indicator's
-    rows come from one call of ``rows_of`` (``indicator_rows`` builds its cells once), then every period
-    is rolled up as ``evaluate`` would at that period alone."""
-    rows: list[list[IndicatorRow]] = [[] for _ in uptos]
+@dataclass
+class NodeFigures:
+    """A node (or the plan) at another period: only what a roll-up and a trend read."""
 
-    def visit(tn) -> list[NodeProgress]:
-        per_indicator = [rows_of(ind, tn.node, uptos) for ind in tn.indicators]
-        own_at = [[r[i] for r in per_indicator] for i in range(len(uptos))]
-        for i, own in enumerate(own_at):
-            rows[i].extend(own)  # tree order: a node's rows before its children's
-        below = [visit(c) for c in tn.children]
-        basis_of = basis_level(tn.level, levels)
-        out = []
-        for i, upto in enumerate(uptos):
-            own = own_at[i]
-            children = [c[i] for c in below]
-            basis, members = basis_of, [r for r in own if r.indicator.level == basis_of]
-            if not members:  # no indicator of that level: all of its own, else its children
-                basis, members = ("all", own) if own else ("children", [])
-            period_c, annual_c = roll(members, children, settings)
-            cover = sum((c.coverage for c in children), of_rows(own))
-            out.append(NodeProgress(
-                tn.node, tn.depth, tn.level, basis, period_c, annual_c, status_of(period_c, settings),
-                predikat_name(annual_c, cover, settings), count_statuses(own, children),
-                budget_progress(budgets.figures(tn.node, upto, children)), own, children,
-                coverage=cover, predikat_note=predikat_withheld(cover, settings.coverage_threshold)))
-        return out
+    node: Any
+    achievement: RollupResult
+    annual_achievement: RollupResult
+    budget: BudgetProgress
 
-    tops = [visit(tn) for tn in roots]
-    evaluations = []
-    for i in range(len(uptos)):
-        top = [t[i] for t in tops]
-        period_c, annual_c = roll([], top, settings)
-        evaluations.append(Evaluation(top, rows[i], period_c, annual_c,
-                                      budget_progress(combine([r.budget for r in top])), of_rows(rows[i])))
-    return evaluations
+
+def trend(roots: list[NodeProgress], uptos: list[str], budgets: Budgets, settings: Settings) -> list[NodeFigures]:
+    """The plan's figures at each of ``uptos`` (a dashboard's trend) from its evaluation at another period:
+    the rows' cells hold every period and a node's basis does not depend on the period, so each point is
+    what ``evaluate`` gives at that period alone, without the per-row status, gap, forecast and the inner
+    nodes' explanations."""
+    out = []
+    for upto in uptos:
+        top = [_figures(n, upto, budgets, settings) for n in roots]
+        period_c, annual_c = _roll(None, top, settings)
+        out.append(NodeFigures(None, period_c, annual_c, budget_progress(combine([t.budget for t in top]))))
+    return out
+
+
+def _figures(n: NodeProgress, upto: str, budgets: Budgets, settings: Settings) -> NodeFigures:
+    children = [_figures(c, upto, budgets, settings) for c in n.children]
+    due = None
+    if n.basis != "children":
+        members = n.indicators if n.basis == "all" else [r for r in n.indicators if r.indicator.level == n.basis]
+        due = [(r.indicator, *found) for r in members if (found := achievements_of(r, upto, settings)) is not None]
+    period_c, annual_c = _roll(due, children, settings, explain=False)
+    return NodeFigures(n.node, period_c, annual_c, budget_progress(budgets.figures(n.node, upto, children)))
 
 
 def early_warnings(rows: list[IndicatorRow], settings: Settings) -> list[EarlyWarning]:

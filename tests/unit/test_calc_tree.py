@@ -2,6 +2,7 @@
 no database, plain objects standing in for the rows the services read."""
 from __future__ import annotations
 
+import random
 from decimal import Decimal
 from types import SimpleNamespace as NS
 
@@ -141,18 +142,91 @@ def _mixed_plan():
     budgets = ct.Budgets({3: Decimal(1000)}, {3: {"TW1": Decimal(100), "TW2": Decimal(250), "TW4": Decimal(50)}},
                          plan_year=True)
 
-    def rows_of(ind, n, uptos):
-        return ct.indicator_rows(ind, n, uptos, targets[ind.id], reported[ind.id], {}, ["TW1"], SETTINGS)
-    return [prog1, prog2], rows_of, budgets
+    def row_of(ind, n, upto):
+        return ct.indicator_row(ind, n, upto, targets[ind.id], reported[ind.id], {}, ["TW1"], SETTINGS)
+    return [prog1, prog2], row_of, budgets
 
 
-@pytest.mark.parametrize("upto", ["TW1", "TW3", "Y", "M07", "S2"])
-def test_all_trend_periods_in_one_pass_equal_one_evaluation_per_period(upto):
-    roots, rows_of, budgets = _mixed_plan()
-    uptos = [upto] + [p for p in periods.trend_periods(upto) if p != upto]
-    one_pass = ct.evaluate_periods(roots, LEVELS, rows_of, budgets, uptos, SETTINGS)
-    per_period = [ct.evaluate(roots, LEVELS, lambda ind, n, u: rows_of(ind, n, [u])[0], budgets, u, SETTINGS)
-                  for u in uptos]
-    assert one_pass == per_period
-    assert [e.achievement.value for e in one_pass] == [e.achievement.value for e in per_period]
-    assert len(uptos) == 1 or len({e.achievement.value for e in one_pass}) > 1  # the periods really differ
+def _plan_figures(ev) -> tuple:
+    return ev.achievement, ev.annual_achievement, ev.budget
+
+
+@pytest.mark.parametrize("upto", ["TW1", "TW3", "Y", "M07", "S2", "M12"])
+def test_the_trend_from_one_evaluation_equals_one_evaluation_per_period(upto):
+    roots, row_of, budgets = _mixed_plan()
+    now = ct.evaluate(roots, LEVELS, row_of, budgets, upto, SETTINGS)
+    points = periods.trend_periods(upto)
+    trend = ct.trend(now.roots, points, budgets, SETTINGS)
+    per_period = [ct.evaluate(roots, LEVELS, row_of, budgets, u, SETTINGS) for u in points]
+    assert [_plan_figures(f) for f in trend] == [_plan_figures(e) for e in per_period]  # values and formulas
+    assert len(points) == 1 or len({f.achievement.value for f in trend}) > 1  # the periods really differ
+
+
+def _generated_plan(seed: int):
+    """A random plan: random depth and fan-out, every frequency, accumulation, polarity and target kind
+    (number, range, qualitative, none, zero), drafts and returned values, budgets on some nodes."""
+    rnd = random.Random(seed)
+    levels = LEVELS
+    freq_codes = {"monthly": periods.MONTH_CODES, "semester": periods.SEMESTERS, "quarterly": periods.QUARTERS,
+                  "annual": []}
+    targets, reported, pagu, amounts = {}, {}, {}, {}
+    ids = iter(range(1, 10**6))
+
+    def a_target(kind, scale):
+        if kind == "range":
+            lo = rnd.uniform(0, scale)
+            return NS(value=None, lower=round(lo, 2), upper=round(lo + rnd.uniform(0, scale), 2), text=None)
+        if kind == "qualitative":
+            return NS(value=None, lower=None, upper=None, text="Tersusun")
+        if kind == "none":
+            return None
+        return target(0 if kind == "zero" else round(rnd.uniform(1, scale), 2))
+
+    def an_indicator():
+        iid = next(ids)
+        frequency = rnd.choice(list(freq_codes))
+        accumulation = rnd.choice(["sum", "last", "average", "ratio"])
+        ind = indicator(iid, level=rnd.choice(["output", "outcome", "impact", "input"]), frequency=frequency,
+                        accumulation=accumulation, weight=rnd.choice([None, 1.0, 2.0, 0.5]),
+                        polarity=rnd.choice(["higher_is_better", "lower_is_better", "band"]))
+        kind = rnd.choice(["number"] * 6 + ["range", "qualitative", "none", "zero"])
+        codes = freq_codes[frequency]
+        targets[iid] = {"Y": a_target(kind, 100), **{c: a_target(kind if rnd.random() < .9 else "number", 40)
+                                                     for c in codes}}
+        reported[iid] = {}
+        for c in codes or ["Y"]:
+            if rnd.random() < .75:
+                reported[iid][c] = NS(value=round(rnd.uniform(0, 50), 2), numerator=rnd.randint(0, 9),
+                                      denominator=rnd.randint(0, 9), achieved=rnd.choice([None, True, False]),
+                                      status=rnd.choice(["submitted", "verified", "verified", "draft", "returned"]))
+        return ind
+
+    def a_node(depth):
+        nid = next(ids)
+        inds = [an_indicator() for _ in range(rnd.choice([0, 0, 1, 2, 3]))]
+        kids = [a_node(depth + 1) for _ in range(rnd.randint(0, 3))] if depth < 3 else []
+        if rnd.random() < .4:
+            pagu[nid] = Decimal(rnd.randint(0, 5) * 1000)
+            amounts[nid] = {c: Decimal(rnd.randint(0, 900)) for c in rnd.sample(periods.QUARTERS + ["M05"], 2)}
+        return NS(node=NS(id=nid, code=f"N{nid}", name=f"Simpul {nid}", kind="x", pagu=Decimal(700),
+                          unit_in_charge="Bidang"), depth=depth, level=levels[min(depth, 3)], indicators=inds,
+                  children=kids)
+
+    roots = [a_node(rnd.randint(0, 2)) for _ in range(rnd.randint(1, 4))]
+    budgets = ct.Budgets(pagu, amounts, plan_year=rnd.random() < .5)
+    settings = Settings(lower_is_better_formula=rnd.choice(["2T-R", "T/R"]), rollup_cap=rnd.choice([None, 100.0]))
+
+    def row_of(ind, n, upto):
+        return ct.indicator_row(ind, n, upto, targets[ind.id], reported[ind.id], {}, ["TW1"], settings)
+    return roots, row_of, budgets, settings
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_trend_of_generated_plans_equals_one_evaluation_per_period(seed):
+    roots, row_of, budgets, settings = _generated_plan(seed)
+    for upto in ("TW3", "Y", "M08", "S2"):
+        now = ct.evaluate(roots, LEVELS, row_of, budgets, upto, settings)
+        points = periods.trend_periods(upto)
+        trend = ct.trend(now.roots, points, budgets, settings)
+        assert [_plan_figures(f) for f in trend] == [
+            _plan_figures(ct.evaluate(roots, LEVELS, row_of, budgets, u, settings)) for u in points]

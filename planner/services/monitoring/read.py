@@ -81,13 +81,9 @@ class _CellData:
         return find
 
     def row(self, ind: Indicator, node: PlanNode, upto: str, settings: Settings) -> IndicatorRow:
-        return self.rows(ind, node, [upto], settings)[0]
-
-    def rows(self, ind: Indicator, node: PlanNode, uptos: list[str], settings: Settings) -> list[IndicatorRow]:
-        """The indicator's row at each of ``uptos`` (one pass, ``calc.tree.indicator_rows``)."""
         targets = {p: t for (y, p), t in self.targets.get(ind.id, {}).items() if y == self.year}
-        return ct.indicator_rows(ind, node, uptos, targets, self.realizations.get(ind.key, {}),
-                                 self.evidence.get(ind.key, {}), self.closed, settings, self._judged(ind))
+        return ct.indicator_row(ind, node, upto, targets, self.realizations.get(ind.key, {}),
+                                self.evidence.get(ind.key, {}), self.closed, settings, self._judged(ind))
 
 
 def _load_cells(s: Session, plan: Plan, year: int, targets: dict[int, dict], indicator: Indicator | None = None
@@ -279,8 +275,8 @@ def progress_for_plan(s: Session, plan: Plan, year: int, upto_period: str, setti
     """A Renja's progress at ``upto_period``: the tree (load_tree) plus realisations, evidence counts,
     closed periods and budgets, in a fixed number of statements; every figure through calc.
 
-    The trend evaluates the plan once per earlier period (12 times at ``M12``): pages that do not
-    show it (the entry grid, the API roll-up, rankings) pass ``with_trend=False``."""
+    The trend adds the plan's figures at every earlier period (12 at ``M12``, ``calc.tree.trend``): pages
+    that do not show it (the entry grid, the API roll-up, rankings) pass ``with_trend=False``."""
     return progress_for_plans(s, [plan], year, upto_period, lambda _plan: settings, with_trend=with_trend)[plan.id]
 
 
@@ -301,15 +297,13 @@ def progress_for_plans(s: Session, plans: list[Plan], year: int, upto_period: st
 
 def _progress(plan: Plan, tree, cells: _CellData, budgets: ct.Budgets, year: int, upto_period: str,
               settings: Settings, with_trend: bool) -> PlanProgress:
+    now = ct.evaluate(tree.roots, tree.levels, lambda ind, node, u: cells.row(ind, node, u, settings), budgets,
+                      upto_period, settings)
     points = periods.trend_periods(upto_period) if with_trend else []
-    uptos = [upto_period] + [p for p in points if p != upto_period]
-    # the trend's periods in the same walk of the tree as the current one (one evaluation, not one per period)
-    evaluated = dict(zip(uptos, ct.evaluate_periods(
-        tree.roots, tree.levels, lambda ind, node, us: cells.rows(ind, node, us, settings), budgets, uptos,
-        settings)))
-    now = evaluated[upto_period]
-    trend = [TrendPoint(p, evaluated[p].achievement, evaluated[p].annual_achievement, evaluated[p].budget.absorption)
-             for p in points]
+    earlier = [p for p in points if p != upto_period]
+    # the earlier periods from the same rows (calc.tree.trend: the plan's figures only, no second evaluation)
+    at = {**dict(zip(earlier, ct.trend(now.roots, earlier, budgets, settings))), upto_period: now}
+    trend = [TrendPoint(p, at[p].achievement, at[p].annual_achievement, at[p].budget.absorption) for p in points]
     reported, expected, completeness = ct.completeness(now.rows)
     return PlanProgress(
         plan=plan, year=year, upto=upto_period, achievement=now.achievement,
