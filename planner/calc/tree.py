@@ -68,6 +68,8 @@ class IndicatorRow:
     cells: list[Cell]
     due: int  # periods of the indicator that have ended by ``upto``
     progress: IndicatorProgress | None  # None while no period is due
+    # what calc reads of the cells at any period (``_fixed_inputs``), kept for ``achievements_of``
+    inputs: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def status(self) -> str:
@@ -112,17 +114,16 @@ def series(rows: list) -> dict[str, list[float | None]]:
             "denominators": [r.denominator if r else None for r in rows]}
 
 
-def _inputs(ind, annual: TargetSpec, cells: list[Cell], due: int, settings: Settings) -> dict:
-    """The arguments of ``period_and_annual`` / ``achievements_at`` for an indicator's cells at ``due`` periods."""
+def _fixed_inputs(ind, annual: TargetSpec, cells: list[Cell]) -> dict:
+    """The arguments of ``period_and_annual`` / ``achievements_at`` that do not depend on the period."""
     return dict(targets_by_period=[c.target for c in cells], annual_target=annual, accumulation=ind.accumulation,
-                polarity=ind.polarity, upto=due, settings=settings, factor=ind.ratio_factor,
-                achieved=_last_achieved(cells[:due]), **series([c.counted for c in cells]))
+                polarity=ind.polarity, factor=ind.ratio_factor, **series([c.counted for c in cells]))
 
 
-def _progress(ind, annual: TargetSpec, cells: list[Cell], due: int, settings: Settings) -> IndicatorProgress | None:
+def _progress(fixed: dict, cells: list[Cell], due: int, settings: Settings) -> IndicatorProgress | None:
     if due == 0:
         return None
-    return period_and_annual(**_inputs(ind, annual, cells, due, settings))
+    return period_and_annual(**fixed, upto=due, settings=settings, achieved=_last_achieved(cells[:due]))
 
 
 def achievements_of(row: IndicatorRow, upto: str, settings: Settings) -> tuple[Result, Result] | None:
@@ -134,7 +135,8 @@ def achievements_of(row: IndicatorRow, upto: str, settings: Settings) -> tuple[R
         return None if p is None else (p.achievement, p.annual_achievement)
     if due == 0:
         return None
-    _, _, period_c, annual_c = achievements_at(**_inputs(row.indicator, row.annual_target, row.cells, due, settings))
+    _, _, period_c, annual_c = achievements_at(**row.inputs, upto=due, settings=settings,
+                                               achieved=_last_achieved(row.cells[:due]))
     return period_c, annual_c
 
 
@@ -162,7 +164,8 @@ def indicator_row(ind, node, upto: str, targets: dict[str, Any], realizations: d
         cells.append(Cell(p, spec(target), realizations.get(p), evidence.get(p, 0), is_closed, source))
     annual = spec(targets.get(periods.ANNUAL))
     due = periods.periods_due(codes, upto)
-    return IndicatorRow(ind, node, annual, cells, due, _progress(ind, annual, cells, due, settings))
+    fixed = _fixed_inputs(ind, annual, cells)
+    return IndicatorRow(ind, node, annual, cells, due, _progress(fixed, cells, due, settings), fixed)
 
 
 # ---------------------------------------------------------------- the tree

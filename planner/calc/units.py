@@ -7,6 +7,8 @@ rule that depends on the unit asks the kind, so "persen (%)" and "%" can never b
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -155,6 +157,7 @@ def unit_decimals(unit: str | None) -> int | None:
     return None
 
 
+@lru_cache(maxsize=65536, typed=True)  # pure; a dashboard formats a thousand figures (a Decimal context is slow)
 def format_by_unit(x: float | Decimal | None, unit: str | None, with_unit: bool = False) -> str:
     """A computed figure as its unit reads: ``2.200 dokumen``, ``Rp 1.250.000``, ``88,67%``, ``3,25``.
 
