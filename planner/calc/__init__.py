@@ -79,12 +79,12 @@ from .achievement import (
     period_and_annual,
     required_pace,
     result_status,
-    rollup,
     rollup_status,
     spending_ahead,
     status,
     status_rule,
 )
+from .rollup import rollup
 from .bands import (
     ACHIEVEMENT_DECIMALS, IPP_DECIMALS, SKM_DECIMALS, Category, Predikat, classify, exact, ipp_category, predikat,
     skm_category, to_decimal,

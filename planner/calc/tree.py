@@ -25,8 +25,9 @@ from planner import periods
 
 from .achievement import (
     HIGHER_IS_BETTER, STATUS_LABELS, IndicatorProgress, Result, RollupResult, Settings, TargetSpec, absorption,
-    achievement, achievements_at, period_and_annual, rollup, rollup_status, status,
+    achievement, achievements_at, period_and_annual, rollup_status, status,
 )
+from .rollup import rollup
 from .bands import predikat
 from .coverage import NONE, Coverage, of_rows, predikat_withheld
 
