@@ -23,7 +23,7 @@ def _cells(assign):
             ("d", {"alignment": WRAP, "font": Font(bold=True, size=9)})]
     for r, (value, style) in enumerate(plan * 3, 1):
         assign(write(ws.cell(row=r, column=1), value), **style)
-    return [(c.value, c.font, c.border, c.alignment, c.number_format, c.quotePrefix) for c in ws["A"]]
+    return [(c.value, repr(c.font), repr(c.border), repr(c.alignment), c.number_format, c.quotePrefix) for c in ws["A"]]
 
 
 def test_the_memo_styles_each_cell_as_plain_assignments_do():
@@ -34,4 +34,4 @@ def test_the_memo_styles_each_cell_as_plain_assignments_do():
     got = _cells(Styler())
     assert got == _cells(plain)
     assert got[1][-1] is True and got[0][-1] is False  # risky text keeps its quote prefix, the others have none
-    assert got[5][1].italic and not got[6][1].italic and got[6][1].size == 9  # new objects never share a style
+    assert "i=True" in got[5][1] and "i=False" in got[6][1] and "sz=9" in got[6][1]  # new objects never share a style
