@@ -1,15 +1,22 @@
 """A bounded load run on loopback: simulated users mixing page views, realisation writes, dashboard reads and
 exports, then a lost-writes check (every acknowledged write is in the database).
 
-    python -m bench.load --url http://127.0.0.1:8000 --users 20 --seconds 30      # a running server
-    python -m bench.load --serve --database-url URL --users 20 --seconds 30      # starts one itself
+    python -m bench.load --database-url URL --fresh --users 20 --seconds 30 --workers 4 [--think 1.0]
 
-``--serve`` builds a small province (``bench.generate``, 6 units) in the database (dropping a PostgreSQL
-schema first) and starts gunicorn with several workers on PostgreSQL, or ``planner serve`` (waitress) on
-SQLite, on 127.0.0.1; the server is stopped at the end. Each user logs in as the penyusun of one unit and
-loops: the tree, the grid, one cell saved (a value unique to the user and step), the dashboard, now and then
-the Excel export. Prints p50/p95/p99 per action, errors, lost writes, and a JSON summary as the last line.
-Exit status 1 on errors or lost writes.
+It always builds a small province (``bench.generate``, 6 units of 39 nodes, ~90 indicators) in the database
+(``--fresh``: dropping a PostgreSQL schema first) and starts gunicorn with ``--workers`` on PostgreSQL, or
+``planner serve`` (waitress) on SQLite, on 127.0.0.1; the server is stopped at the end. Each user logs in as
+the penyusun of one unit and loops: the tree, the grid, one cell saved (a value unique to the user and step),
+the dashboard, now and then the Excel export. Prints p50/p95/p99 per action, errors, lost writes, and a JSON
+summary as the last line. Exit status 1 on errors or lost writes.
+
+Think time (``--think SECONDS``, default 1,0; each pause drawn uniformly between half and one and a half
+times it): a person reads the page that just came before the next click, even a quick one a second or more.
+Without it (``--think 0``) every user fires its next request the moment the last one answers: 20 users on 4
+workers and 2 cores then always keep a queue of ~16 requests waiting, so a response time measures the queue
+(about users / cores x the CPU of one request) more than the server, and grows with every user added however
+fast the pages are. With it the run measures what 20 people working at once would see. Users also arrive
+spread over the first pause rather than all in the same millisecond.
 """
 from __future__ import annotations
 
@@ -21,7 +28,6 @@ import random
 import re
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,6 +38,9 @@ import httpx
 from sqlalchemy import text
 
 from bench import generate as gen
+
+
+THINK = 1.0  # seconds a simulated user reads a page (module text)
 
 
 def _pct(xs: list[float], q: float) -> float:
@@ -50,8 +59,10 @@ class Stats:
 
 
 async def _user(base: str, username: str, cells: list[tuple[int, int]], plan_id: int, deadline: float, n: int,
-                stats: Stats) -> None:
+                stats: Stats, think: float = 0.0) -> None:
     rng = random.Random(n)
+    if think:
+        await asyncio.sleep(rng.uniform(0, think))
     async with httpx.AsyncClient(base_url=base, timeout=60, follow_redirects=False) as client:
         page = await client.get("/login")
         token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
@@ -65,6 +76,10 @@ async def _user(base: str, username: str, cells: list[tuple[int, int]], plan_id:
         csrf = None
         step = 0
         while time.monotonic() < deadline:
+            if think and step:
+                await asyncio.sleep(rng.uniform(0.5, 1.5) * think)
+                if time.monotonic() >= deadline:
+                    break
             step += 1
             action = rng.choices(("tree", "grid", "write", "dashboard", "export"), (3, 2, 3, 2, 0.5))[0]
             start = time.perf_counter()
@@ -132,20 +147,20 @@ def _targets(database_url: str, world: gen.World, users: int) -> list[tuple[str,
     return out
 
 
-async def _run(base: str, targets, seconds: float) -> Stats:
+async def _run(base: str, targets, seconds: float, think: float = 0.0) -> Stats:
     stats = Stats()
     deadline = time.monotonic() + seconds
     # Each user gets its own cell (rotated list, index n): concurrent users never share a cell.
-    await asyncio.gather(*(_user(base, name, [cells[0]], plan_id, deadline, n, stats)
+    await asyncio.gather(*(_user(base, name, [cells[0]], plan_id, deadline, n, stats, think)
                            for n, (name, plan_id, cells) in enumerate(targets)))
     return stats
 
 
-def summarise(stats: Stats, lost: int, seconds: float) -> dict:
+def summarise(stats: Stats, lost: int, seconds: float, think: float = 0.0) -> dict:
     everything = [t for ts in stats.times.values() for t in ts]
     per_action = {a: {"n": len(ts), "p50_ms": round(_pct(ts, .5) * 1000), "p95_ms": round(_pct(ts, .95) * 1000),
                       "p99_ms": round(_pct(ts, .99) * 1000)} for a, ts in sorted(stats.times.items())}
-    return {"requests": len(everything), "rps": round(len(everything) / seconds, 1),
+    return {"requests": len(everything), "rps": round(len(everything) / seconds, 1), "think_s": think,
             "p50_ms": round(_pct(everything, .5) * 1000), "p95_ms": round(_pct(everything, .95) * 1000),
             "p99_ms": round(_pct(everything, .99) * 1000), "errors": len(stats.errors),
             "error_samples": stats.errors[:5], "writes": len(stats.writes), "lost_writes": lost,
@@ -195,7 +210,7 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 def run_with_server(database_url: str, users: int = 20, seconds: float = 30, workers: int = 4,
-                    units: int = 6, fresh: bool = False) -> dict:
+                    units: int = 6, fresh: bool = False, think: float = THINK) -> dict:
     """Build (when ``fresh`` or the database has no bench world yet) a few units, serve, load, check, stop."""
     from planner import migrate
     from planner.db import make_engine
@@ -212,10 +227,10 @@ def run_with_server(database_url: str, users: int = 20, seconds: float = 30, wor
     with tempfile.TemporaryDirectory() as instance:
         proc, base = _start_server(database_url, workers, instance)
         try:
-            stats = asyncio.run(_run(base, targets, seconds))
+            stats = asyncio.run(_run(base, targets, seconds, think))
         finally:
             _stop(proc)
-    return summarise(stats, lost_writes(database_url, stats.writes), seconds)
+    return summarise(stats, lost_writes(database_url, stats.writes), seconds, think)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -226,11 +241,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=120)
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--fresh", action="store_true", help="PostgreSQL: drop the schema first")
+    ap.add_argument("--think", type=float, default=THINK,
+                    help="seconds a user reads a page before the next click (uniform 0.5x-1.5x; 0: none)")
     args = ap.parse_args(argv)
     if not args.database_url:
         tmp = tempfile.mkdtemp()
         args.database_url = f"sqlite:///{tmp}/load.sqlite"
-    result = run_with_server(args.database_url, args.users, args.seconds, args.workers, fresh=args.fresh)
+    result = run_with_server(args.database_url, args.users, args.seconds, args.workers, fresh=args.fresh,
+                             think=args.think)
     for action, r in result["actions"].items():
         print(f"{action:<10} n={r['n']:<5} p50 {r['p50_ms']:>6} ms  p95 {r['p95_ms']:>6} ms  p99 {r['p99_ms']:>6} ms")
     print(json.dumps(result))

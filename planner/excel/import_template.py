@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from planner.excel.cells import write
+from planner.excel.styles import Styler
 from planner.models.org import ORG_KINDS
 
 # choice lists: what the cell shows -> the value Planner stores. Codes are accepted too.
@@ -233,30 +234,34 @@ def _lists_sheet(wb: Workbook) -> dict[str, str]:
 
 _HEAD = PatternFill("solid", fgColor="DDE4EE")
 _EXAMPLE = Font(color="808080", italic=True)
+_BOLD = Font(bold=True)  # constants: the workbook's ``Styler`` knows a style by its identity
+_HEAD_ALIGN = Alignment(wrap_text=True, vertical="center")
+_LINES = Alignment(wrap_text=True, vertical="top")
 
 
 def write_sheet(wb: Workbook, spec: SheetSpec, rows: list[tuple], refs: dict[str, str] | None = None,
-                example: bool = False, max_rows: int = 2000):
-    """One template sheet: title, note, header, the rows; lists on choice columns."""
+                example: bool = False, max_rows: int = 2000, styled: Styler | None = None):
+    """One template sheet: title, note, header, the rows; lists on choice columns. ``styled``: the workbook's
+    ``Styler`` when it has one."""
+    styled = styled or Styler()
     ws = wb.create_sheet(spec.name)
     write(ws.cell(row=1, column=1), spec.title).font = Font(bold=True, size=13)
     write(ws.cell(row=2, column=1), spec.help).font = Font(italic=True)
     for c, col in enumerate(spec.columns, 1):
-        cell = write(ws.cell(row=HEADER_ROW, column=c), col.header)
-        cell.font, cell.fill = Font(bold=True), _HEAD
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        styled(write(ws.cell(row=HEADER_ROW, column=c), col.header), font=_BOLD, fill=_HEAD, alignment=_HEAD_ALIGN)
         ws.column_dimensions[get_column_letter(c)].width = col.width
     for r, values in enumerate(rows, HEADER_ROW + 1):
         for c, value in enumerate(values, 1):
             if value is None or value == "":
                 continue
             cell = write(ws.cell(row=r, column=c), value)
-            if example:
-                cell.font = _EXAMPLE
+            style = {"font": _EXAMPLE} if example else {}
             if spec.columns[c - 1].kind == "lines":
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                style["alignment"] = _LINES
             elif spec.columns[c - 1].kind == "rupiah" and isinstance(value, (int, float)):
-                cell.number_format = '#,##0'
+                style["number_format"] = "#,##0"
+            if style:
+                styled(cell, **style)
     if refs:
         last = HEADER_ROW + max(len(rows), max_rows)
         for c, col in enumerate(spec.columns, 1):
@@ -290,12 +295,12 @@ def build_template(data: dict[str, list[tuple]] | None = None, first_sheets=None
         first_sheets(wb)
         for offset in range(len(wb.sheetnames) - before):
             wb.move_sheet(wb.sheetnames[before + offset], offset=-(before + offset) + offset)
-    refs = _lists_sheet(wb)
+    refs, styled = _lists_sheet(wb), Styler()
     for spec in SHEETS:
         if data is None:
-            write_sheet(wb, spec, list(spec.examples), refs, example=True)
+            write_sheet(wb, spec, list(spec.examples), refs, example=True, styled=styled)
         elif data.get(spec.name):
-            write_sheet(wb, spec, data[spec.name], refs, max_rows=len(data[spec.name]) + 200)
+            write_sheet(wb, spec, data[spec.name], refs, max_rows=len(data[spec.name]) + 200, styled=styled)
     out = BytesIO()
     wb.save(out)
     return out.getvalue()

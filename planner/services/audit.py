@@ -52,6 +52,9 @@ def register(cls: type, object_type: str, label: Callable[[Any], str], context: 
     REGISTRY[cls] = Audited(object_type, label, context)
 
 
+_PLAIN = (str, int, float, bool)  # already JSON: ``jsonable`` leaves them as they are
+
+
 def jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
@@ -131,7 +134,8 @@ def created_entries(s: Session, cls: type, rows: list[dict], context: Callable[[
     out = []
     for row in rows:
         obj = SimpleNamespace(**row)
-        changes = {k: [None, jsonable(v)] for k, v in row.items() if k not in IGNORED and v not in (None, "")}
+        changes = {k: [None, v if type(v) in _PLAIN else jsonable(v)] for k, v in row.items()
+                   if v is not None and v != "" and k not in IGNORED}
         out.append(dict(at=at, user_id=user_id, username=username, action="create", object_type=spec.object_type,
                         object_id=row["id"], label=spec.label(obj)[:500], changes=changes, note="",
                         **{"plan_id": None, "node_id": None, "indicator_id": None,

@@ -13,6 +13,7 @@ caller prepares again with the ids ``reserve`` gives under the lock (rare, still
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Callable
 
 from sqlalchemy import Table, func, select, text
@@ -74,8 +75,28 @@ def prepare(s: Session, table: Table, rows: list[dict]) -> Prepared:
     if not rows or not _sqlite(s):
         return Prepared(table, columns, rows)
     dialect = s.get_bind().dialect
-    convert = [(k, table.c[k].type._cached_bind_processor(dialect)) for k in columns]
-    return Prepared(table, columns, [tuple(f(row[k]) if f else row[k] for k, f in convert) for row in rows])
+    convert = [(i, _last_value(f)) for i, k in enumerate(columns)
+               if (f := table.c[k].type._cached_bind_processor(dialect))]
+    get = itemgetter(*columns) if len(columns) > 1 else lambda row: (row[columns[0]],)
+    values = []
+    for row in rows:  # only the columns whose type converts (dates, JSON): most values pass as they are
+        v = list(get(row))
+        for i, f in convert:
+            v[i] = f(v[i])
+        values.append(tuple(v))
+    return Prepared(table, columns, values)
+
+
+def _last_value(convert: Callable) -> Callable:
+    """``convert`` remembering its last answer: the rows of one write often share a value object (the time of
+    every audit entry), converted once then."""
+    last: list = [object(), None]
+
+    def once(value):
+        if value is not last[0]:
+            last[:] = value, convert(value)
+        return last[1]
+    return once
 
 
 def insert(s: Session, prepared: Prepared) -> None:

@@ -6,11 +6,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable
 
+from sqlalchemy import Row
 from sqlmodel import Session, select
 
 from planner import periods
 from planner.errors import Invalid
-from planner.models import Indicator, NodeObjective, Organization, Plan, PlanNode, Scheme, Target
+from planner.models import (Indicator, NodeObjective, Organization, Plan, PlanNode, Scheme, SchemeLevel,
+                            Target)
 from planner.models.base import new_key
 from planner.models.plan import PlanCreate, TargetIn
 from planner.services import bulk_rows, plan_stamps, plans
@@ -87,7 +89,10 @@ def _copy_levels(s: Session, level: list[tuple[int, TreeNode, int | None, int | 
 
 
 def _row(obj, **changes) -> dict:
-    """Every column of a loaded row, with ``changes`` (read from the instance's state: no attribute events)."""
+    """Every column of a loaded row (an ORM instance or a Core ``Row`` of its table), with ``changes`` (read from
+    the instance's state: no attribute events)."""
+    if isinstance(obj, Row):
+        return {**dict(zip(obj._fields, obj)), **changes}
     loaded = obj.__dict__
     return {**{c.key: loaded[c.key] if c.key in loaded else getattr(obj, c.key) for c in type(obj).__table__.columns},
             **changes}
@@ -103,19 +108,52 @@ def renja_from_renstra(s: Session, renstra: Plan, year: int, name: str | None = 
     scheme_key = _scheme_key(s, renstra)
     plan = plans.create_plan(s, PlanCreate(organization_id=org.id, kind="renja", scheme=scheme_key, year=year,
                                      renstra_id=renstra.id, name=name or f"Rencana Kerja {org.name} Tahun {year}"))
-    tree = load_tree(s, renstra)
+    roots, targets = _operational_rows(s, renstra, year)
 
-    def year_targets(ind: Indicator) -> list[TargetIn]:
-        t = tree.target_map(ind.id).get((year, periods.ANNUAL))
-        return [TargetIn(year=year, period="Y", value=t.value, lower=t.lower, upper=t.upper, text=t.text)] if t else []
+    def year_targets(ind) -> list[TargetIn]:
+        t = targets.get(ind.id)  # a stored row's values, of the input's types already: no parsing again
+        return [TargetIn.model_construct(year=year, period=periods.ANNUAL, value=t.value, lower=t.lower,
+                                         upper=t.upper, text=t.text)] if t else []
 
-    roots = []  # every operational node right under a strategic one, serving it: copied in one bulk pass
-    for tn in tree.walk():
-        if tn.level is not None and tn.level.strategic:
-            operational = [c for c in tn.children if c.level is not None and not c.level.strategic]
-            roots += [(pos, c, None, tn.node.id) for pos, c in enumerate(operational)]
     _copy_levels(s, roots, plan, year_targets, False, None)
     return plan
+
+
+def _operational_rows(s: Session, renstra: Plan, year: int
+                      ) -> tuple[list[tuple[int, TreeNode, None, int]], dict[int, Row]]:
+    """What ``renja_from_renstra`` copies, read as plain rows (the copy only reads their values; building ORM
+    objects for a whole Renstra, every year's targets included, took a third of the copy): every operational
+    node right under a strategic one as (position, node, no parent, serves id), with its subtree, objectives and
+    indicators (``TreeNode``s holding rows), and the year's annual target of each indicator by indicator id.
+    Core statements on the session's connection: nothing pending is flushed (no write lock taken early)."""
+    conn = s.connection()
+    strategic = dict(conn.execute(select(SchemeLevel.kind, SchemeLevel.strategic)
+                                  .where(SchemeLevel.scheme_id == renstra.scheme_id)).all())
+    node_t, ind_t = PlanNode.__table__, Indicator.__table__
+    nodes = conn.execute(select(node_t).where(node_t.c.plan_id == renstra.id)
+                         .order_by(node_t.c.position, node_t.c.id)).all()
+    by_id = {n.id: TreeNode(node=n, depth=0, level=None) for n in nodes}
+    for o in conn.execute(select(NodeObjective.__table__).join(node_t, NodeObjective.node_id == node_t.c.id)
+                          .where(node_t.c.plan_id == renstra.id).order_by(NodeObjective.position)):
+        by_id[o.node_id].objectives.append(o)
+    for ind in conn.execute(select(ind_t).where(ind_t.c.plan_id == renstra.id)
+                            .order_by(ind_t.c.position, ind_t.c.id)):
+        by_id[ind.node_id].indicators.append(ind)
+    targets = {t.indicator_id: t for t in conn.execute(
+        select(Target.__table__).join(ind_t, Target.indicator_id == ind_t.c.id)
+        .where(ind_t.c.plan_id == renstra.id, Target.year == year, Target.period == periods.ANNUAL))}
+    tops = []
+    for n in nodes:
+        parent = by_id.get(n.parent_id) if n.parent_id else None
+        (parent.children if parent else tops).append(by_id[n.id])
+    roots, stack = [], list(reversed(tops))
+    while stack:  # in tree order, as the copy numbered them when it read the ORM tree
+        tn = stack.pop()
+        if strategic.get(tn.node.kind):
+            operational = [c for c in tn.children if strategic.get(c.node.kind) is False]
+            roots += [(pos, c, None, tn.node.id) for pos, c in enumerate(operational)]
+        stack.extend(reversed(tn.children))
+    return roots, targets
 
 
 def renja_from_previous(s: Session, previous: Plan, year: int, name: str | None = None) -> Plan:

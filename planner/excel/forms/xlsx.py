@@ -4,6 +4,7 @@ through the formula-injection guard. Pure: forms in, bytes out."""
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -13,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.excel.cells import write
 from planner.excel.forms.model import Form
+from planner.excel.styles import Styler
 
 FORMATS = {"number": "#,##0.00", "money": '"Rp" #,##0', "percent": '0.00"%"', "int": "0"}
 _THIN = Side(style="thin", color="000000")
@@ -21,6 +23,13 @@ _HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
 _GROUP_FILL = PatternFill("solid", fgColor="F2F2F2")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _WRAP = Alignment(vertical="top", wrap_text=True)
+# Constants, not new objects per cell: the workbook's ``Styler`` knows a style by its identity.
+_BOLD = Font(bold=True)
+_TITLE = Font(bold=True, size=12)
+_NUMBERS = Font(italic=True, size=9)
+_SIGN_NAME = Font(bold=True, underline="single")
+_PLAIN = Font(bold=False)
+_MIDDLE = Alignment(horizontal="center")
 F4 = 14  # openpyxl's paper code for "Folio" 8.5 x 13 in, what Indonesian offices call F4
 
 
@@ -30,16 +39,19 @@ def _value(v):
     return v
 
 
-def _merge(ws: Worksheet, r: int, c: int, r2: int, c2: int, value, **style):
+@lru_cache(maxsize=16)
+def _indented(indent: int) -> Alignment:
+    return Alignment(vertical="top", wrap_text=True, indent=indent)
+
+
+def _merge(styled: Styler, ws: Worksheet, r: int, c: int, r2: int, c2: int, value, **style):
     cell = write(ws.cell(row=r, column=c), _value(value))
     if r2 > r or c2 > c:
         ws.merge_cells(start_row=r, start_column=c, end_row=r2, end_column=c2)
-    for k, v in style.items():
-        setattr(cell, k, v)
-    return cell
+    return styled(cell, **style)
 
 
-def _header(ws: Worksheet, form: Form, top: int) -> int:
+def _header(styled: Styler, ws: Worksheet, form: Form, top: int) -> int:
     """Lay out the header grid (colspan/rowspan like HTML), return the next free row."""
     taken: set[tuple[int, int]] = set()
     for i, heads in enumerate(form.header):
@@ -47,65 +59,65 @@ def _header(ws: Worksheet, form: Form, top: int) -> int:
         for h in heads:
             while (r, c) in taken:
                 c += 1
-            _merge(ws, r, c, r + h.rowspan - 1, c + h.colspan - 1, h.text, font=Font(bold=True), fill=_HEAD_FILL,
+            _merge(styled, ws, r, c, r + h.rowspan - 1, c + h.colspan - 1, h.text, font=_BOLD, fill=_HEAD_FILL,
                    alignment=_CENTER)
             for rr in range(r, r + h.rowspan):
                 for cc in range(c, c + h.colspan):
                     taken.add((rr, cc))
-                    ws.cell(row=rr, column=cc).border = _BORDER
+                    styled(ws.cell(row=rr, column=cc), border=_BORDER)
             c += h.colspan
     row = top + len(form.header)
     if form.numbered:
         for c in range(1, form.width + 1):
-            cell = ws.cell(row=row, column=c, value=c)
-            cell.alignment, cell.border, cell.font = _CENTER, _BORDER, Font(italic=True, size=9)
+            styled(ws.cell(row=row, column=c, value=c), alignment=_CENTER, border=_BORDER, font=_NUMBERS)
         row += 1
     return row
 
 
-def _sheet(wb: Workbook, form: Form) -> None:
+def _sheet(styled: Styler, wb: Workbook, form: Form) -> None:
     ws = wb.create_sheet(form.sheet[:31])
     width = form.width
     row = 1
     for line in form.title:
-        _merge(ws, row, 1, row, width, line, font=Font(bold=True, size=12), alignment=_CENTER)
+        _merge(styled, ws, row, 1, row, width, line, font=_TITLE, alignment=_CENTER)
         row += 1
     for label, value in form.meta:
-        _merge(ws, row, 1, row, 2, label, font=Font(bold=True))
-        _merge(ws, row, 3, row, width, f": {value}")
+        _merge(styled, ws, row, 1, row, 2, label, font=_BOLD)
+        _merge(styled, ws, row, 3, row, width, f": {value}")
         row += 1
     for para in form.intro:
-        _merge(ws, row, 1, row, width, para, alignment=_WRAP)
+        _merge(styled, ws, row, 1, row, width, para, alignment=_WRAP)
         ws.row_dimensions[row].height = 15 * max(1, len(para) // 140 + 1)
         row += 1
     row += 1
     head_top = row
-    row = _header(ws, form, head_top)
+    row = _header(styled, ws, form, head_top)
     first_data = row
     for line in form.rows:
         if line.style == "group":
-            _merge(ws, row, 1, row, width, line.values[0], font=Font(bold=True), fill=_GROUP_FILL, border=_BORDER,
+            _merge(styled, ws, row, 1, row, width, line.values[0], font=_BOLD, fill=_GROUP_FILL, border=_BORDER,
                    alignment=_WRAP)
             for c in range(2, width + 1):
-                ws.cell(row=row, column=c).border = _BORDER
+                styled(ws.cell(row=row, column=c), border=_BORDER)
             row += 1
             continue
         for c, (v, col) in enumerate(zip(line.values, form.columns), 1):
             cell = write(ws.cell(row=row, column=c), _value(v))
-            cell.border, cell.alignment = _BORDER, _WRAP
+            style = {"border": _BORDER, "alignment": _WRAP}
             if c - 1 == form.name_column and line.indent:
-                cell.alignment = Alignment(vertical="top", wrap_text=True, indent=min(line.indent, 10))
+                style["alignment"] = _indented(min(line.indent, 10))
             if col.kind in FORMATS and isinstance(cell.value, (int, float)):
                 whole = col.kind == "number" and float(cell.value).is_integer()  # "#,##0.##" would print "4."
-                cell.number_format = "#,##0" if whole else FORMATS[col.kind]
+                style["number_format"] = "#,##0" if whole else FORMATS[col.kind]
             if line.style == "total":
-                cell.font = Font(bold=True)
+                style["font"] = _BOLD
+            styled(cell, **style)
         row += 1
     last_data = row - 1
     row += 1
     for label, value in form.footer:
-        _merge(ws, row, 1, row, min(4, width), label, font=Font(bold=True), border=_BORDER, alignment=_WRAP)
-        _merge(ws, row, min(5, width), row, width, value, border=_BORDER, alignment=_WRAP)
+        _merge(styled, ws, row, 1, row, min(4, width), label, font=_BOLD, border=_BORDER, alignment=_WRAP)
+        _merge(styled, ws, row, min(5, width), row, width, value, border=_BORDER, alignment=_WRAP)
         row += 1
     if form.signatures:
         row += 1
@@ -114,8 +126,8 @@ def _sheet(wb: Workbook, form: Form) -> None:
             c1 = 1 + i * span
             c2 = min(width, c1 + span - 1)
             for j, text in enumerate([sig.place_date, sig.role, "", "", "", sig.name, sig.id_line]):
-                _merge(ws, row + j, c1, row + j, c2, text, alignment=Alignment(horizontal="center"),
-                       font=Font(bold=j == 5, underline="single" if j == 5 else None))
+                _merge(styled, ws, row + j, c1, row + j, c2, text, alignment=_MIDDLE,
+                       font=_SIGN_NAME if j == 5 else _PLAIN)
     for c, col in enumerate(form.columns, 1):
         ws.column_dimensions[get_column_letter(c)].width = col.width
     ws.freeze_panes = ws.cell(row=first_data, column=1)
@@ -130,8 +142,9 @@ def _sheet(wb: Workbook, form: Form) -> None:
 
 
 def add_forms(wb: Workbook, forms: list[Form]) -> None:
+    styled = Styler()
     for form in forms:
-        _sheet(wb, form)
+        _sheet(styled, wb, form)
 
 
 def build(forms: list[Form]) -> bytes:
