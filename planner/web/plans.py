@@ -167,6 +167,7 @@ def _plan_for(plan_id: int, action: str = "plan.read") -> Plan:
 
 def tree_context(plan: Plan, **extra) -> dict:
     s = db.session()
+    g.check_stamps = {plan.id: checks.report_stamps(s, plan)}  # before the trees the badges' checks may use
     tree = plans.load_tree(s, plan, read_only=True)  # the page shows targets; it edits them elsewhere
     g.loaded_trees = {}
     query = request.args.get("q", "")
