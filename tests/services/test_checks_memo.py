@@ -1,9 +1,11 @@
-"""The plan checks kept from one write to the next (issue 12): ``checks.report`` is served from ``plan_memo``
+"""Read models kept from one write to the next (issue 12): ``checks.report`` is served from ``plan_memo``
 while the stamps of the plan's and its Renstra's lineages stay the same, and every kind of write the checks
-read changes what is served (the tree page's score and badges). The memo is bounded."""
+read changes what is served (the tree page's score and badges); so are the top bar's due reports. The memo
+is bounded."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from sqlmodel import select
@@ -11,7 +13,8 @@ from sqlmodel import select
 from planner.models import SchemeLevel
 from planner.models.plan import IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, TargetIn
 from planner.permissions import principal_for
-from planner.services import checks, plan_copy, plan_memo, plans
+from planner.services import checks, plan_copy, plan_memo, plans, tasks
+from planner.services import monitoring as mon
 from planner.services import worksheet as ws_service
 
 YEAR = 2026
@@ -186,3 +189,28 @@ def test_the_memo_is_bounded_and_forgets_the_least_recently_used(monkeypatch):
     assert plan_memo.get("a", 2, lambda: "A at 2") == "A at 2"  # other stamps: computed again
     plan_memo.clear()
     assert plan_memo.size() == 0
+
+
+def test_due_reports_follow_each_realisation_and_indicator(s, org, renja, make_user):
+    """The top bar's due reports (``tasks``) are kept in the same memo: a realisation reported, or an
+    indicator added, changes them at once."""
+    ani = principal_for(s, make_user("ani", "penyusun", org))
+    renja.status = "locked"
+    s.commit()
+    today = date(2026, 5, 5)  # TW1 overdue
+
+    def overdue() -> set:
+        return {(r.indicator.id, r.period) for r in tasks.for_user(s, ani, YEAR, today=today).overdue}
+    first = overdue()
+    assert overdue() == first and first
+    ind_id, period = sorted(first)[0]
+    mon.record_realization(s, plans.get_indicator(s, ind_id), YEAR, period, value=20)
+    s.commit()
+    assert overdue() == first - {(ind_id, period)}
+    node = plans.get_node(s, plans.get_indicator(s, ind_id).node_id)
+    renja.status = "draft"
+    added = plans.create_indicator(s, node, IndicatorCreate(name="Jumlah peserta", level="output", unit="orang",
+                                                           accumulation="sum", frequency="quarterly"))
+    renja.status = "locked"
+    s.commit()
+    assert (added.id, "TW1") in overdue()
