@@ -116,8 +116,17 @@ def report(s: Session, plan: Plan, loaded: dict[int, Tree] | None = None, stamps
     after them."""
     if stamps is None:
         stamps, loaded = report_stamps(s, plan), None
-    return plan_memo.get(("checks", plan.id, plan.key, plan.renstra_id), stamps,
-                         lambda: check_plan(s, plan, loaded=loaded), keep=not plan_stamps.wrote(s.connection()))
+    return plan_memo.get(_report_key(plan), stamps, lambda: check_plan(s, plan, loaded=loaded),
+                         keep=not plan_stamps.wrote(s.connection()))
+
+
+def report_kept(plan: Plan, stamps: tuple) -> bool:
+    """Whether ``report`` at these stamps is served without reading the plan (else a page reads it whole)."""
+    return plan_memo.has(_report_key(plan), stamps)
+
+
+def _report_key(plan: Plan) -> tuple:
+    return "checks", plan.id, plan.key, plan.renstra_id
 
 
 TARGET_RULES = ("T01", "T03", "T04")  # what the target grid says beside itself when saved

@@ -38,6 +38,13 @@ def get(key: Hashable, stamps: Hashable, compute: Callable[[], Any], *, keep: bo
     return value
 
 
+def has(key: Hashable, stamps: Hashable) -> bool:
+    """Whether ``get`` would serve a stored value now (a caller choosing what to read for a miss)."""
+    with _lock:
+        found = _entries.get(key)
+        return found is not None and found[0] == stamps
+
+
 def size() -> int:
     with _lock:
         return len(_entries)

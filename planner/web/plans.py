@@ -167,12 +167,13 @@ def _plan_for(plan_id: int, action: str = "plan.read") -> Plan:
 
 def tree_context(plan: Plan, outline_only: bool = False, **extra) -> dict:
     """``outline_only`` (the page itself): a large plan's indicators and targets are read for the rows shown
-    only (``plans.load_outline``); the handlers answering one node's row read the whole tree."""
+    only (``plans.load_outline``) when the checks' report is kept, else the whole tree the checks read too;
+    the handlers answering one node's row read the whole tree."""
     s = db.session()
-    g.check_stamps = {plan.id: checks.report_stamps(s, plan)}  # before the trees the badges' checks may use
-    g.loaded_trees = {}
+    stamps = checks.report_stamps(s, plan)  # before the trees the badges' checks may use
+    g.check_stamps, g.loaded_trees = {plan.id: stamps}, {}
     query = request.args.get("q", "")
-    if outline_only and not query:
+    if outline_only and not query and checks.report_kept(plan, stamps):
         tree, shown = plans.load_outline(s, plan, _open_ids(extra))
     else:
         tree = plans.load_tree(s, plan, read_only=True)  # the page shows targets; it edits them elsewhere
