@@ -2,7 +2,8 @@
 
 ``plan_data`` reads a plan in a fixed number of statements whatever its size: the plan's tree (five),
 its Renstra's tree for a Renja (six), the worksheets' progress (at most nine) and the acknowledgements
-(one). The rules are in ``planner.calc.checks``; nothing here decides what is wrong.
+(one). The rules are in ``planner.calc.checks``; nothing here decides what is wrong. ``report`` keeps a
+plan's report from one write of what it reads to the next (``plan_memo``, ``plan_stamps``).
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from planner.errors import Invalid, NotFound
 from planner.models import Indicator, Plan, PlanNode
 from planner.models.checks import FindingAck
 from planner.permissions import Principal, require
-from planner.services import audit, plans, worksheet
+from planner.services import audit, plan_memo, plan_stamps, plans, worksheet
 from planner.services.plans import Tree
 
 
@@ -97,6 +98,35 @@ def plan_data(s: Session, plan: Plan, tree: Tree | None = None, loaded: dict[int
 
 def check_plan(s: Session, plan: Plan, tree: Tree | None = None, loaded: dict[int, Tree] | None = None) -> CheckReport:
     return run_checks(plan_data(s, plan, tree, loaded))
+
+
+def report_stamps(s: Session, plan: Plan) -> tuple:
+    """The write stamps of what a plan's checks read: the plan's lineage and its Renstra's (worksheets and
+    acknowledgements bump them too, ``plan_stamps.REFERENCES``). Read them before that data."""
+    s.flush()  # the caller's own pending writes count, as in a computation (whose ORM reads autoflush)
+    renstra = s.get(Plan, plan.renstra_id) if plan.kind == "renja" and plan.renstra_id else None
+    keys = [plan.key] + ([renstra.key] if renstra is not None else [])
+    now = plan_stamps.current(s.connection(), keys)
+    return tuple((k, now[k]) for k in keys)
+
+
+def report(s: Session, plan: Plan, loaded: dict[int, Tree] | None = None, stamps: tuple | None = None) -> CheckReport:
+    """``check_plan``, computed once per write of what it reads; the report is shared: read it only.
+    ``loaded``: trees read after ``stamps`` (``report_stamps``); without stamps they are read now, and the data
+    after them."""
+    if stamps is None:
+        stamps, loaded = report_stamps(s, plan), None
+    return plan_memo.get(_report_key(plan), stamps, lambda: check_plan(s, plan, loaded=loaded),
+                         keep=not plan_stamps.wrote(s.connection()))
+
+
+def report_kept(plan: Plan, stamps: tuple) -> bool:
+    """Whether ``report`` at these stamps is served without reading the plan (else a page reads it whole)."""
+    return plan_memo.has(_report_key(plan), stamps)
+
+
+def _report_key(plan: Plan) -> tuple:
+    return "checks", plan.id, plan.key, plan.renstra_id
 
 
 TARGET_RULES = ("T01", "T03", "T04")  # what the target grid says beside itself when saved

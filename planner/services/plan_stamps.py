@@ -3,31 +3,41 @@
 stamp is never served.
 
 No service has to remember it: a ``before_flush`` hook looks at every new, changed and deleted row of the
-classes the read model reads (plans, nodes, objectives, indicators, targets, realisations, evidence, period
-locks, node budgets and their spending, scheme levels) and bumps the lineages they belong to, resolved by the
-same lineage keys the read model joins on. ORM bulk INSERT/UPDATE/DELETE statements on those tables bump every
-lineage (they pass the flush). Core statements outside the ORM call ``bump`` themselves
-(``plan_bulk.Batch.write``, ``bench.generate``). Calculation settings are not stamped: they are part of the
-summary's key. The stamp is read before the data it guards, so a write that lands during a computation
-leaves that summary already stale.
+classes the read models read (plans, nodes, objectives, indicators, targets, realisations, evidence, period
+locks, node budgets and their spending, scheme levels; for the plan checks also the worksheets with their rows
+and the findings' acknowledgements) and bumps the lineages they belong to, resolved by the same lineage keys
+the read models join on. ORM bulk INSERT/UPDATE/DELETE statements on those tables bump every lineage (they
+pass the flush), unless they name their references (``execution_options(stamp_refs=...)``). Core statements
+outside the ORM call ``bump`` themselves (``plan_bulk.Batch.write``, ``bench.generate``). Calculation settings
+are not stamped: they are part of the summary's key. The stamp is read before the data it guards, so a write
+that lands during a computation leaves that summary already stale.
+
+A connection that bumped a stamp holds uncommitted writes until its transaction ends (``wrote``): what is
+computed from them must not outlive the transaction (``plan_memo``), for a rollback gives the stamps back.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from typing import Iterable
 
-from sqlalchemy import event, inspect, select, union
+from sqlalchemy import and_, event, inspect, or_, select, union
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.pool import Pool
 
 from planner.models import (
     BudgetRealization, Evidence, Indicator, NodeBudget, NodeObjective, PeriodLock, Plan, PlanNode, PlanStamp,
     Realization, Scheme, SchemeLevel, Target,
 )
+from planner.models.checks import FindingAck
+from planner.models.worksheet import (
+    ControlRow, NeedRow, Partner, ResourceRow, StandardRow, SuccessMeasure, Worksheet,
+)
 
 # What a changed row says about its lineage: (attribute, what the attribute holds), by class.
-REFERENCES: dict[type, tuple[tuple[str, str], ...]] = {
+# An attribute may be a tuple of attributes: the reference is then the tuple of their values.
+REFERENCES: dict[type, tuple[tuple[str | tuple[str, ...], str], ...]] = {
     Plan: (("key", "plan_key"),),
     PeriodLock: (("plan_key", "plan_key"),),
     PlanNode: (("plan_id", "plan_id"),),
@@ -40,6 +50,12 @@ REFERENCES: dict[type, tuple[tuple[str, str], ...]] = {
     BudgetRealization: (("node_budget_id", "node_budget_id"),),
     SchemeLevel: (("scheme_id", "scheme_id"),),
     Scheme: (("id", "scheme_id"),),
+    # what the plan checks read besides the trees (services.checks): worksheets (one per node lineage) and
+    # the acknowledgements, which hold for every plan of their organisation, kind and first year
+    Worksheet: (("node_key", "node_key"), ("node_id", "node_id")),
+    **{row: (("worksheet_id", "worksheet_id"),)
+       for row in (NeedRow, StandardRow, SuccessMeasure, ResourceRow, Partner, ControlRow)},
+    FindingAck: ((("organization_id", "plan_kind", "first_year"), "ack_scope"),),
 }
 STAMPED_TABLES = {cls.__table__.name for cls in REFERENCES}
 
@@ -47,7 +63,7 @@ STAMPED_TABLES = {cls.__table__.name for cls in REFERENCES}
 def _lineages(refs: dict[str, set]) -> list:
     """One SELECT of ``Plan.key`` per kind of reference present, as one UNION statement (or none)."""
     p, n, i = Plan.__table__.c, PlanNode.__table__.c, Indicator.__table__.c
-    nb = NodeBudget.__table__.c
+    nb, ws = NodeBudget.__table__.c, Worksheet.__table__.c
     by_kind = {
         "plan_id": lambda v: select(p.key).where(p.id.in_(v)),
         "indicator_id": lambda v: select(p.key).join(Indicator.__table__, i.plan_id == p.id).where(i.id.in_(v)),
@@ -57,6 +73,10 @@ def _lineages(refs: dict[str, set]) -> list:
         "node_budget_id": lambda v: select(p.key).join(PlanNode.__table__, n.plan_id == p.id)
         .join(NodeBudget.__table__, nb.node_key == n.key).where(nb.id.in_(v)),
         "scheme_id": lambda v: select(p.key).where(p.scheme_id.in_(v)),
+        "worksheet_id": lambda v: select(p.key).join(PlanNode.__table__, n.plan_id == p.id)
+        .join(Worksheet.__table__, ws.node_key == n.key).where(ws.id.in_(v)),
+        "ack_scope": lambda v: select(p.key).where(or_(*(
+            and_(p.organization_id == org, p.kind == kind, p.first_year == year) for org, kind, year in v))),
         "all": lambda _v: select(p.key),
     }
     return [by_kind[kind](sorted(values)) for kind, values in refs.items() if values and kind != "plan_key"]
@@ -82,6 +102,27 @@ def bump(conn: Connection, keys: Iterable[str]) -> None:
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(table).values([{"key": k, "stamp": 1} for k in keys])
     conn.execute(stmt.on_conflict_do_update(index_elements=[table.c.key], set_={"stamp": table.c.stamp + 1}))
+    conn.info[_WROTE] = True
+
+
+_WROTE = "planner.stamps_bumped"
+
+
+def wrote(conn: Connection) -> bool:
+    """Whether the connection's open transaction has bumped a stamp (writes not committed yet)."""
+    return bool(conn.info.get(_WROTE))
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _transaction_ended(conn: Connection) -> None:
+    conn.info.pop(_WROTE, None)
+
+
+@event.listens_for(Pool, "reset")
+def _connection_reset(_dbapi_connection, record, _reset_state) -> None:
+    """A connection given back to the pool mid-transaction is rolled back without the engine's events."""
+    record.info.pop(_WROTE, None)
 
 
 def current(conn: Connection, keys: Iterable[str]) -> dict[str, int]:
@@ -100,12 +141,26 @@ def _collect(session: OrmSession) -> dict[str, set]:
             continue
         state = inspect(obj)
         for attr, kind in wanted:
-            refs[kind].add(getattr(obj, attr))
+            refs[kind].add(_value(attr, lambda a: getattr(obj, a)))
             if state.persistent or state.deleted:  # a reference changed in place: its old lineage too
-                refs[kind].update(state.attrs[attr].history.deleted or ())
+                refs[kind].add(_value(attr, lambda a: _before(state, a)))
     for values in refs.values():
         values.discard(None)
     return refs
+
+
+def _value(attr: str | tuple[str, ...], read):
+    """A reference's value (a tuple for a tuple of attributes; None when any part is missing)."""
+    if isinstance(attr, str):
+        return read(attr)
+    parts = tuple(read(a) for a in attr)
+    return None if None in parts else parts
+
+
+def _before(state, attr: str):
+    """The attribute's value before the change being flushed (its current value when unchanged)."""
+    history = state.attrs[attr].history
+    return history.deleted[0] if history.deleted else getattr(state.obj(), attr)
 
 
 @event.listens_for(OrmSession, "before_flush")
@@ -119,9 +174,10 @@ def _stamp_flush(session, _context, _instances):
 
 @event.listens_for(OrmSession, "do_orm_execute")
 def _stamp_bulk(state):
-    """An ORM bulk INSERT, UPDATE or DELETE on a stamped table passes the flush: every lineage is bumped."""
+    """An ORM bulk INSERT, UPDATE or DELETE on a stamped table passes the flush: the lineages its
+    ``stamp_refs`` execution option names are bumped, else every lineage."""
     if not (state.is_insert or state.is_update or state.is_delete):
         return
     table = getattr(state.statement, "table", None)
     if table is not None and getattr(table, "name", None) in STAMPED_TABLES:
-        bump_refs(state.session.connection(), {"all": {True}})
+        bump_refs(state.session.connection(), state.execution_options.get("stamp_refs") or {"all": {True}})

@@ -30,6 +30,13 @@ class Tree:
     roots: list[TreeNode]
     by_id: dict[int, TreeNode]
     targets: dict[int, list[Target]]
+    # A page's outline (``load_outline``) reads every node but the indicators and targets of the nodes it shows
+    # only: then how many indicators the plan has; None when the tree is whole.
+    indicator_total: int | None = None
+
+    @property
+    def whole(self) -> bool:
+        return self.indicator_total is None
 
     def walk(self) -> Iterable[TreeNode]:
         stack = list(reversed(self.roots))
@@ -51,6 +58,8 @@ class Tree:
 
     @property
     def indicator_count(self) -> int:
+        if self.indicator_total is not None:
+            return self.indicator_total
         return sum(len(tn.indicators) for tn in self.by_id.values())
 
     def descendants(self, node_id: int) -> list[TreeNode]:
@@ -122,21 +131,45 @@ def load_trees(s: Session, plans: list[Plan], node_ids: set[int] | None = None, 
     instead of ORM objects, for pages that only show them; a large plan's page spends a third of its time
     building ORM instances otherwise."""
     ids = [p.id for p in plans]
+    in_scope = PlanNode.plan_id.in_(ids) if node_ids is None else PlanNode.id.in_(node_ids)
+    ind_scope = Indicator.plan_id.in_(ids) if node_ids is None else Indicator.node_id.in_(node_ids)
+    nodes = s.exec(select(PlanNode).where(in_scope).order_by(PlanNode.position, PlanNode.id)).all()
+    trees = _structure(s, plans, nodes, in_scope)
+    _add_details(s, trees, ind_scope, read_only)
+    return trees
+
+
+def load_outline(s: Session, plan: Plan, open_ids: set[int] | None) -> tuple[Tree, Outline]:
+    """A page's tree of one plan and its outline (``outline``) in the five statements of ``load_tree``: every
+    node (the outline, the sums and the counts read them), but the indicators and targets (read only, most of a
+    large plan's rows) of the rows shown and of the branches below ``open_ids`` only. The tree is whole
+    (``Tree.whole``) when the outline shows every node."""
+    per_node = (select(func.count()).select_from(Indicator).where(Indicator.node_id == PlanNode.id)
+                .correlate(PlanNode).scalar_subquery())
+    in_scope = PlanNode.plan_id == plan.id
+    rows = s.exec(select(PlanNode, per_node).where(in_scope).order_by(PlanNode.position, PlanNode.id)).all()
+    tree = _structure(s, [plan], [n for n, _ in rows], in_scope)[plan.id]
+    shown = outline(tree.roots, open_ids)
+    if not shown.collapsed:
+        _add_details(s, {plan.id: tree}, Indicator.plan_id == plan.id, read_only=True)
+        return tree, shown
+    wanted = {tn.node.id for tn in shown.rows}
+    for nid in open_ids or ():
+        if nid in tree.by_id:
+            wanted.update(tn.node.id for tn in [tree.by_id[nid], *below(tree.by_id[nid])])
+    _add_details(s, {plan.id: tree}, Indicator.node_id.in_(wanted), read_only=True)
+    tree.indicator_total = sum(count for _, count in rows)
+    return tree, shown
+
+
+def _structure(s: Session, plans: list[Plan], nodes: list[PlanNode], in_scope) -> dict[int, Tree]:
+    """The plans' trees of these nodes with their levels and objectives (two statements), without indicators."""
     levels_of: dict[int, list[SchemeLevel]] = defaultdict(list)
     for lv in s.exec(select(SchemeLevel).where(SchemeLevel.scheme_id.in_({p.scheme_id for p in plans}))
                      .order_by(SchemeLevel.depth)):
         levels_of[lv.scheme_id].append(lv)
-    in_scope = PlanNode.plan_id.in_(ids) if node_ids is None else PlanNode.id.in_(node_ids)
-    ind_scope = Indicator.plan_id.in_(ids) if node_ids is None else Indicator.node_id.in_(node_ids)
-    nodes = s.exec(select(PlanNode).where(in_scope).order_by(PlanNode.position, PlanNode.id)).all()
     objectives = s.exec(select(NodeObjective).join(PlanNode, NodeObjective.node_id == PlanNode.id)
                         .where(in_scope).order_by(NodeObjective.position)).all()
-    indicators = s.exec(select(Indicator).where(ind_scope).order_by(Indicator.position, Indicator.id)).all()
-    targets = s.execute(select(Target.__table__ if read_only else Target)
-                        .join(Indicator, Target.indicator_id == Indicator.id)
-                        .where(ind_scope).order_by(Target.year, Target.period))
-    targets = targets.all() if read_only else targets.scalars().all()
-
     kinds = {p.id: {lv.kind: lv for lv in levels_of[p.scheme_id]} for p in plans}
     by_id = {n.id: TreeNode(node=n, depth=0, level=kinds[n.plan_id].get(n.kind)) for n in nodes}
     by_plan: dict[int, dict[int, TreeNode]] = defaultdict(dict)
@@ -144,12 +177,6 @@ def load_trees(s: Session, plans: list[Plan], node_ids: set[int] | None = None, 
         by_plan[n.plan_id][n.id] = by_id[n.id]
     for o in objectives:
         by_id[o.node_id].objectives.append(o)
-    for ind in indicators:
-        by_id[ind.node_id].indicators.append(ind)
-    target_map: dict[int, dict[int, list[Target]]] = defaultdict(lambda: defaultdict(list))
-    plan_of_indicator = {ind.id: ind.plan_id for ind in indicators}
-    for t in targets:
-        target_map[plan_of_indicator[t.indicator_id]][t.indicator_id].append(t)
     roots: dict[int, list[TreeNode]] = defaultdict(list)
     for n in nodes:
         parent = by_id.get(n.parent_id) if n.parent_id else None
@@ -157,12 +184,27 @@ def load_trees(s: Session, plans: list[Plan], node_ids: set[int] | None = None, 
     trees = {}
     for plan in plans:
         tree = Tree(plan=plan, levels=levels_of[plan.scheme_id], roots=roots[plan.id], by_id=by_plan[plan.id],
-                    targets=dict(target_map[plan.id]))
+                    targets={})
         for tn in tree.walk():
             for child in tn.children:
                 child.depth = tn.depth + 1
         trees[plan.id] = tree
     return trees
+
+
+def _add_details(s: Session, trees: dict[int, Tree], ind_scope, read_only: bool) -> None:
+    """The indicators and targets in ``ind_scope`` (two statements), put on their trees' nodes."""
+    indicators = s.exec(select(Indicator).where(ind_scope).order_by(Indicator.position, Indicator.id)).all()
+    targets = s.execute(select(Target.__table__ if read_only else Target)
+                        .join(Indicator, Target.indicator_id == Indicator.id)
+                        .where(ind_scope).order_by(Target.year, Target.period))
+    targets = targets.all() if read_only else targets.scalars().all()
+    by_id = {nid: tn for tree in trees.values() for nid, tn in tree.by_id.items()}
+    for ind in indicators:
+        by_id[ind.node_id].indicators.append(ind)
+    plan_of_indicator = {ind.id: ind.plan_id for ind in indicators}
+    for t in targets:
+        trees[plan_of_indicator[t.indicator_id]].targets.setdefault(t.indicator_id, []).append(t)
 
 
 def parent_map(s: Session, plan: Plan) -> dict[int, int | None]:

@@ -3,7 +3,7 @@ review or approval, and realisation reports due or overdue for the indicators of
 
 A report for a period is due from the day the period ends for ``REPORTING_DAYS`` days (the reporting window),
 overdue after that. A fixed number of statements, whatever the size of the plans: the top bar shows the counts
-on every page.
+on every page. Which periods are unreported is kept from one write of the plans to the next (``plan_memo``).
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from planner import periods
 from planner.models import Indicator, Plan
 from planner.models.monitoring import Realization
 from planner.permissions import RIGHTS, Principal
-from planner.services import orgs, workflow
+from planner.services import orgs, plan_memo, plan_stamps, workflow
 
 REPORTING_DAYS = 15
 MONITORED = ("approved", "locked")  # plans whose realisation is reported
@@ -77,16 +77,38 @@ def _plans(s: Session, org_ids: set[int] | None, year: int) -> list[Plan]:
 
 
 def _reports(s: Session, renjas: list[Plan], year: int, today: date, tasks: Tasks) -> None:
-    """Unreported periods that have ended: found from three columns per indicator (the top bar asks on every
-    page, for units of a thousand indicators); only the indicators with such a period are read whole."""
+    """Unreported periods that have ended; only the indicators with such a period are read whole."""
     if not renjas:
         return
     by_id = {pl.id: pl for pl in renjas}
+    found = _unreported(s, renjas, year, today)
+    if not found:
+        return
+    indicators = {i.id: i for i in s.exec(select(Indicator).where(Indicator.id.in_({f[0] for f in found})))}
+    for indicator_id, plan_id, code, ended in found:
+        report = DueReport(by_id[plan_id], indicators[indicator_id], code, ended + timedelta(days=REPORTING_DAYS))
+        (tasks.due if today <= report.due_on else tasks.overdue).append(report)
+
+
+def _unreported(s: Session, renjas: list[Plan], year: int, today: date) -> list[tuple[int, int, str, date]]:
+    """(indicator id, plan id, period, its last day) of each ended period without a realisation, computed once
+    per write of these plans (their lineages' stamps, read before the data); the list is shared: read it only."""
+    s.flush()  # the caller's own pending writes count
+    conn = s.connection()
+    stamps = plan_stamps.current(conn, (pl.key for pl in renjas))
+    key = ("unreported", tuple(sorted((pl.id, pl.key) for pl in renjas)), year, today)
+    return plan_memo.get(key, tuple(sorted(stamps.items())), lambda: _find_unreported(s, renjas, year, today),
+                         keep=not plan_stamps.wrote(conn))
+
+
+def _find_unreported(s: Session, renjas: list[Plan], year: int, today: date) -> list[tuple[int, int, str, date]]:
+    """From three columns per indicator (units of a thousand indicators)."""
+    ids = [pl.id for pl in renjas]
     rows = s.exec(select(Indicator.id, Indicator.plan_id, Indicator.frequency)
-                  .where(Indicator.plan_id.in_(by_id))).all()
+                  .where(Indicator.plan_id.in_(ids))).all()
     reported = {(i, code) for i, code in s.exec(  # plain tuples: a set of result rows hashes slowly
         select(Realization.indicator_id, Realization.period).join(Indicator, Realization.indicator_id == Indicator.id)
-        .where(Indicator.plan_id.in_(by_id), Realization.year == year))}
+        .where(Indicator.plan_id.in_(ids), Realization.year == year))}
     ends: dict[str, date] = {}
     found = []
     for indicator_id, plan_id, frequency in rows:
@@ -94,12 +116,7 @@ def _reports(s: Session, renjas: list[Plan], year: int, today: date, tasks: Task
             ended = ends.get(code) or ends.setdefault(code, _period_end(year, code))
             if ended < today and (indicator_id, code) not in reported:
                 found.append((indicator_id, plan_id, code, ended))
-    if not found:
-        return
-    indicators = {i.id: i for i in s.exec(select(Indicator).where(Indicator.id.in_({f[0] for f in found})))}
-    for indicator_id, plan_id, code, ended in found:
-        report = DueReport(by_id[plan_id], indicators[indicator_id], code, ended + timedelta(days=REPORTING_DAYS))
-        (tasks.due if today <= report.due_on else tasks.overdue).append(report)
+    return found
 
 
 def for_user(s: Session, p: Principal, year: int, today: date | None = None, with_reports: bool = True) -> Tasks:

@@ -211,7 +211,8 @@ _SAVERS: dict[str, Callable[[Any, _Links, Plan], dict]] = {
 
 
 def _replace(s: Session, ws: Worksheet, table, items: list[dict]) -> None:
-    s.exec(delete(table).where(table.worksheet_id == ws.id))
+    # the sheet's own lineage is stamped (plan_stamps), not every plan's
+    s.exec(delete(table).where(table.worksheet_id == ws.id).execution_options(stamp_refs={"worksheet_id": {ws.id}}))
     s.add_all(table(**item, worksheet_id=ws.id, position=pos) for pos, item in enumerate(items))
 
 

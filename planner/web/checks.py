@@ -33,10 +33,13 @@ def _badges():
 
 
 def plan_checks(plan: Plan):
-    """A plan's check report, once per request (the tree's badges ask for it per node)."""
+    """A plan's check report, once per request (the tree's badges ask for it per node), once per write when
+    it is fresh. The tree page read the stamps before its trees (``g.check_stamps``): a report computed
+    from those trees is stored at them."""
     cache = g.setdefault("plan_checks", {})
-    if plan.id not in cache:  # with the trees the page has read already (``g.loaded_trees``, the tree page)
-        cache[plan.id] = checks.check_plan(db.session(), plan, loaded=g.get("loaded_trees"))
+    if plan.id not in cache:
+        cache[plan.id] = checks.report(db.session(), plan, loaded=g.get("loaded_trees"),
+                                       stamps=g.get("check_stamps", {}).get(plan.id))
     return cache[plan.id]
 
 

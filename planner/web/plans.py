@@ -165,16 +165,23 @@ def _plan_for(plan_id: int, action: str = "plan.read") -> Plan:
     return plan
 
 
-def tree_context(plan: Plan, **extra) -> dict:
+def tree_context(plan: Plan, outline_only: bool = False, **extra) -> dict:
+    """``outline_only`` (the page itself): a large plan's indicators and targets are read for the rows shown
+    only (``plans.load_outline``) when the checks' report is kept, else the whole tree the checks read too;
+    the handlers answering one node's row read the whole tree."""
     s = db.session()
-    tree = plans.load_tree(s, plan, read_only=True)  # the page shows targets; it edits them elsewhere
-    g.loaded_trees = {}
+    stamps = checks.report_stamps(s, plan)  # before the trees the badges' checks may use
+    g.check_stamps, g.loaded_trees = {plan.id: stamps}, {}
     query = request.args.get("q", "")
-    if query:
-        visible = plans.filter_tree(tree, query)
-        shown = plans.Outline([tn for tn in tree.walk() if tn.node.id in visible], {})
+    if outline_only and not query and checks.report_kept(plan, stamps):
+        tree, shown = plans.load_outline(s, plan, _open_ids(extra))
     else:
-        shown = plans.outline(tree.roots, _open_ids(extra))
+        tree = plans.load_tree(s, plan, read_only=True)  # the page shows targets; it edits them elsewhere
+        if query:
+            visible = plans.filter_tree(tree, query)
+            shown = plans.Outline([tn for tn in tree.walk() if tn.node.id in visible], {})
+        else:
+            shown = plans.outline(tree.roots, _open_ids(extra))
     serves_options, renstra, cascade, served = [], None, None, {}
     if plan.kind == "renja" and plan.renstra_id:
         renstra = versions.in_force_of(s, s.get(Plan, plan.renstra_id))  # the Renstra as it stands now
@@ -213,7 +220,8 @@ def tree_context(plan: Plan, **extra) -> dict:
     ctx["return_note"] = workflow.return_note(s, plan) if plan.status == "returned" else None
     ctx["renstra_unfixed"] = workflow.renstra_fixed(s, plan) if "lock" in ctx["actions"] else None
     ctx["is_admin"] = p.is_admin
-    g.loaded_trees[plan.id] = tree  # the checks shown as badges read the same trees (web/checks.plan_checks)
+    if tree.whole:  # the checks shown as badges read the same trees (web/checks.plan_checks)
+        g.loaded_trees[plan.id] = tree
     ctx["pagu_sums"] = pagu_sums((tn.node.id, tn.node.parent_id, tn.node.pagu) for tn in tree.walk())
     ctx.update(extra)
     return ctx
@@ -246,7 +254,8 @@ def show(plan_id: int):
         extra["editing_id"] = int(request.args["edit"])
     if request.args.get("add"):
         extra["adding_to"] = request.args["add"]
-    return render(PLAN_TPL, block="tree" if "q" in request.args else None, **tree_context(plan, **extra))
+    return render(PLAN_TPL, block="tree" if "q" in request.args else None,
+                  **tree_context(plan, outline_only=True, **extra))
 
 
 @bp.post("/plans/<int:plan_id>/edit")

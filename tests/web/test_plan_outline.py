@@ -2,8 +2,11 @@
 link to the page with that branch open); a small plan, a search, a print and an export stay whole."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from planner.models.plan import IndicatorCreate, TargetIn
 from planner.services import plan_tree, plans
 from tests.conftest import HX
 
@@ -89,3 +92,36 @@ def test_a_large_plans_dashboard_opens_its_branches_on_demand(editor, s, renja, 
     # the figures above the tree are the whole plan's whatever is shown
     kpi = html[html.index('id="kpi"'):html.index('id="tree"')]
     assert kpi == everything[everything.index('id="kpi"'):everything.index('id="tree"')]
+
+
+def _without_tokens(html: str) -> str:
+    """The page without its CSRF tokens (signed with the time)."""
+    return re.sub(r"[\w-]{20,}\.[\w-]{4,8}\.[\w-]{20,}", "", html)
+
+
+@pytest.mark.parametrize("query", ["", "?open={keg1}", "?edit={sub1}"])
+def test_the_outline_reads_the_rows_it_shows_and_shows_what_the_whole_tree_would(editor, s, renja, large,
+                                                                              monkeypatch, query):
+    """Indicators and targets of closed branches are not read (most of a large plan's rows), yet the page is
+    the one the whole tree gives: counts, sums, badges and rows."""
+    keg1, _ = _kegiatan(s, renja)
+    sub1 = plans.load_tree(s, renja).by_id[keg1.id].children[0].node
+    deep = plans.create_indicator(s, sub1, IndicatorCreate(name="Jumlah dokumen", level="output", unit="dokumen",
+                                                           targets=[TargetIn(year=2026, period="Y", value=3)]))
+    s.commit()
+    tree, shown = plans.load_outline(s, renja, set())
+    assert not tree.whole and tree.by_id[sub1.id].indicators == [] and deep.id not in tree.targets
+    assert tree.indicator_count == plans.load_tree(s, renja).indicator_count and len(tree.by_id) == 5
+    url = f"/plans/{renja.id}" + query.format(keg1=keg1.id, sub1=sub1.id)
+    editor.get(url)  # the checks' report computed (from the whole tree) and kept: the outline is read next
+    read = []
+    monkeypatch.setattr(plans, "load_outline", lambda *a: read.append(plan_tree.load_outline(*a)) or read[-1])
+    outlined = editor.get(url).get_data(as_text=True)
+    assert len(read) == 1 and not read[0][0].whole
+
+    def whole(s, plan, open_ids):
+        tree = plans.load_tree(s, plan, read_only=True)
+        return tree, plan_tree.outline(tree.roots, open_ids)
+    monkeypatch.setattr(plans, "load_outline", whole)
+    assert _without_tokens(outlined) == _without_tokens(editor.get(url).get_data(as_text=True))
+    assert ("Jumlah dokumen" in outlined) == bool(query)
