@@ -65,7 +65,7 @@ def serve(host: str, port: int, threads: int):
     consumer = jobs.start_consumer(current_app._get_current_object())  # imports run beside the server
     click.echo(f"Planner on http://{host}:{port}")
     try:
-            waitress_serve(current_app._get_current_object(), host=host, port=port, threads=threads)
+        waitress_serve(current_app._get_current_object(), host=host, port=port, threads=threads)
     finally:
         consumer.stop(graceful=True)
 

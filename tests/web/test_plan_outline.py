@@ -125,3 +125,16 @@ def test_the_outline_reads_the_rows_it_shows_and_shows_what_the_whole_tree_would
     monkeypatch.setattr(plans, "load_outline", whole)
     assert _without_tokens(outlined) == _without_tokens(editor.get(url).get_data(as_text=True))
     assert ("Jumlah dokumen" in outlined) == bool(query)
+
+
+def test_breadcrumbs_to_a_node_open_its_branch(editor, s, renja, large):
+    """The indicator page's path back to the tree opens the branch holding the node (closed otherwise)."""
+    keg1, _ = _kegiatan(s, renja)
+    sub1 = plans.load_tree(s, renja).by_id[keg1.id].children[0].node
+    ind = plans.create_indicator(s, sub1, IndicatorCreate(name="Jumlah dokumen", level="output", unit="dokumen",
+                                                          targets=[TargetIn(year=2026, period="Y", value=4)]))
+    s.commit()
+    html = editor.get(f"/indicators/{ind.id}").get_data(as_text=True)
+    back = f"/plans/{renja.id}?open={sub1.id}#node-{sub1.id}"
+    assert f'href="{back}"' in html
+    assert "Sub kegiatan 1" in _rows(editor.get(back.split("#")[0]).get_data(as_text=True), s, renja)
