@@ -253,9 +253,10 @@ def test_a_write_bumps_its_lineage_whether_or_not_the_session_holds_its_plan(s, 
         acting.act_as(other, acting.SYSTEM)
         row = other.exec(select(Realization).join(Indicator, Indicator.key == Realization.indicator_key)
                          .where(Indicator.plan_id == plan_a.id)).first()
-        # held: the session keeps them while they are referenced, as a request's handler does
-        ind = other.get(Indicator, row.indicator_id) if held else None
-        plan = other.get(Plan, ind.plan_id) if held else None  # noqa: F841
+        held_rows = []  # the session keeps them while they are referenced, as a request's handler does
+        if held:
+            held_rows.append(other.get(Indicator, row.indicator_id))
+            held_rows.append(other.get(Plan, held_rows[0].plan_id))
         assert (plan_stamps._held(other, {"indicator_id": {row.indicator_id}, "indicator_key": {row.indicator_key}})
                 is not None) == held
         row.note = "diperiksa"
