@@ -17,6 +17,7 @@ from sqlmodel import Session, create_engine
 
 from planner import guard  # noqa: F401  (registers the before_flush column check on every session)
 from planner.services import plan_stamps  # noqa: F401  (every session's writes bump their plans' stamps)
+from planner.services import session_reads
 
 
 def make_engine(url: str) -> Engine:
@@ -37,6 +38,8 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA cache_size=-32000")
             if "memory" not in url and url not in ("sqlite://", "sqlite:///"):
                 cur.execute("PRAGMA journal_mode=WAL")
+                # synchronous stays FULL: with NORMAL a saved cell would not wait for the disk, but a power cut
+                # (a laptop's battery) could take back the last acknowledged saves
             cur.close()
 
         return engine
@@ -61,7 +64,8 @@ def engine() -> Engine:
 def session() -> Session:
     """The session of the current app context, created on first use."""
     if "db_session" not in g:
-        g.db_session = Session(engine(), expire_on_commit=False)
+        # a request reads the organisation tree, closed periods and targets once (services.session_reads)
+        g.db_session = session_reads.enable(Session(engine(), expire_on_commit=False))
     return g.db_session
 
 
@@ -75,7 +79,8 @@ def read_session() -> Session:
         return session()
     if "db_read_session" not in g:
         g.db_read_session = Session(read_engine, expire_on_commit=False)
-        g.db_read_session.info.update(session().info)  # the acting principal (services.acting)
+        # the acting principal (services.acting); not the primary session's kept rows
+        g.db_read_session.info.update({k: v for k, v in session().info.items() if k != session_reads.KEY})
     return g.db_read_session
 
 

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import false, true
+from sqlalchemy import true
 from sqlmodel import Session, select
 
 from planner.errors import Invalid, NotFound
 from planner.models import Organization, Scheme, SchemeLevel
 from planner.models.org import ORG_KINDS
+from planner.services import session_reads
 
 
 def get(s: Session, org_id: int) -> Organization:
@@ -48,9 +49,10 @@ def _parent_zone(s: Session, parent_id: int | None) -> str:
 
 def all_orgs(s: Session, sandboxes: bool = False) -> list[Organization]:
     """Every organisation; training classes and sandboxes only when asked (pickers, trees and cross-unit
-    views never show them)."""
-    q = select(Organization).order_by(Organization.code)
-    return list(s.exec(q if sandboxes else q.where(Organization.sandbox == false())))
+    views never show them). Read once per web request (the principal, the settings' chain, the layout)."""
+    every = session_reads.once(s, Organization, "all", lambda: list(s.exec(
+        select(Organization).order_by(Organization.code))))
+    return list(every) if sandboxes else [o for o in every if not o.sandbox]
 
 
 def real_plans(column):

@@ -20,10 +20,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterable
 
-from sqlalchemy import and_, event, inspect, or_, select, union
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, event, inspect, or_, select, text, union
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm.util import identity_key
 from sqlalchemy.pool import Pool
 
 from planner.models import (
@@ -93,16 +93,18 @@ def bump_refs(conn: Connection, refs: dict[str, set]) -> None:
 
 
 def bump(conn: Connection, keys: Iterable[str]) -> None:
-    """Add one to the stamp of each lineage (created at 1), in one statement, in sorted order (no deadlock
-    between two writers bumping the same lineages)."""
+    """Add one to the stamp of each lineage (created at 1), in one call (a row per lineage), in sorted order
+    (no deadlock between two writers bumping the same lineages)."""
     keys = sorted({k for k in keys if k})
-    if not keys:
-        return
-    table = PlanStamp.__table__
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(table).values([{"key": k, "stamp": 1} for k in keys])
-    conn.execute(stmt.on_conflict_do_update(index_elements=[table.c.key], set_={"stamp": table.c.stamp + 1}))
-    conn.info[_WROTE] = True
+    if keys:
+        conn.execute(_BUMP, [{"key": k} for k in keys])
+        conn.info[_WROTE] = True
+
+
+# The same text on SQLite and PostgreSQL; a text statement is compiled once (the dialects' ON CONFLICT
+# construct has no cache key, so it was compiled again at every write).
+_BUMP = text('INSERT INTO plan_stamp ("key", stamp) VALUES (:key, 1) '
+             'ON CONFLICT ("key") DO UPDATE SET stamp = plan_stamp.stamp + 1')
 
 
 _WROTE = "planner.stamps_bumped"
@@ -163,13 +165,43 @@ def _before(state, attr: str):
     return history.deleted[0] if history.deleted else getattr(state.obj(), attr)
 
 
+def _held(session: OrmSession, refs: dict[str, set]) -> set[str] | None:
+    """The lineages of ``refs`` from the plans and indicators the session already holds (a saved cell's
+    request has read its indicator and plan), or None when one is not held: then they are selected.
+
+    An indicator key belongs to one lineage (revisions keep it, copies into another plan get a new one),
+    so the key of a held indicator answers for every indicator sharing it."""
+    if any(values for kind, values in refs.items() if kind not in ("plan_key", "plan_id", "indicator_id",
+                                                                      "indicator_key")):
+        return None
+    imap = session.identity_map
+
+    def loaded(cls, ident) -> dict:
+        obj = imap.get(identity_key(cls, ident)) if ident is not None else None
+        return inspect(obj).dict if obj is not None else {}  # attributes as loaded: nothing is read here
+
+    found = set(refs.get("plan_key", ()))
+    found.update(loaded(Plan, plan_id).get("key") for plan_id in refs.get("plan_id", ()))
+    by_indicator_key = {}
+    for ind_id in refs.get("indicator_id", ()):
+        ind = loaded(Indicator, ind_id)
+        by_indicator_key[ind.get("key")] = key = loaded(Plan, ind.get("plan_id")).get("key")
+        found.add(key)
+    found.update(by_indicator_key.get(ind_key) for ind_key in refs.get("indicator_key", ()))
+    return None if None in found else found
+
+
 @event.listens_for(OrmSession, "before_flush")
 def _stamp_flush(session, _context, _instances):
     """Bump, before the rows are written (deleted rows can still be followed to their plan)."""
     with session.no_autoflush:  # reading an expired attribute must not flush from inside the flush
         refs = _collect(session)
         if any(refs.values()):
-            bump_refs(session.connection(), refs)
+            held = _held(session, refs)
+            if held is None:
+                bump_refs(session.connection(), refs)
+            else:
+                bump(session.connection(), held)
 
 
 @event.listens_for(OrmSession, "do_orm_execute")

@@ -7,7 +7,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from planner.models import Indicator, NodeObjective, Plan, PlanNode, SchemeLevel, Target
@@ -212,18 +211,12 @@ def parent_map(s: Session, plan: Plan) -> dict[int, int | None]:
     return dict(s.exec(select(PlanNode.id, PlanNode.parent_id).where(PlanNode.plan_id == plan.id)).all())
 
 
-def node_count(s: Session, plan: Plan) -> int:
-    return s.exec(select(func.count()).select_from(PlanNode).where(PlanNode.plan_id == plan.id)).one()
-
-
-def top_nodes(s: Session, plan: Plan) -> tuple[int, list[TreeNode]]:
-    """How many nodes the plan has, and its top nodes with their levels (no children, no indicators), in
-    three statements: what a page that loads its branches one by one shows first."""
-    parents = parent_map(s, plan)
-    tops = [nid for nid, parent in parents.items() if parent is None]
-    levels = {lv.kind: lv for lv in s.exec(select(SchemeLevel).where(SchemeLevel.scheme_id == plan.scheme_id))}
-    nodes = s.exec(select(PlanNode).where(PlanNode.id.in_(tops)).order_by(PlanNode.position, PlanNode.id)).all()
-    return len(parents), [TreeNode(node=n, depth=0, level=levels.get(n.kind)) for n in nodes]
+def top_ids(s: Session, plan: Plan) -> tuple[int, list[int]]:
+    """How many nodes the plan has, and its top nodes' ids in tree order, in one light statement (no objects
+    built): what a page that loads its branches one by one decides on."""
+    rows = s.exec(select(PlanNode.id, PlanNode.parent_id).where(PlanNode.plan_id == plan.id)
+                  .order_by(PlanNode.position, PlanNode.id)).all()
+    return len(rows), [nid for nid, parent in rows if parent is None]
 
 
 def load_subtree(s: Session, plan: Plan, node_id: int) -> Tree:

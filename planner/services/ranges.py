@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from planner.calc import PlausibleRange, plausible_range, range_problem
 from planner.errors import Invalid
 from planner.models import Indicator, Target
+from planner.services import session_reads
 
 
 def negatives_planned(s: Session, ind: Indicator, targets: Iterable[float | None] = (), stored: bool = True) -> bool:
@@ -22,9 +22,15 @@ def negatives_planned(s: Session, ind: Indicator, targets: Iterable[float | None
         return True
     if ind.id is None or not stored:
         return False
-    found = s.exec(select(Target.id).where(Target.indicator_id == ind.id,
-                                           or_(Target.value < 0, Target.lower < 0))).first()
-    return found is not None
+    return any((t.value is not None and t.value < 0) or (t.lower is not None and t.lower < 0)
+               for t in stored_targets(s, ind))
+
+
+def stored_targets(s: Session, ind: Indicator) -> list[Target]:
+    """The indicator's stored targets; a web request reads them once (the range of a value entered, then the
+    row answering the save: ``services.session_reads``)."""
+    return session_reads.once(s, Target, ("indicator", ind.id), lambda: list(s.exec(
+        select(Target).where(Target.indicator_id == ind.id))))
 
 
 def range_for(s: Session, ind: Indicator, targets: Iterable[float | None] = (), stored: bool = True) -> PlausibleRange:

@@ -4,9 +4,10 @@ on its own.
 A large plan (more nodes than ``GRID_WHOLE_MAX_NODES``) is not read whole for its grid (issue 12): the page
 shows its top nodes, each a section loaded when it scrolls into view (``grid_part``, only that branch read and
 evaluated), with a plain link to that node's own grid for browsers without JavaScript; the plan's summary
-comes in its own request (``grid_summary``). Saving a cell of such a plan answers the cell and its row from
-that indicator alone and asks for the summaries afterwards, so a save costs the same in any plan. ``?all=1``
-shows the whole grid (to print it). Small plans answer everything in one request, as before.
+comes in its own request (``grid_summary``). The top nodes come through the read model as a small plan's nodes
+do (levels, own indicators and cells, budgets, settings), so the page reads the same statements at any size.
+``?all=1`` shows the whole grid (to print it). Saving a cell answers the cell and its row from that indicator
+alone and asks for the summaries afterwards, in any plan, so a save costs the same whatever the plan's size.
 """
 from __future__ import annotations
 
@@ -63,7 +64,7 @@ class GridData:
     roots: list[mon.NodeProgress]
     sections: list[mon.NodeProgress]  # nodes with indicators of their own, in tree order
     closed_periods: list[str]
-    lazy: list[plan_tree.TreeNode] = field(default_factory=list)
+    lazy: list[mon.NodeProgress] = field(default_factory=list)
 
     @property
     def rows(self) -> list[mon.IndicatorRow]:
@@ -107,35 +108,16 @@ def branch_grid(plan: Plan, node_id: int, year: int, upto: str, *, scope: bool =
                     branch.closed_periods)
 
 
-def _large(count: int) -> bool:
-    return count > current_app.config["GRID_WHOLE_MAX_NODES"]
-
-
 def plan_grid_data(plan: Plan, year: int, upto: str) -> GridData:
-    """The plan's grid: whole for a small plan (or when asked, ``all``), else its top nodes only."""
+    """The plan's grid: whole for a small plan (or when asked, ``all``), else its top nodes only, read and
+    evaluated on their own (their branches load one by one) in the statements of a whole plan."""
     s = db.session()
     if not request.args.get("all"):
-        count, tops = plan_tree.top_nodes(s, plan)
-        if _large(count):
-            closed = [lk.period for lk in mon.closed_locks(s, plan, year)]
-            return GridData(None, None, [], [], closed, tops)
+        count, tops = plan_tree.top_ids(s, plan)
+        if count > current_app.config["GRID_WHOLE_MAX_NODES"]:
+            branches = mon.branches_progress(s, plan, set(tops), year, upto, settings(plan))
+            return GridData(None, None, [], [], branches.closed_periods, branches.roots)
     return whole_grid(plan, year, upto)
-
-
-def _subtree_size(plan: Plan, node_id: int | None) -> int:
-    """Nodes a grid shows: the plan's, or those of ``node_id``'s subtree (one light statement)."""
-    if node_id is None:
-        return plan_tree.node_count(db.session(), plan)
-    parents = plan_tree.parent_map(db.session(), plan)
-    return sum(1 for nid in parents if node_id in _ancestry(parents, nid))
-
-
-def _ancestry(parents: dict[int, int | None], node_id: int) -> set[int]:
-    out, cur = set(), node_id
-    while cur is not None and cur not in out:
-        out.add(cur)
-        cur = parents.get(cur)
-    return out
 
 
 # ---------------------------------------------------------------- pages
@@ -208,25 +190,17 @@ def grid_summary(plan_id: int):
 # ---------------------------------------------------------------- saving a cell
 
 def _cell_context(plan: Plan, ind: Indicator, year: int, period: str, upto: str, **extra) -> dict:
-    """One cell for the htmx answer to a save, with what it changes out of band: its row's achievement,
-    the summaries of the nodes above it, and the page's summary (``scope``: the grid's node, if any).
-    When the grid shows a large plan (or subtree) only the indicator is read; the summaries follow in
-    a request of their own (``refresh``)."""
+    """One cell for the htmx answer to a save, with its row's achievement out of band, from that indicator
+    alone (the same statements in any plan); the summaries of the nodes above it and of the page (``scope``:
+    the grid's node, if any) follow in a request of their own (``refresh``)."""
     p = principal()
     scope_id = request.form.get("scope", type=int)
-    data, refresh = None, None
-    if _large(_subtree_size(plan, scope_id)):
-        row = mon.achievement_for_indicator(db.session(), ind, year, upto, settings(plan))
-        refresh = url_for("monitoring.grid_summary", plan_id=plan.id, year=year, period=upto, node=ind.node_id,
-                          **({"scope": scope_id} if scope_id else {}))
-    else:
-        data = branch_grid(plan, scope_id, year, upto) if scope_id else whole_grid(plan, year, upto)
-        row = next(r for r in data.rows if r.indicator.id == ind.id)
+    row = mon.achievement_for_indicator(db.session(), ind, year, upto, settings(plan))
+    refresh = url_for("monitoring.grid_summary", plan_id=plan.id, year=year, period=upto, node=ind.node_id,
+                      **({"scope": scope_id} if scope_id else {}))
     cell = next(c for c in row.cells if c.period == period)
     cells = next(group for _, group in _slots(row) if cell in group)
-    ctx = dict(plan=plan, year=year, upto=upto, row=row, c=cell, cells=cells, data=data, scope_id=scope_id,
-               scope=data.scope if data else None,
-               path=data.path(ind.node_id) if data else [], refresh=refresh,
+    ctx = dict(plan=plan, year=year, upto=upto, row=row, c=cell, cells=cells, scope_id=scope_id, refresh=refresh,
                can_edit=can(p, "realization.edit", plan), can_verify=can(p, "realization.verify", plan),
                back=_back(""), error=None, error_key=None, form={}, oob=True, just_saved=False)
     ctx.update(extra)

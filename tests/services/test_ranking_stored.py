@@ -235,3 +235,30 @@ def test_the_callers_own_unflushed_writes_count(s, world):
     s.add(row)
     stored = mon.org_ranking(s, ps, YEAR, "TW2", DEFAULT)
     assert _figures(stored) == _figures(mon.org_ranking(s, ps, YEAR, "TW2", DEFAULT, stored=False))
+
+
+@pytest.mark.parametrize("held", [True, False], ids=["plan-held", "plan-not-held"])
+def test_a_write_bumps_its_lineage_whether_or_not_the_session_holds_its_plan(s, world, engine, held):
+    """A saved cell's request holds its indicator and plan, so the lineage is known without a statement; a
+    session that holds neither selects it. Either way that lineage, and only it, is bumped."""
+    from sqlmodel import Session
+
+    from planner.models import Plan
+    from planner.services import acting
+
+    plan_a, plan_b = world["plan_a"], world["plan_b"]
+    before_a, before_b = _stamp(s, plan_a), _stamp(s, plan_b)
+    s.commit()
+    with Session(engine) as other:
+        acting.act_as(other, acting.SYSTEM)
+        row = other.exec(select(Realization).join(Indicator, Indicator.key == Realization.indicator_key)
+                         .where(Indicator.plan_id == plan_a.id)).first()
+        held_rows = []  # the session keeps them while they are referenced, as a request's handler does
+        if held:
+            held_rows.append(other.get(Indicator, row.indicator_id))
+            held_rows.append(other.get(Plan, held_rows[0].plan_id))
+        assert (plan_stamps._held(other, {"indicator_id": {row.indicator_id}, "indicator_key": {row.indicator_key}})
+                is not None) == held
+        row.note = "diperiksa"
+        other.commit()
+    assert (_stamp(s, plan_a), _stamp(s, plan_b)) == (before_a + 1, before_b)

@@ -107,3 +107,51 @@ def test_a_save_reads_the_same_statements_in_a_larger_plan(large, app, editor, s
 
     bigger = make_renja(org, year=2027, activities=12)
     assert statements(renja) == statements(bigger)
+
+
+# ---------------------------------------------------------------- the same statements at any size (issue 12)
+
+SAVE_STATEMENTS = 15  # user, indicator, plan, memberships, organisations, closed periods, targets, the cell,
+# the stamp, the update, the audit entry, settings, the year's cells, evidence counts, the node
+
+
+@pytest.fixture
+def small_and_large(app, s, org, renja, make_renja):
+    """The fixture Renja (5 nodes: shown whole) and one of 120 kegiatan (243 nodes: past GRID_WHOLE_MAX_NODES)."""
+    large = make_renja(org, year=2027, activities=120)
+    assert app.config["GRID_WHOLE_MAX_NODES"] == 150 and len(plans.load_tree(s, large).by_id) > 150
+    return renja, large
+
+
+def test_a_save_reads_the_same_bounded_statements_in_a_small_and_a_large_plan(small_and_large, app, editor, s,
+                                                                              count_queries):
+    def statements(plan) -> int:
+        ind = plans.load_tree(s, plan).roots[0].children[0].indicators[0]
+        url = cell_url(ind, year=plan.first_year)
+        editor.post(url, headers=HX, data={"value": "1", "upto": "TW1"})  # the first save creates the row
+        with count_queries(app.extensions["planner.engine"]) as counter:
+            resp = editor.post(url, headers=HX, data={"value": "2", "upto": "TW1"})
+        assert resp.status_code == 200 and 'data-saved="2"' in resp.get_data(as_text=True)
+        return counter.count
+
+    small, large = (statements(p) for p in small_and_large)
+    assert small == large <= SAVE_STATEMENTS
+
+
+def test_the_grid_page_reads_the_same_statements_for_a_small_and_a_large_plan(small_and_large, app, editor,
+                                                                              count_queries):
+    def page(plan) -> tuple[int, str]:
+        url = f"/plans/{plan.id}/realisasi?year={plan.first_year}&period=TW1"
+        editor.get(url)  # warm up
+        with count_queries(app.extensions["planner.engine"]) as counter:
+            resp = editor.get(url)
+        assert resp.status_code == 200
+        return counter.count, resp.get_data(as_text=True)
+
+    (small_count, small_html), (large_count, large_html) = (page(p) for p in small_and_large)
+    assert small_count == large_count
+    # the small plan whole with its summary; the large one's programs (181 and 61 nodes) each loaded on its own
+    assert 'hx-trigger="revealed"' not in small_html and "laporan masuk <strong>0</strong> dari 3" in small_html
+    assert large_html.count('hx-trigger="revealed"') == 2 and "data-cell" not in large_html
+    assert "/realisasi/ringkasan?" in large_html
+

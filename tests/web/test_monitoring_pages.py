@@ -81,11 +81,18 @@ def test_a_save_in_an_activity_grid_updates_only_what_that_grid_shows(editor, s,
     keg = t.roots[0].children[0]
     ind = keg.indicators[0]
     resp = editor.post(cell_url(ind), headers=HX, data={"value": "25", "upto": "TW1", "scope": keg.node.id})
-    html = resp.get_data(as_text=True)
+    html = summaries_after(editor, resp)
     assert f'id="sec-{keg.node.id}"' in html
     assert f'id="sec-{t.roots[0].node.id}"' not in html  # the program is not on that page
     summary = html[html.index('id="mon-summary"'):]
     assert "100,00%" in summary and "laporan masuk <strong>1</strong> dari 1" in summary  # the activity, not the plan
+
+
+def summaries_after(editor, saved) -> str:
+    """The summaries a saved cell asks for (its ``refresh`` request, sent by htmx when the cell lands)."""
+    html = saved.get_data(as_text=True)
+    refresh = re.search(r'<span hidden hx-get="([^"]+)" hx-trigger="load"', html).group(1).replace("&amp;", "&")
+    return editor.get(refresh, headers=HX).get_data(as_text=True)
 
 
 def test_a_monthly_indicator_gets_three_cells_under_each_quarter(editor, s, renja):
@@ -110,7 +117,10 @@ def test_save_a_cell_returns_the_cell_and_updates_the_summaries_out_of_band(edit
     assert 'value="25"' in html and 'data-saved="25"' in html
     assert f'id="sum-{ind.id}"' in html and 'hx-swap-oob="true"' in html
     assert "100,00%" in html and "Tercapai" in html  # 25 against the TW1 target 25
-    assert 'id="mon-summary"' in html and 'id="sec-' in html
+    assert 'id="mon-summary"' not in html  # the summaries come in the request the cell asks for
+    summaries = summaries_after(editor, resp)
+    assert 'id="mon-summary"' in summaries and 'id="sec-' in summaries
+    assert "laporan masuk <strong>1</strong> dari 3" in summaries
     row = stored(s, ind)
     assert (row.value, row.status, row.year) == (25, "submitted", YEAR)
 

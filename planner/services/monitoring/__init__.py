@@ -31,7 +31,7 @@ from .narratives import add_follow_up, delete_follow_up, get_follow_up, save_nar
 from .read import (
     MONITORING_STATUS_LABELS, NOT_DUE, BranchProgress, BudgetProgress, Cell, EarlyWarning, IndicatorRow,
     MissingReport, NodeProgress, PeriodDetail, PlanProgress, TrendPoint, achievement_for_indicator, own_budgets,
-    period_detail, progress_for_plan, realisation_lookup, settings_from_config, subtree_progress,
+    branches_progress, period_detail, progress_for_plan, realisation_lookup, settings_from_config, subtree_progress,
 )
 from .ranking import OrgRank, Ranking, org_ranking
 
@@ -46,5 +46,5 @@ __all__ = [
     "MONITORING_STATUS_LABELS", "NOT_DUE", "BranchProgress", "BudgetProgress", "Cell", "EarlyWarning", "IndicatorRow",
     "MissingReport", "NodeProgress", "OrgRank", "PeriodDetail", "PlanProgress", "Ranking", "TrendPoint",
     "achievement_for_indicator", "org_ranking", "period_detail", "progress_for_plan", "realisation_lookup",
-    "settings_from_config", "subtree_progress",
+    "settings_from_config", "subtree_progress", "branches_progress",
 ]

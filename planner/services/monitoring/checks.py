@@ -13,7 +13,7 @@ from planner.calc import parse_number
 from planner.errors import Conflict, Invalid
 from planner.models import Indicator, PeriodLock, Plan
 from planner.models.plan import FREQUENCY_LABELS
-from planner.services import acting
+from planner.services import acting, session_reads
 from planner.services.plans import get_plan
 
 FIELD_NAMES = {"value": "Realisasi", "numerator": "Pembilang", "denominator": "Penyebut",
@@ -55,17 +55,21 @@ def cell_query(model, ind: Indicator, year: int, period: str):
 
 def closed_locks(s: Session, plan: Plan, year: int) -> list[PeriodLock]:
     """The closed periods of the plan (every version of it) in ``year``."""
-    return list(s.exec(select(PeriodLock).where(PeriodLock.plan_key == plan.key, PeriodLock.year == year,
-                                                PeriodLock.closed == True)))  # noqa: E712
+    return closed_locks_many(s, [plan], year)[plan.key]
 
 
 def closed_locks_many(s: Session, plans: list[Plan], year: int) -> dict[str, list[PeriodLock]]:
-    """``closed_locks`` of many plans in one statement, by plan key."""
-    found: dict[str, list[PeriodLock]] = {p.key: [] for p in plans}
-    for lk in s.exec(select(PeriodLock).where(PeriodLock.plan_key.in_(list(found)), PeriodLock.year == year,
-                                              PeriodLock.closed == True)):  # noqa: E712
-        found[lk.plan_key].append(lk)
-    return found
+    """``closed_locks`` of many plans in one statement, by plan key; a request reads a plan year's once (the
+    check of a write and the read model answering it share it, ``services.session_reads``)."""
+    kept = session_reads.reads(s, PeriodLock) or {}
+    found: dict[str, list[PeriodLock]] = {p.key: [] for p in plans if (p.key, year) not in kept}
+    if found:
+        for lk in s.exec(select(PeriodLock).where(PeriodLock.plan_key.in_(list(found)), PeriodLock.year == year,
+                                                  PeriodLock.closed == True)):  # noqa: E712
+            found[lk.plan_key].append(lk)
+        if (fresh := session_reads.reads(s, PeriodLock)) is not None:
+            fresh.update({(key, year): locks for key, locks in found.items()})
+    return {p.key: list(found[p.key] if p.key in found else kept[(p.key, year)]) for p in plans}
 
 
 def closing_lock(s: Session, plan: Plan, year: int, period: str) -> PeriodLock | None:

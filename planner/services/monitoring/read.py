@@ -33,7 +33,7 @@ from planner.models import (
     Realization, Target,
 )
 from planner.models.monitoring import COUNTED_STATUSES
-from planner.services import settings as org_settings
+from planner.services import ranges, settings as org_settings
 from planner.services.plan_tree import load_subtree
 from planner.services.plans import get_plan, load_trees
 
@@ -150,7 +150,7 @@ def achievement_for_indicator(s: Session, ind: Indicator, year: int, period: str
     """One indicator at ``period`` (any period code, see the module doc); ``.summary()`` for the API."""
     plan = get_plan(s, ind.plan_id)
     _check_read(plan, year, period)
-    targets = s.exec(select(Target).where(Target.indicator_id == ind.id)).all()
+    targets = ranges.stored_targets(s, ind)
     data = _load_cells(s, plan, year, {ind.id: {(t.year, t.period): t for t in targets}}, ind)
     return data.row(ind, s.get(PlanNode, ind.node_id), period, settings)
 
@@ -317,11 +317,16 @@ def _progress(plan: Plan, tree, cells: _CellData, budgets: ct.Budgets, year: int
 
 @dataclass
 class BranchProgress:
-    """One node's subtree at a period (``subtree_progress``): what a page about that branch shows."""
+    """Branches of a plan at a period (``subtree_progress``, ``branches_progress``): what a page about them
+    shows."""
 
-    root: NodeProgress
-    rows: list[IndicatorRow]  # the subtree's indicators, in tree order
+    roots: list[NodeProgress]
+    rows: list[IndicatorRow]  # the branches' indicators, in tree order
     closed_periods: list[str]
+
+    @property
+    def root(self) -> NodeProgress:
+        return self.roots[0]
 
 
 def subtree_progress(s: Session, plan: Plan, node_id: int, year: int, upto_period: str,
@@ -332,13 +337,27 @@ def subtree_progress(s: Session, plan: Plan, node_id: int, year: int, upto_perio
     tree = load_subtree(s, plan, node_id)
     if not tree.roots:
         raise NotFound("Node tidak ditemukan di rencana ini.")
+    return _branches(s, plan, tree, year, upto_period, settings)
+
+
+def branches_progress(s: Session, plan: Plan, node_ids: set[int], year: int, upto_period: str,
+                      settings: Settings) -> BranchProgress:
+    """The given nodes of a Renja at ``upto_period``: each node whose parent is not among them is a root
+    (whole subtrees read by their node ids evaluate as ``subtree_progress`` does), in the statements of
+    ``progress_for_plan``."""
+    _check_read(plan, year, upto_period)
+    return _branches(s, plan, load_trees(s, [plan], node_ids, read_only=True)[plan.id], year, upto_period,
+                     settings)
+
+
+def _branches(s: Session, plan: Plan, tree, year: int, upto_period: str, settings: Settings) -> BranchProgress:
     targets = {iid: {(t.year, t.period): t for t in ts} for iid, ts in tree.targets.items()}
     nodes = set(tree.by_id)
     cells = _load_cells_many(s, [plan], year, {plan.id: targets}, nodes=nodes)[plan.id]
     budgets = _load_budgets_many(s, [plan], year, nodes)[plan.id]
     ev = ct.evaluate(tree.roots, tree.levels, lambda ind, node, u: cells.row(ind, node, u, settings),
                      budgets, upto_period, settings)
-    return BranchProgress(ev.roots[0], ev.rows, cells.closed)
+    return BranchProgress(ev.roots, ev.rows, cells.closed)
 
 
 def own_budgets(s: Session, plan: Plan, year: int) -> dict[int, tuple[Decimal, dict[str, Decimal]]]:
