@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from planner.models import Indicator, NodeObjective, Plan, PlanNode, SchemeLevel, Target
 
