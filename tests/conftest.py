@@ -7,22 +7,37 @@ tables (reference data such as planning schemes stays).
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import event, inspect, text
+from sqlalchemy import bindparam, event, inspect, select, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel
 
 import planner.models  # noqa: F401
-from planner import audit_guard, create_app, migrate
+from planner import audit_guard, create_app, jobs, migrate
+from planner.config import ROOT
 from planner.db import make_engine
 from planner.models.plan import IndicatorCreate, NodeCreate, PlanCreate, TargetIn
-from planner.services import accounts, acting, orgs, plans
+from planner.services import accounts, acting, login_guard, orgs, plans, seeds
 
 REFERENCE_TABLES = {"scheme", "schemelevel", "alembic_version"}
 accounts.HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashes in tests; production keeps scrypt
 PASSWORD = "rahasia-123"
 HX = {"HX-Request": "true"}  # headers of a real (non-boosted) htmx request
+
+
+@event.listens_for(Engine, "connect")
+def _commit_without_waiting_for_the_disk(dbapi_conn, _record):
+    """Test databases are thrown away: a commit need not wait for its flush to disk (1,5-9 ms per commit on
+    this machine; the suite commits tens of thousands of times). Every engine of the run, the apps' included."""
+    if isinstance(dbapi_conn, sqlite3.Connection):
+        dbapi_conn.execute("PRAGMA synchronous=OFF")
+    else:
+        dbapi_conn.execute("SET synchronous_commit = off")
+        dbapi_conn.commit()
 
 
 @pytest.fixture(scope="session")
@@ -44,19 +59,61 @@ def engine(database_url):
     eng.dispose()
 
 
-def _truncate(eng) -> None:
+# Which tables hold rows or have handed out ids since the last reset: one round trip instead of emptying all ~65
+# tables. TRUNCATE of every table cost 1,2-3 s per test on PostgreSQL (new files for each table and index);
+# DELETE of the few written tables plus a sequence restart costs ~0,05 s and leaves the same state.
+_PG_USED_SEQUENCES = """SELECT t.relname, ps.sequencename FROM pg_sequences ps
+    JOIN pg_namespace n ON n.nspname = ps.schemaname
+    JOIN pg_class q ON q.relname = ps.sequencename AND q.relnamespace = n.oid
+    JOIN pg_depend d ON d.objid = q.oid AND d.deptype IN ('a', 'i')
+    JOIN pg_class t ON t.oid = d.refobjid
+    WHERE ps.schemaname = current_schema() AND ps.last_value IS NOT NULL"""
+
+
+def _tables(eng) -> list[str]:
+    """The app's tables, children before parents (the order rows can be deleted in)."""
     existing = set(inspect(eng).get_table_names())
-    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)
-              if t.name in existing and t.name not in REFERENCE_TABLES]
+    return [t.name for t in reversed(SQLModel.metadata.sorted_tables)
+            if t.name in existing and t.name not in REFERENCE_TABLES]
+
+
+def _written(conn, tables: list[str]) -> tuple[list[str], list[str]]:
+    """The tables holding rows or whose id sequence moved, in ``tables``' order, and those sequences."""
+    probe = " UNION ALL ".join(f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables)
+    dirty = {row[0] for row in conn.exec_driver_sql(probe)}
+    sequences = []
+    if conn.dialect.name == "postgresql":
+        for table, sequence in conn.exec_driver_sql(_PG_USED_SEQUENCES):
+            dirty.add(table)
+            sequences.append(sequence)
+    return [t for t in tables if t in dirty], sequences
+
+
+def _truncate(eng) -> None:
+    """Empty every table but the reference data and restart the ids, as a fresh migrated database has them."""
+    tables = _tables(eng)
     if eng.dialect.name == "postgresql":
-        with eng.begin() as conn, audit_guard.suspended(conn):  # the audit trail is append-only otherwise
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        with eng.begin() as conn:
+            dirty, sequences = _written(conn, tables)
+        if not dirty:
+            return
+        try:
+            with eng.begin() as conn, audit_guard.suspended(conn):  # the audit trail is append-only otherwise
+                for t in dirty:
+                    conn.exec_driver_sql(f'DELETE FROM "{t}"')
+                for seq in sequences:
+                    conn.exec_driver_sql(f'ALTER SEQUENCE "{seq}" RESTART')
+        except DBAPIError:  # rows a delete order cannot remove (a cycle between tables): empty everything
+            with eng.begin() as conn, audit_guard.suspended(conn):
+                conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
         return
     with eng.connect() as conn:  # the organisation tree restricts deletes row by row: switch checks off
         conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        with audit_guard.suspended(conn):
-            for t in tables:
-                conn.exec_driver_sql(f'DELETE FROM "{t}"')
+        dirty, _ = _written(conn, tables)
+        if dirty:
+            with audit_guard.suspended(conn):
+                for t in dirty:
+                    conn.exec_driver_sql(f'DELETE FROM "{t}"')
         conn.commit()
         conn.exec_driver_sql("PRAGMA foreign_keys=ON")
 
@@ -70,17 +127,80 @@ def s(engine) -> Iterator[Session]:
         yield session
 
 
-@pytest.fixture
-def app(s, database_url, tmp_path):
+@pytest.fixture(scope="session")
+def _app_once(database_url, tmp_path_factory):
+    """Building the app costs 0,2-0,7 s (werkzeug compiles ~260 URL rules): tests share one, reset for each."""
     app = create_app({"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test-secret",
-                      "WTF_CSRF_ENABLED": False, "UPLOAD_DIR": str(tmp_path / "uploads")})
-    yield app
+                      "WTF_CSRF_ENABLED": False, "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads"))})
+    yield app, dict(app.config), dict(app.extensions), app.jinja_env.loader
     app.extensions["planner.engine"].dispose()
+
+
+@pytest.fixture
+def app(s, _app_once, tmp_path):
+    """The app as ``create_app`` returns it: the configuration, extensions' state (throttle counters) and
+    template loader a test changed are put back, each test has its own upload folder."""
+    app, config, extensions, loader = _app_once
+    app.config.clear()
+    app.config.update(config, UPLOAD_DIR=str(tmp_path / "uploads"))
+    schema_checked = app.extensions.get("planner.schema_ok")  # once per process, as in production (~0,2 s)
+    app.extensions.clear()
+    app.extensions.update(extensions)
+    if schema_checked:
+        app.extensions["planner.schema_ok"] = schema_checked
+    app.jinja_env.loader = loader
+    # What create_app sets for the whole process, which an app another test built may have changed.
+    jobs.configure(app)
+    login_guard.set_hash_slots(app.config["PASSWORD_HASH_SLOTS"])
+    yield app
+    app.extensions["planner.engine"].dispose()  # no pooled connection outlives the test (as before)
 
 
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def _demo_rows(engine) -> dict:
+    """``seeds.load_demo`` takes 15-30 s: it runs once per run; its rows are kept to be put back per test."""
+    _truncate(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        acting.act_as(session, acting.SYSTEM)
+        seeds.load_demo(session, ROOT / "seeds")
+        session.commit()
+    with engine.connect() as conn:
+        rows = {table: conn.execute(select(table).order_by(*table.primary_key.columns)).mappings().all()
+                for table in SQLModel.metadata.sorted_tables if table.name not in REFERENCE_TABLES}
+    _truncate(engine)
+    return {table: [dict(r) for r in found] for table, found in rows.items() if found}
+
+
+@pytest.fixture
+def demo(s, engine, _demo_rows) -> None:
+    """The demo data, exactly as ``seeds.load_demo`` leaves it (same rows, same ids), in the emptied tables."""
+    with engine.begin() as conn:
+        for table, rows in _demo_rows.items():  # parents first: tables in dependency order, rows by id
+            _insert_rows(conn, table, rows)
+        if conn.dialect.name == "postgresql":  # new rows continue after the demo's ids
+            for table in _demo_rows:
+                if "id" in table.columns:
+                    conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                                         f"(SELECT MAX(id) FROM \"{table.name}\"))")
+
+
+def _insert_rows(conn, table, rows: list[dict]) -> None:
+    """A row pointing at a later row of its own table (a node moved under a newer parent) gets that
+    reference after every row is in."""
+    self_refs = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
+    pk = list(table.primary_key.columns)[0].name
+    later = [r for r in rows if any(r[c] is not None and r[c] >= r[pk] for c in self_refs)]
+    held = {r[pk] for r in later}
+    conn.execute(table.insert(), [{**r, **{c: None for c in self_refs}} if r[pk] in held else r for r in rows])
+    if later:
+        conn.execute(table.update().where(table.c[pk] == bindparam("_pk")).values(
+            {c: bindparam(f"_{c}") for c in self_refs}),
+            [{"_pk": r[pk], **{f"_{c}": r[c] for c in self_refs}} for r in later])
 
 
 class Counter:

@@ -7,6 +7,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import SCREENSHOTS, save_screenshot
+
 PLAN = "Rencana Kerja Badan Pendapatan Daerah Provinsi Kalimantan Barat Tahun 2026"
 ACTIVITY = "5.02.04.1.01.0007"
 STEP = "Evaluasi layanan konsultasi dan survei kepuasan wajib pajak"
@@ -45,7 +47,7 @@ def test_mark_a_step_late_and_see_it_on_the_dashboard(page, login_as):
     row = page.locator("#langkah tr", has_text=STEP)
     expect(row.locator(".ap-evidence a", has_text="rekap-responden.pdf")).to_be_visible()
     row.scroll_into_view_if_needed()
-    page.screenshot(path="docs/screenshots/action-plan-step-evidence.png", full_page=False)
+    save_screenshot(page, SCREENSHOTS / "action-plan-step-evidence.png", full_page=False)
 
     page.locator(".workflow a", has_text="Dasbor").click()
     expect(page.locator("h1")).to_contain_text("Dasbor kinerja 2026")

@@ -13,8 +13,8 @@ import struct
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from planner.config import ROOT
 from planner.models import Organization
+from tests.browser.conftest import SCREENSHOTS, save_screenshot
 
 # Decoded by the browser itself: the share of non-white pixels and the distinct colours of a sample.
 PIXELS = """async (b64) => {
@@ -52,7 +52,7 @@ def test_cross_unit_cascade_nests_units_and_exports_a_real_png(page, login_as, s
     assert text.count("BAPENDA-KALBAR") == 2  # one box under each of the two sasaran
     if os.environ.get("PLANNER_SCREENSHOTS") == "1":
         page.click("button[data-zoom=fit]")
-        page.screenshot(path=str(ROOT / "docs" / "screenshots" / "cascade-units.png"))
+        save_screenshot(page, SCREENSHOTS / "cascade-units.png")
 
     served = page.request.get(page.url).text()  # the picture's own size, before the viewer fits it to the screen
     width, height = map(float, re.search(r'<svg[^>]*? width="([\d.]+)" height="([\d.]+)"', served).groups())

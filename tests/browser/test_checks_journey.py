@@ -8,14 +8,14 @@ import os
 
 from playwright.sync_api import expect
 
-from planner.config import ROOT
+from tests.browser.conftest import SCREENSHOTS, save_screenshot
 
 SHOTS = os.environ.get("PLANNER_SCREENSHOTS") == "1"
 
 
 def shot(page, name: str) -> None:
     if SHOTS:
-        page.screenshot(path=str(ROOT / "docs" / "screenshots" / f"{name}.png"))
+        save_screenshot(page, SCREENSHOTS / f"{name}.png")
 
 
 def test_reviewer_filters_opens_findings_and_comments(page, login_as):

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from planner.config import ROOT
+from tests.browser.conftest import SCREENSHOTS, save_screenshot
 
-SHOTS = ROOT / "docs" / "screenshots"
 BPJN = "tr[data-org='BPJN-KALBAR'] td.rank"
 
 
@@ -20,7 +19,7 @@ def _round(page):
 def test_evaluator_verifies_a_unit_and_sees_the_ranking_change(page, login_as):
     login_as("admin")
     _round(page)
-    page.screenshot(path=str(SHOTS / "evaluation-rounds.png"), full_page=True)
+    save_screenshot(page, SCREENSHOTS / "evaluation-rounds.png", full_page=True)
     page.click("text=Tarik publikasi")
     page.click("text=Buka kembali")
     expect(page.locator("#round-status")).to_have_text("Berjalan")
@@ -39,17 +38,17 @@ def test_evaluator_verifies_a_unit_and_sees_the_ranking_change(page, login_as):
     expect(page.locator("#flash")).to_contain_text("Nilai verifikasi disimpan")
     expect(page.locator("#verified-index")).to_have_text("5,00")
     expect(page.locator("#unit-rank")).to_have_text("1")
-    page.screenshot(path=str(SHOTS / "evaluation-round-unit.png"), full_page=True)
+    save_screenshot(page, SCREENSHOTS / "evaluation-round-unit.png", full_page=True)
     _round(page)
     expect(page.locator(BPJN)).to_have_text("1")
     page.goto(page.url + "/tindak-lanjut")
     expect(page.locator("#units-pct")).not_to_have_text("—")
-    page.screenshot(path=str(SHOTS / "evaluation-follow-up.png"), full_page=True)
+    save_screenshot(page, SCREENSHOTS / "evaluation-follow-up.png", full_page=True)
     _round(page)
     page.locator("tr[data-org='DISDUKCAPIL-PWK'] a").first.click()
     page.click("#lhe-link")
     expect(page.locator("#lhe")).to_contain_text("Tim Penilai")
-    page.screenshot(path=str(SHOTS / "lhe.png"), full_page=True)
+    save_screenshot(page, SCREENSHOTS / "lhe.png", full_page=True)
     page.goto(page.base + "/capaian-lintas-unit?year=2026")
-    page.screenshot(path=str(SHOTS / "renja-across-units.png"), full_page=True)
+    save_screenshot(page, SCREENSHOTS / "renja-across-units.png", full_page=True)
     assert page.errors == []

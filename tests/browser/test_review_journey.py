@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from planner.config import ROOT
+from tests.browser.conftest import SCREENSHOTS, save_screenshot
 
 RENJA = "Rencana Kerja Dinas Kependudukan dan Pencatatan Sipil Kabupaten Purwakarta Tahun 2026"
 
@@ -60,7 +60,7 @@ def test_submit_return_fix_resubmit_approve_lock(page, login_as):
     page.fill("#decree input[name=decree_number]", "050/12/DISDUKCAPIL/2025")
     page.fill("#decree input[name=decree_date]", "2025-12-20")
     page.locator("#decree").scroll_into_view_if_needed()
-    page.screenshot(path=str(ROOT / "docs" / "screenshots" / "penetapan-sk.png"))
+    save_screenshot(page, SCREENSHOTS / "penetapan-sk.png")
     act(page, "lock")
     expect(page.locator("#flash")).to_contain_text("belum ditetapkan")
     expect(page.locator(".plan-header .status")).to_have_text("Disetujui")

@@ -4,15 +4,11 @@ go to docs/screenshots/."""
 from __future__ import annotations
 
 import re
-import shutil
 
-import pytest
 from playwright.sync_api import expect
 
-from planner.config import ROOT
-from tests.browser.conftest import CHROMIUM
+from tests.browser.conftest import SCREENSHOTS, save_screenshot
 
-SHOTS = ROOT / "docs" / "screenshots"
 
 
 def test_score_an_evaluation_and_turn_a_gap_into_an_activity(page, login_as):
@@ -26,7 +22,7 @@ def test_score_an_evaluation_and_turn_a_gap_into_an_activity(page, login_as):
     expect(page.locator("#flash")).to_contain_text("Nilai disimpan")
     assert page.locator("#ipp").inner_text() != before
     expect(page.locator("#radar svg")).to_be_visible()
-    page.screenshot(path=str(SHOTS / "evaluation.png"), full_page=True)
+    save_screenshot(page, SCREENSHOTS / "evaluation.png", full_page=True)
     gap = page.locator("table.gaps tbody tr").first
     gap_name = gap.locator("td").first.inner_text().split("\n")[0]
     gap.locator("a", has_text="Jadikan kegiatan").click()
@@ -43,39 +39,33 @@ def test_score_an_evaluation_and_turn_a_gap_into_an_activity(page, login_as):
     page.goto(page.base + "/skm")
     page.locator("#surveys a", has_text="SKM Semester I 2025").click()
     expect(page.locator("#mutu")).to_have_text(re.compile("^[ABCD]$"))
-    page.screenshot(path=str(SHOTS / "skm-result.png"), full_page=True)
+    save_screenshot(page, SCREENSHOTS / "skm-result.png", full_page=True)
     page.goto(page.base + "/layanan-publik")
     page.locator("#units tr", has_text="Kependudukan").locator("td.num a").click()
     page.fill("input[name='year']", "2025")
     page.click("text=Tampilkan")
     expect(page.locator("#complaints")).to_contain_text("Antrean KTP-el")
-    page.screenshot(path=str(SHOTS / "complaints.png"), full_page=True)
+    save_screenshot(page, SCREENSHOTS / "complaints.png", full_page=True)
     assert page.errors == []
 
 
-def test_public_questionnaire_on_a_phone(live_server):
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Chromium not found")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"])
-        phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
-                                 has_touch=True)
-        errors = []
-        phone.on("pageerror", lambda e: errors.append(str(e)))
-        phone.goto(live_server + "/publik/DISDUKCAPIL-PWK")
-        expect(phone.locator("#maklumat")).to_be_visible()
-        phone.screenshot(path=str(SHOTS / "public-page.png"), full_page=True)
-        phone.locator("#survey-link a").click()
-        expect(phone.locator("h1")).to_have_text("Survei kepuasan masyarakat")
-        width = phone.evaluate("document.documentElement.scrollWidth")
-        assert width <= 390, f"the questionnaire scrolls sideways ({width}px)"
-        for n in range(1, 10):
-            phone.locator(f"#q-U{n} label.choice").nth(3 if n % 2 else 2).click()
-        phone.screenshot(path=str(SHOTS / "questionnaire-phone.png"), full_page=False)
-        phone.click("#submit-survey")
-        expect(phone.locator("#thanks")).to_contain_text("Terima kasih")
-        assert errors == []
-        browser.close()
+def test_public_questionnaire_on_a_phone(live_server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True)
+    phone = context.new_page()
+    errors = []
+    phone.on("pageerror", lambda e: errors.append(str(e)))
+    phone.goto(live_server + "/publik/DISDUKCAPIL-PWK")
+    expect(phone.locator("#maklumat")).to_be_visible()
+    save_screenshot(phone, SCREENSHOTS / "public-page.png", full_page=True)
+    phone.locator("#survey-link a").click()
+    expect(phone.locator("h1")).to_have_text("Survei kepuasan masyarakat")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the questionnaire scrolls sideways ({width}px)"
+    for n in range(1, 10):
+        phone.locator(f"#q-U{n} label.choice").nth(3 if n % 2 else 2).click()
+    save_screenshot(phone, SCREENSHOTS / "questionnaire-phone.png", full_page=False)
+    phone.click("#submit-survey")
+    expect(phone.locator("#thanks")).to_contain_text("Terima kasih")
+    assert errors == []
+    context.close()

@@ -8,15 +8,15 @@ import re
 
 from playwright.sync_api import expect
 
-from planner.config import ROOT
 from planner.services import seeds
+from tests.browser.conftest import SCREENSHOTS, save_screenshot
 
 SHOTS = os.environ.get("PLANNER_SCREENSHOTS") == "1"
 
 
 def shot(page, name: str, **kw) -> None:
     if SHOTS:
-        page.screenshot(path=str(ROOT / "docs" / "screenshots" / f"{name}.png"), **kw)
+        save_screenshot(page, SCREENSHOTS / f"{name}.png", **kw)
 
 
 def login(page, username: str, password: str = seeds.DEMO_PASSWORD) -> None:

@@ -11,6 +11,7 @@ from sqlmodel import select
 from planner.models import Plan
 from planner.services import monitoring as mon
 from planner.services import plans
+from tests.browser.conftest import SCREENSHOTS, save_screenshot
 
 PLAN = "Rencana Kerja Badan Pendapatan Daerah Provinsi Kalimantan Barat Tahun 2026"
 
@@ -62,7 +63,7 @@ def test_a_perubahan_opened_mid_year_shows_the_first_half_on_its_dashboard(page,
     assert reported_here >= reported, completeness.inner_text()  # the first half is there, not "0 of …"
     expect(page.locator("#status-counts")).not_to_contain_text("Tercapai 0")
     expect(page.locator(".version-note a")).to_have_attribute("href", re.compile(f"/plans/{murni.id}/dashboard"))
-    page.screenshot(path="docs/screenshots/perubahan-dashboard.png", full_page=False)
+    save_screenshot(page, SCREENSHOTS / "perubahan-dashboard.png", full_page=False)
 
     page.locator(".version-note a").click()  # the version in force shows the same reports
     expect(page.locator(".meta .badge.version")).to_have_text("Murni")

@@ -8,11 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from planner import create_app
-from planner.config import ROOT
 from planner.errors import Forbidden, Invalid, NotFound
 from planner.models.plan import IndicatorUpdate
 from planner.permissions import principal_for
-from planner.services import cascade, checks, plan_copy, plans, review_screen, seeds, versions, workflow
+from planner.services import cascade, checks, plan_copy, plans, review_screen, versions, workflow
 
 
 @pytest.fixture
@@ -97,12 +96,6 @@ def test_withdrawing_an_acknowledgement(s, renja, reviewer):
     assert not _m01(checks.check_plan(s, renja), ind.id).acknowledged
     with pytest.raises(Invalid):
         checks.withdraw(s, reviewer, "M01", ind.id)
-
-
-@pytest.fixture
-def demo(s):
-    seeds.load_demo(s, ROOT / "seeds")
-    s.commit()
 
 
 def test_demo_plans_score_high_with_few_real_findings(s, demo):

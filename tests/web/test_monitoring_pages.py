@@ -494,13 +494,10 @@ def test_dashboard_issues_the_same_statements_for_a_small_and_a_big_plan(
     assert counts[0] == counts[1] and counts[0] <= 26  # page, top-bar tasks, settings, action-plan panel
 
 
-def test_dashboard_of_the_largest_demo_plan_is_bounded(app, client, s, count_queries):
-    from planner.config import ROOT
+def test_dashboard_of_the_largest_demo_plan_is_bounded(app, client, s, demo, count_queries):
     from planner.models import Indicator, Plan
     from planner.services import seeds
 
-    seeds.load_demo(s, ROOT / "seeds")
-    s.commit()
     renjas = s.exec(select(Plan).where(Plan.kind == "renja")).all()
     size = {p.id: len(s.exec(select(Indicator.id).where(Indicator.plan_id == p.id)).all()) for p in renjas}
     largest = max(renjas, key=lambda p: size[p.id])
