@@ -21,7 +21,7 @@ from planner import audit_guard, create_app, jobs, migrate
 from planner.config import ROOT
 from planner.db import make_engine
 from planner.models.plan import IndicatorCreate, NodeCreate, PlanCreate, TargetIn
-from planner.services import accounts, acting, login_guard, orgs, plans, seeds
+from planner.services import accounts, acting, login_guard, orgs, plan_memo, plans, seeds
 
 REFERENCE_TABLES = {"scheme", "schemelevel", "alembic_version"}
 accounts.HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashes in tests; production keeps scrypt
@@ -122,6 +122,7 @@ def _truncate(eng) -> None:
 def s(engine) -> Iterator[Session]:
     """A session for building and checking data; tables are emptied before each test."""
     _truncate(engine)
+    plan_memo.clear()  # emptied tables start their stamps again: a kept report must not outlive its data
     with Session(engine, expire_on_commit=False) as session:
         acting.act_as(session, acting.SYSTEM)  # fixtures build data as the system; tests may act as a user
         yield session
@@ -165,6 +166,7 @@ def client(app):
 def _demo_rows(engine) -> dict:
     """``seeds.load_demo`` takes 15-30 s: it runs once per run; its rows are kept to be put back per test."""
     _truncate(engine)
+    plan_memo.clear()  # emptied tables start their stamps again: a kept report must not outlive its data
     with Session(engine, expire_on_commit=False) as session:
         acting.act_as(session, acting.SYSTEM)
         seeds.load_demo(session, ROOT / "seeds")
