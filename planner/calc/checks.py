@@ -353,8 +353,6 @@ def score(plan: PlanData, findings: list[Finding]) -> tuple[float, dict[str, Gro
 
 def run_checks(plan: PlanData, only: Iterable[str] | None = None) -> CheckReport:
     """Every rule (or the ``only`` ones) over the plan, acknowledgements applied, with the score."""
-    from planner.calc import check_rules  # noqa: F401  (registers the rules)
-
     plan.index()
     findings: list[Finding] = []
     for code, r in RULES.items():
@@ -388,3 +386,10 @@ def _fmt(x: Optional[float]) -> str:
         return f"{int(x):,}".replace(",", ".")
     whole, _, frac = f"{x:,.4f}".rstrip("0").partition(".")
     return whole.replace(",", ".") + ("," + frac if frac else "")
+
+
+# The rules register themselves in RULES when their module is imported. Importing it here, once this module's
+# names exist, means whoever sees RULES sees every rule: the trainee's feedback picks its rules from RULES before
+# running them, and a lazy import inside ``run_checks`` left that list empty for a process's first feedback.
+from planner.calc import check_rules  # noqa: E402,F401
+
