@@ -95,20 +95,6 @@ def test_a_save_in_a_large_plan_answers_its_cell_and_row_and_asks_for_the_summar
     assert bad.status_code == 422 and "hx-trigger=\"load\"" not in bad.get_data(as_text=True)
 
 
-def test_a_save_reads_the_same_statements_in_a_larger_plan(large, app, editor, s, org, make_renja, renja,
-                                                           count_queries):
-    def statements(plan) -> int:
-        ind = plans.load_tree(s, plan).roots[0].children[0].indicators[0]
-        url = cell_url(ind, year=plan.first_year)
-        editor.post(url, headers=HX, data={"value": "1", "upto": "TW1"})  # the first save creates the row
-        with count_queries(app.extensions["planner.engine"]) as counter:
-            assert editor.post(url, headers=HX, data={"value": "2", "upto": "TW1"}).status_code == 200
-        return counter.count
-
-    bigger = make_renja(org, year=2027, activities=12)
-    assert statements(renja) == statements(bigger)
-
-
 # ---------------------------------------------------------------- the same statements at any size (issue 12)
 
 SAVE_STATEMENTS = 15  # user, indicator, plan, memberships, organisations, closed periods, targets, the cell,
