@@ -186,7 +186,7 @@ def _copy(engine, renstra_id: int) -> None:
 
 
 def run(args) -> dict:
-    from planner import create_app, migrate, runtime
+    from planner import create_app, migrate
     from planner.db import make_engine
 
     quick = args.quick
@@ -205,7 +205,6 @@ def run(args) -> dict:
     world = data["world"]
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
                       "UPLOAD_DIR": str(Path(tmp.name) / "uploads")})
-    runtime.tune_for_serving()  # as gunicorn's workers and `planner serve` run the app
     app_engine = app.extensions["planner.engine"]
     counter = Counter(app_engine)
     b = Bench(repeat=5 if quick else 15)

@@ -60,11 +60,10 @@ def serve(host: str, port: int, threads: int):
             click.echo("SQLite database upgraded to the newest schema.")
         else:
             raise click.ClickException("The database schema is behind: run `planner db upgrade` first.")
-    from planner import jobs, runtime
+    from planner import jobs
 
     consumer = jobs.start_consumer(current_app._get_current_object())  # imports run beside the server
     click.echo(f"Planner on http://{host}:{port}")
-    runtime.tune_for_serving()
     try:
         waitress_serve(current_app._get_current_object(), host=host, port=port, threads=threads)
     finally:
