@@ -21,6 +21,7 @@ from sqlmodel import SQLModel
 
 import planner.models  # noqa: F401  (every table on the metadata)
 from planner import audit_guard, migrate
+from planner.services import plan_stamps
 
 FORMAT = "planner-backup"
 REFERENCE_TABLES = {"scheme", "schemelevel"}  # seeded by the migrations; replaced by the archive's copy
@@ -110,12 +111,14 @@ def restore(engine: Engine, upload_dir: str | Path, archive: str | Path, force: 
             raise RestoreRefused("Basis data tidak kosong (" + ", ".join(busy[:5]) + "): pemulihan akan menimpa "
                                  "data. Ulangi dengan --force bila memang itu maksudnya.")
         with engine.begin() as conn:
+            floor = plan_stamps.highest(conn)
             _wipe(conn)
             for table in _tables():
                 name = f"tables/{table.name}.json"
                 rows = json.loads(z.read(name)) if name in z.namelist() else []
                 _insert(conn, table, rows)
             _reset_sequences(conn)
+            plan_stamps.advance_past(conn, floor)  # no running server may take restored rows for the replaced ones
         folder = Path(upload_dir)
         if force and folder.exists():
             shutil.rmtree(folder)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterable
 
-from sqlalchemy import and_, event, inspect, or_, select, text, union
+from sqlalchemy import and_, event, func, inspect, or_, select, text, union
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm.util import identity_key
@@ -125,6 +125,19 @@ def _transaction_ended(conn: Connection) -> None:
 def _connection_reset(_dbapi_connection, record, _reset_state) -> None:
     """A connection given back to the pool mid-transaction is rolled back without the engine's events."""
     record.info.pop(_WROTE, None)
+
+
+def highest(conn: Connection) -> int:
+    """The highest stamp of any lineage (0 with none)."""
+    table = PlanStamp.__table__
+    return conn.execute(select(func.coalesce(func.max(table.c.stamp), 0))).scalar_one()
+
+
+def advance_past(conn: Connection, floor: int) -> None:
+    """Move every stamp above ``floor``: after a restore replaced the data, a stamp the restored rows carry
+    could equal one a running process kept a value under (``plan_memo``) for the data that was replaced."""
+    table = PlanStamp.__table__
+    conn.execute(table.update().values(stamp=table.c.stamp + floor + 1))
 
 
 def current(conn: Connection, keys: Iterable[str]) -> dict[str, int]:

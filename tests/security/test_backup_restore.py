@@ -13,7 +13,7 @@ from planner.cli import main
 from planner.db import make_engine
 from planner.models import AuditEntry, Evidence, Plan, Realization
 from planner.permissions import principal_for
-from planner.services import accounts, acting, plans, workflow
+from planner.services import acting, plan_stamps, plans, workflow
 from planner.services import monitoring as mon
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -84,6 +84,26 @@ def test_restore_into_the_same_database_after_it_was_emptied(engine, filled, tmp
             organization_id=renja.organization_id, kind="renja", scheme="daerah", year=2027, name="Renja 2027"))
         s2.commit()
         assert plans_after.id > renja.id
+
+
+def test_a_forced_restore_moves_every_stamp_past_the_replaced_ones(engine, filled, tmp_path):
+    """A server still running keeps values under the stamps it saw (plan_memo): none may match restored rows."""
+    renja, uploads, _ = filled
+    archive = tmp_path / "cadangan.zip"
+    backup.backup(engine, uploads, archive)
+    with engine.connect() as conn:
+        kept = plan_stamps.current(conn, [renja.key])[renja.key]
+    with Session(engine) as s2:  # a later write moves the stamp on; then the older backup comes back
+        acting.act_as(s2, acting.SYSTEM)
+        ind = plans.load_tree(s2, s2.get(Plan, renja.id)).roots[0].children[0].indicators[0]
+        mon.record_realization(s2, ind, 2026, "TW3", value=60)
+        s2.commit()
+    with engine.connect() as conn:
+        seen = plan_stamps.highest(conn)
+    assert seen > kept
+    backup.restore(engine, uploads, archive, force=True)
+    with engine.connect() as conn:
+        assert plan_stamps.current(conn, [renja.key])[renja.key] == kept + seen + 1
 
 
 def test_cli_backup_restore_refuses_a_non_empty_database(tmp_path, monkeypatch):
