@@ -677,15 +677,23 @@ def world(s, make_org):
     return World(s, org_a, org_b)
 
 
-def _request(app, role_user, case: Case, where: str, w: World):
+def _request(app, role_user, case: Case, where: str, w: World, logins: dict | None = None):
+    """One request of ``case`` by a fresh client of ``role_user``. ``logins`` keeps the user's session cookie and
+    API token between requests: each request still starts from the session just after logging in."""
     client = app.test_client()
     headers = {}
+    logins = {} if logins is None else logins
     if role_user:
         if case.api:
-            tok = client.post("/api/v1/auth/token", json={"username": role_user, "password": PASSWORD}).json["token"]
-            headers["Authorization"] = f"Bearer {tok}"
+            if "token" not in logins:
+                logins["token"] = client.post("/api/v1/auth/token",
+                                              json={"username": role_user, "password": PASSWORD}).json["token"]
+            headers["Authorization"] = f"Bearer {logins['token']}"
+        elif "session" in logins:
+            client.set_cookie(app.config["SESSION_COOKIE_NAME"], logins["session"])
         else:
             client.post("/login", data={"username": role_user, "password": PASSWORD})
+            logins["session"] = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
     target = case.url(w, where)
     payload = case.payload(w, where)
     w.s.commit()  # the builders' transaction must not hold SQLite's lock during the request
@@ -698,6 +706,9 @@ def _request(app, role_user, case: Case, where: str, w: World):
     return client.open(target, method=case.method, data=payload, headers=headers)
 
 
+ENDS_SESSIONS = {"auth.logout", "api.revoke", "admin.toggle_active"}  # log in again after these
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_route_permissions(app, s, world, role):
     user = accounts.create_user(s, f"user-{role}", PASSWORD)
@@ -705,19 +716,21 @@ def test_route_permissions(app, s, world, role):
     if role == "peserta":  # a trainee's rights hold only in a training sandbox (issue 16): make the side one
         world.orgs["in"].sandbox = True
     s.commit()
-    failures = []
+    failures, logins = [], {}
     for endpoint, case in TABLE.items():
         if role == "peserta" and endpoint in ROUND_ENDPOINTS:
             continue
-        resp = _request(app, user.username, case, "in", world)
+        resp = _request(app, user.username, case, "in", world, logins)
         allowed = case.allowed == PUBLIC or role in case.allowed
         ok = resp.status_code < 400 if allowed else resp.status_code == 403
         if not ok:
             failures.append(f"{endpoint} as {role}: {resp.status_code} (allowed={allowed}) {resp.get_data(as_text=True)[:160]}")
         if case.scoped and role != "admin":
-            out = _request(app, user.username, case, "out", world)
+            out = _request(app, user.username, case, "out", world, logins)
             if out.status_code != 404:
                 failures.append(f"{endpoint} as {role} outside scope: {out.status_code}, expected 404")
+        if endpoint in ENDS_SESSIONS:
+            logins.clear()
     assert not failures, "\n".join(failures)
 
 
