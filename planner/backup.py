@@ -15,7 +15,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import Date, DateTime, Numeric, func, select, text
+from sqlalchemy import Date, DateTime, Numeric, bindparam, func, select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
@@ -117,7 +117,7 @@ def restore(engine: Engine, upload_dir: str | Path, archive: str | Path, force: 
                 name = f"tables/{table.name}.json"
                 rows = json.loads(z.read(name)) if name in z.namelist() else []
                 _insert(conn, table, rows)
-            _reset_sequences(conn)
+            reset_sequences(conn)
             plan_stamps.advance_past(conn, floor)  # no running server may take restored rows for the replaced ones
         folder = Path(upload_dir)
         if force and folder.exists():
@@ -143,24 +143,33 @@ def _wipe(conn) -> None:
 
 
 def _insert(conn, table, rows: list[dict]) -> None:
-    """Self-references (a node's parent, a plan's Renstra) are filled in a second pass, so row order never
-    matters to the foreign keys."""
+    cols = {c.name: c for c in table.columns}
+    insert_rows(conn, table, [{k: _decode(cols[k], v) for k, v in r.items() if k in cols} for r in rows])
+
+
+def insert_rows(conn, table, rows: list[dict]) -> None:
+    """Rows of one table in one statement. A row pointing at a row of its own table that comes after it (a
+    node moved under a newer parent, a plan's Renstra) gets that reference once every row is in, so row
+    order never matters to the foreign keys."""
     if not rows:
         return
-    cols = {c.name: c for c in table.columns}
     self_refs = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
-    decoded = [{k: _decode(cols[k], v) for k, v in r.items() if k in cols} for r in rows]
-    first = [{**r, **{c: None for c in self_refs}} for r in decoded]
-    conn.execute(table.insert(), first)
-    if self_refs:
-        pk = list(table.primary_key.columns)[0]
-        for r in decoded:
-            values = {c: r.get(c) for c in self_refs if r.get(c) is not None}
-            if values:
-                conn.execute(table.update().where(pk == r[pk.name]).values(**values))
+    pk = list(table.primary_key.columns)[0].name
+    before, later = set(), set()
+    for i, r in enumerate(rows):
+        if any(r.get(c) is not None and r[c] not in before for c in self_refs):
+            later.add(i)
+        before.add(r[pk])
+    conn.execute(table.insert(), [{**r, **{c: None for c in self_refs}} if i in later else r
+                                  for i, r in enumerate(rows)])
+    if later:
+        conn.execute(table.update().where(table.c[pk] == bindparam("_pk")).values(
+            {c: bindparam(f"_{c}") for c in self_refs}),
+            [{"_pk": rows[i][pk], **{f"_{c}": rows[i].get(c) for c in self_refs}} for i in sorted(later)])
 
 
-def _reset_sequences(conn) -> None:
+def reset_sequences(conn) -> None:
+    """New rows continue after the largest id of every table (PostgreSQL's sequences)."""
     if conn.dialect.name != "postgresql":
         return  # SQLite continues after the largest rowid by itself
     for table in _tables():

@@ -11,13 +11,13 @@ import sqlite3
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import bindparam, event, inspect, select, text
+from sqlalchemy import event, inspect, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel
 
 import planner.models  # noqa: F401
-from planner import audit_guard, create_app, jobs, migrate
+from planner import audit_guard, backup, create_app, jobs, migrate
 from planner.config import ROOT
 from planner.db import make_engine
 from planner.models.plan import IndicatorCreate, NodeCreate, PlanCreate, TargetIn
@@ -183,26 +183,8 @@ def demo(s, engine, _demo_rows) -> None:
     """The demo data, exactly as ``seeds.load_demo`` leaves it (same rows, same ids), in the emptied tables."""
     with engine.begin() as conn:
         for table, rows in _demo_rows.items():  # parents first: tables in dependency order, rows by id
-            _insert_rows(conn, table, rows)
-        if conn.dialect.name == "postgresql":  # new rows continue after the demo's ids
-            for table in _demo_rows:
-                if "id" in table.columns:
-                    conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
-                                         f"(SELECT MAX(id) FROM \"{table.name}\"))")
-
-
-def _insert_rows(conn, table, rows: list[dict]) -> None:
-    """A row pointing at a later row of its own table (a node moved under a newer parent) gets that
-    reference after every row is in."""
-    self_refs = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
-    pk = list(table.primary_key.columns)[0].name
-    later = [r for r in rows if any(r[c] is not None and r[c] >= r[pk] for c in self_refs)]
-    held = {r[pk] for r in later}
-    conn.execute(table.insert(), [{**r, **{c: None for c in self_refs}} if r[pk] in held else r for r in rows])
-    if later:
-        conn.execute(table.update().where(table.c[pk] == bindparam("_pk")).values(
-            {c: bindparam(f"_{c}") for c in self_refs}),
-            [{"_pk": r[pk], **{f"_{c}": r[c] for c in self_refs}} for r in later])
+            backup.insert_rows(conn, table, rows)
+        backup.reset_sequences(conn)  # new rows continue after the demo's ids
 
 
 class Counter:
