@@ -33,15 +33,21 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture
-def live_server(demo, database_url, tmp_path):
-    """The demo data, served by a real HTTP server in a thread (the test's tables were emptied first)."""
+def served_app(demo, database_url, tmp_path):
+    """The app the live server serves (a test may slow a view down to make requests overlap)."""
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "browser-test", "UPLOAD_DIR": str(tmp_path / "up")})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    yield app
+    app.extensions["planner.engine"].dispose()
+
+
+@pytest.fixture
+def live_server(served_app):
+    """The demo data, served by a real HTTP server in a thread (the test's tables were emptied first)."""
+    server = make_server("127.0.0.1", 0, served_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
-    app.extensions["planner.engine"].dispose()
 
 
 @pytest.fixture(scope="session")
