@@ -128,6 +128,41 @@ def s(engine) -> Iterator[Session]:
         yield session
 
 
+_SQLITE_TEMPLATES: dict[str, Engine] = {}
+
+
+def memory_sqlite(schema: str = "migrated") -> Engine:
+    """A new in-memory SQLite database holding a copy of one built once per run: ``"migrated"`` as
+    ``migrate.upgrade`` leaves it, ``"tables"`` as ``SQLModel.metadata.create_all`` does. For tests that want a
+    database of their own: building costs 5,5 s (migrations) or 1,7 s (tables), copying 0,02 s."""
+    if schema not in _SQLITE_TEMPLATES:
+        template = make_engine("sqlite://")
+        if schema == "migrated":
+            migrate.upgrade(template)
+        else:
+            SQLModel.metadata.create_all(template)
+        _SQLITE_TEMPLATES[schema] = template  # in memory: its one connection (StaticPool) lives with it
+    eng = make_engine("sqlite://")
+    source, target = _SQLITE_TEMPLATES[schema].raw_connection(), eng.raw_connection()
+    source.driver_connection.backup(target.driver_connection)
+    source.close()
+    target.close()
+    return eng
+
+
+@pytest.fixture
+def own_sqlite() -> Iterator:
+    """``own_sqlite(schema)``: a fresh in-memory database for this test alone (``memory_sqlite``)."""
+    engines: list[Engine] = []
+
+    def make(schema: str = "migrated") -> Engine:
+        engines.append(memory_sqlite(schema))
+        return engines[-1]
+    yield make
+    for eng in engines:
+        eng.dispose()
+
+
 @pytest.fixture(scope="session")
 def _app_once(database_url, tmp_path_factory):
     """Building the app costs 0,2-0,7 s (werkzeug compiles ~260 URL rules): tests share one, reset for each."""

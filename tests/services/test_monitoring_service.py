@@ -8,12 +8,10 @@ from datetime import date
 from dataclasses import replace
 
 import pytest
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
 import planner.models  # noqa: F401  (every table on the metadata)
-from planner import migrate
 from planner.calc import Settings
-from planner.db import make_engine
 from planner.errors import Conflict, Invalid, NotFound
 from planner.models import Evidence, Realization
 from planner.models.monitoring import FollowUpCreate, FollowUpUpdate
@@ -26,12 +24,9 @@ SETTINGS = Settings()
 
 
 @pytest.fixture
-def engine():
-    eng = make_engine("sqlite://")
-    migrate.upgrade(eng)
-    SQLModel.metadata.create_all(eng)  # the monitoring tables, until their migration exists
-    yield eng
-    eng.dispose()
+def engine(own_sqlite):
+    """A migrated in-memory SQLite database of the test's own."""
+    return own_sqlite("migrated")
 
 
 @pytest.fixture

@@ -13,9 +13,8 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 from sqlalchemy import event
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
-from planner.db import make_engine
 from planner.errors import Conflict, Invalid
 from planner.excel.cells import safe, write
 from planner.excel.worksheet_sheet import plan_sheet
@@ -61,11 +60,8 @@ def add_scheme(s: Session, key: str) -> None:
 
 
 @pytest.fixture
-def engine():
-    eng = make_engine("sqlite://")
-    SQLModel.metadata.create_all(eng)
-    yield eng
-    eng.dispose()
+def engine(own_sqlite):
+    return own_sqlite("tables")
 
 
 @pytest.fixture
