@@ -27,9 +27,9 @@ KEY = re.compile(r"^[0-9a-f]{32}$")
 
 
 def _rich_renstra(s, org, make_renstra):
-    """Two sasaran; programs and kegiatan with pagu, texts and objectives; indicators of every target type with
-    their metadata (baseline, weight, range of plausible values, objective served); one indicator without a
-    target for the copied year."""
+    """Two sasaran; programs and kegiatan with pagu, texts (tabs, line breaks, backslashes, quotes: what COPY
+    escapes) and objectives; indicators of every target type with their metadata (baseline, weight, range of
+    plausible values, objective served); one indicator without a target for the copied year."""
     plan = make_renstra(org)
     tree = plans.load_tree(s, plan)
     tujuan = next(tn.node for tn in tree.walk() if tn.node.kind == "tujuan")
@@ -37,13 +37,13 @@ def _rich_renstra(s, org, make_renstra):
     keg = plans.create_node(s, plan, NodeCreate(
         kind="kegiatan", code="5.02.02.2.01", parent_id=program.id, name="Pengelolaan Pajak Daerah",
         unit_in_charge="Bidang Pajak", location="Kota", pagu=Decimal("1250000.50"), funding_source="PAD",
-        description="Pemungutan pajak daerah", objectives=["Meningkatnya kepatuhan wajib pajak", "Tertibnya data"]))
+        description="Pemungutan pajak\tdaerah\nbaris \\N kedua \"kutip\" ≥ ½", objectives=["Meningkatnya kepatuhan wajib pajak", "Tertibnya data"]))
     second = s.exec(select(NodeObjective).where(NodeObjective.node_id == keg.id,
                                                 NodeObjective.text == "Tertibnya data")).scalars().one()
     plans.create_indicator(s, keg, IndicatorCreate(
         code="IK-N", name="Jumlah wajib pajak terdaftar", level="output", unit="orang", accumulation="sum",
         frequency="quarterly", baseline_value=1250.5, baseline_year=2024, weight=2.5, ratio_factor=1000,
-        valid_min=0, valid_max=100000, definition="Wajib pajak baru", formula="jumlah", data_source="SIMPAD",
+        valid_min=0, valid_max=100000, definition="Wajib pajak baru\r\n(\\ tab\t)", formula="jumlah", data_source="SIMPAD",
         rationale="Basis pajak", responsible="Kabid", polarity="higher_is_better",
         targets=[TargetIn(year=y, value=1300.25 + 10 * (y - 2025)) for y in YEARS]))
     plans.create_indicator(s, keg, IndicatorCreate(
