@@ -25,6 +25,7 @@ _SCALE = re.compile(r"(\d+(?:[.,]\d+)?)\s*[-–—]\s*(\d+(?:[.,]\d+)?)")
 PERCENT_MAX = 1000.0  # a percentage above this is a typing error, not a result (methodology §10.1)
 
 
+@lru_cache(maxsize=1024)  # pure; a unit is read for every target and value checked (a copy checks hundreds)
 def unit_kind(unit: str | None) -> str:
     """The kind of a unit: "percent" for "%", "persen", "persentase (%)"; "index" for "indeks", "skor";
     "ratio" for "rasio"; "money" for "Rp"/"rupiah"; "other" for counts, days, documents …"""

@@ -131,15 +131,18 @@ def created_entries(s: Session, cls: type, rows: list[dict], context: Callable[[
     spec = REGISTRY[cls]
     user_id, username = _actor(s)
     at = utcnow()
+    kept = [k for k in rows[0] if k not in IGNORED] if rows else []  # the rows share their columns
+    base = {"at": at, "user_id": user_id, "username": username, "action": "create", "object_type": spec.object_type,
+            "note": "", "plan_id": None, "node_id": None, "indicator_id": None}
     out = []
     for row in rows:
         obj = SimpleNamespace(**row)
-        changes = {k: [None, v if type(v) in _PLAIN else jsonable(v)] for k, v in row.items()
-                   if v is not None and v != "" and k not in IGNORED}
-        out.append(dict(at=at, user_id=user_id, username=username, action="create", object_type=spec.object_type,
-                        object_id=row["id"], label=spec.label(obj)[:500], changes=changes, note="",
-                        **{"plan_id": None, "node_id": None, "indicator_id": None,
-                           **(context(row) if context else spec.context(s, obj))}))
+        entry = base.copy()
+        entry.update(object_id=row["id"], label=spec.label(obj)[:500],
+                     changes={k: [None, v if type(v) in _PLAIN else jsonable(v)] for k in kept
+                              if (v := row[k]) is not None and v != ""})
+        entry.update(context(row) if context else spec.context(s, obj))
+        out.append(entry)
     return out
 
 

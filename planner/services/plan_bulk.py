@@ -216,9 +216,10 @@ class Batch:
         return rows
 
 
-def target_values(cell: dict, target_id: int, indicator_id: int) -> dict:
-    """A new target row from a checked cell (``plans.target_cells``)."""
-    return {"id": target_id, "version": 1, "key": cell.get("key") or new_key(), "indicator_id": indicator_id,
+def target_values(cell: dict, target_id: int, indicator_id: int, key: str | None = None) -> dict:
+    """A new target row from a checked cell (``plans.target_cells``); a new lineage ``key`` unless the cell keeps
+    one (given, or drawn here)."""
+    return {"id": target_id, "version": 1, "key": cell.get("key") or key or new_key(), "indicator_id": indicator_id,
             "year": cell["year"], "period": cell["period"], "value": cell.get("value"), "lower": cell.get("lower"),
             "upper": cell.get("upper"), "text": cell.get("text")}
 

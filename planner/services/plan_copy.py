@@ -13,7 +13,7 @@ from planner import periods
 from planner.errors import Invalid
 from planner.models import (Indicator, NodeObjective, Organization, Plan, PlanNode, Scheme, SchemeLevel,
                             Target)
-from planner.models.base import new_key
+from planner.models.base import new_keys
 from planner.models.plan import PlanCreate, TargetIn
 from planner.services import bulk_rows, plan_stamps, plans
 from planner.services.plan_bulk import target_values
@@ -58,22 +58,31 @@ def _copy_levels(s: Session, level: list[tuple[int, TreeNode, int | None, int | 
 
     def build(ids: bulk_rows.Ids) -> bulk_rows.Rows:
         node_ids, objective_ids = ids["plan_node"], ids["node_objective"]
+        keys = iter(new_keys((0 if version_of is not None else len(nodes) + len(indicators))
+                             + sum("key" not in c for _, c in targets)))  # every new lineage key, in one draw
+        node_values = _values_of(nodes[0][1].node) if nodes else None
         node_rows = []
         for i, (pos, tn, parent, parent_at, serves) in enumerate(nodes):
-            row = _row(tn.node, id=node_ids[i], plan_id=dest.id, source_id=tn.node.id, position=pos, version=1,
+            row = node_values(tn.node)
+            row.update(id=node_ids[i], plan_id=dest.id, source_id=tn.node.id, position=pos, version=1,
                        parent_id=node_ids[parent_at] if parent_at is not None else parent,
-                       serves_id=serves if serves is not None else tn.node.serves_id)
-            row["pagu"] = row["pagu"] if keep_pagu else None  # a new year starts without pagu
-            row["key"] = tn.node.key if version_of is not None else new_key()
+                       serves_id=serves if serves is not None else tn.node.serves_id,
+                       key=tn.node.key if version_of is not None else next(keys))
+            if not keep_pagu:
+                row["pagu"] = None  # a new year starts without pagu
             node_rows.append(row)
         new_node = {tn.node.id: node_ids[i] for i, (_, tn, _, _, _) in enumerate(nodes)}
         new_objective = {o.id: oid for o, oid in zip(objectives, objective_ids)}
-        objective_rows = [_row(o, id=oid, node_id=new_node[o.node_id]) for o, oid in zip(objectives, objective_ids)]
-        indicator_rows = [_row(ind, id=iid, plan_id=dest.id, node_id=node_ids[i], source_id=ind.id, version=1,
-                               objective_id=new_objective.get(ind.objective_id),
-                               key=ind.key if version_of is not None else new_key())
+        objective_values = _values_of(objectives[0]) if objectives else None
+        objective_rows = [{**objective_values(o), "id": oid, "node_id": new_node[o.node_id]}
+                          for o, oid in zip(objectives, objective_ids)]
+        indicator_values = _values_of(indicators[0][1]) if indicators else None
+        indicator_rows = [{**indicator_values(ind), "id": iid, "plan_id": dest.id, "node_id": node_ids[i],
+                           "source_id": ind.id, "version": 1, "objective_id": new_objective.get(ind.objective_id),
+                           "key": ind.key if version_of is not None else next(keys)}
                           for (i, ind), iid in zip(indicators, ids["indicator"])]
-        target_rows = [target_values(c, tid, ids["indicator"][k]) for (k, c), tid in zip(targets, ids["target"])]
+        target_rows = [target_values(c, tid, ids["indicator"][k], None if "key" in c else next(keys))
+                       for (k, c), tid in zip(targets, ids["target"])]
         where = {r["id"]: {"indicator_id": r["id"], "node_id": r["node_id"], "plan_id": r["plan_id"]}
                  for r in indicator_rows}
         rows = bulk_rows.Rows(s)
@@ -88,14 +97,18 @@ def _copy_levels(s: Session, level: list[tuple[int, TreeNode, int | None, int | 
     plan_stamps.bump(s.connection(), [dest.key])  # Core writes pass the flush hook that stamps the lineage
 
 
-def _row(obj, **changes) -> dict:
-    """Every column of a loaded row (an ORM instance or a Core ``Row`` of its table), with ``changes`` (read from
-    the instance's state: no attribute events)."""
-    if isinstance(obj, Row):
-        return {**dict(zip(obj._fields, obj)), **changes}
-    loaded = obj.__dict__
-    return {**{c.key: loaded[c.key] if c.key in loaded else getattr(obj, c.key) for c in type(obj).__table__.columns},
-            **changes}
+def _values_of(first) -> Callable[[object], dict]:
+    """Every column of a loaded row, as a new dict: for rows like ``first`` (ORM instances of one model, read
+    from the instance's state: no attribute events; or Core ``Row``s of one statement, their names read once)."""
+    if isinstance(first, Row):
+        names = first._fields
+        return lambda row: dict(zip(names, row))
+    columns = [c.key for c in type(first).__table__.columns]
+
+    def values(obj) -> dict:
+        loaded = obj.__dict__
+        return {k: loaded[k] if k in loaded else getattr(obj, k) for k in columns}
+    return values
 
 
 def renja_from_renstra(s: Session, renstra: Plan, year: int, name: str | None = None) -> Plan:
@@ -111,9 +124,8 @@ def renja_from_renstra(s: Session, renstra: Plan, year: int, name: str | None = 
     roots, targets = _operational_rows(s, renstra, year)
 
     def year_targets(ind) -> list[TargetIn]:
-        t = targets.get(ind.id)  # a stored row's values, of the input's types already: no parsing again
-        return [TargetIn.model_construct(year=year, period=periods.ANNUAL, value=t.value, lower=t.lower,
-                                         upper=t.upper, text=t.text)] if t else []
+        t = targets.get(ind.id)  # the stored row itself: the year's annual cell, its fields those of an input
+        return [t] if t is not None else []  # (year, period, value, lower, upper, text), of the input's types
 
     _copy_levels(s, roots, plan, year_targets, False, None)
     return plan
