@@ -127,6 +127,25 @@ def test_the_outline_reads_the_rows_it_shows_and_shows_what_the_whole_tree_would
     assert ("Jumlah dokumen" in outlined) == bool(query)
 
 
+@pytest.mark.parametrize("query", ["", "?view=read"])
+def test_a_small_plans_page_from_plain_rows_is_the_page_from_the_whole_tree(editor, s, org, make_renstra,
+                                                                             make_renja, monkeypatch, query):
+    """With the checks' report kept, the page reads its plan and its Renstra as plain rows (no ORM objects):
+    what it shows is what the first request, reading them whole for the checks, showed."""
+    renstra = make_renstra(org)
+    renja = make_renja(org, renstra=renstra)
+    sasaran = next(tn.node for tn in plans.load_tree(s, renstra).walk() if tn.node.kind == "sasaran")
+    plans.load_tree(s, renja).roots[0].node.serves_id = sasaran.id  # the cascade and the "Melayani" tag
+    s.commit()
+    url = f"/plans/{renja.id}{query}"
+    first = editor.get(url).get_data(as_text=True)  # the report computed from the trees, and kept
+    read, load_tree = [], plans.load_tree
+    monkeypatch.setattr(plans, "load_tree", lambda *a, **k: read.append(k.get("plain")) or load_tree(*a, **k))
+    again = editor.get(url).get_data(as_text=True)
+    assert read == [True]  # the Renstra, plain; the Renja's outline too (``load_outline``)
+    assert _without_tokens(again) == _without_tokens(first) and f"Melayani {sasaran.code}" in again
+
+
 def test_breadcrumbs_to_a_node_open_its_branch(editor, s, renja, large):
     """The indicator page's path back to the tree opens the branch holding the node (closed otherwise)."""
     keg1, _ = _kegiatan(s, renja)
