@@ -10,6 +10,7 @@ from typing import Iterable
 from sqlmodel import Session, func, select
 
 from planner.models import Indicator, NodeObjective, Plan, PlanNode, SchemeLevel, Target
+from planner.services import plan_memo, plan_stamps
 
 
 @dataclass
@@ -165,11 +166,25 @@ def load_outline(s: Session, plan: Plan, open_ids: set[int] | None) -> tuple[Tre
     return tree, shown
 
 
+def kept_tree(s: Session, plan: Plan, stamp) -> Tree:
+    """``load_tree(plain=True)`` of a plan, computed once per write of it (``stamp``: its lineage's write stamp,
+    read before, as ``checks.report_stamps`` does): a Renja's page shows its Renstra's cascade on every request.
+    The rows are shared between requests: read them only."""
+    def rows() -> tuple:
+        tree = load_tree(s, plan, plain=True)
+        return tree.levels, tree.roots, tree.by_id, tree.targets
+    levels, roots, by_id, targets = plan_memo.get(("plain tree", plan.id, plan.key), stamp, rows,
+                                                  keep=not plan_stamps.wrote(s.connection()))
+    return Tree(plan=plan, levels=levels, roots=roots, by_id=by_id, targets=targets)
+
+
 def _structure(s: Session, plans: list[Plan], nodes: list[PlanNode], in_scope, plain: bool) -> dict[int, Tree]:
     """The plans' trees of these nodes with their levels and objectives (two statements), without indicators."""
     levels_of: dict[int, list[SchemeLevel]] = defaultdict(list)
-    for lv in s.exec(select(SchemeLevel).where(SchemeLevel.scheme_id.in_({p.scheme_id for p in plans}))
-                     .order_by(SchemeLevel.depth)):
+    for lv in s.execute(select(SchemeLevel.__table__ if plain else SchemeLevel)
+                        .where(SchemeLevel.scheme_id.in_({p.scheme_id for p in plans})).order_by(SchemeLevel.depth)
+                        ).all():
+        lv = lv if plain else lv[0]
         levels_of[lv.scheme_id].append(lv)
     objectives = s.execute(select(NodeObjective.__table__ if plain else NodeObjective)
                            .join(PlanNode, NodeObjective.node_id == PlanNode.id)

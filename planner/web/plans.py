@@ -186,7 +186,9 @@ def tree_context(plan: Plan, outline_only: bool = False, **extra) -> dict:
     serves_options, renstra, cascade, served = [], None, None, {}
     if plan.kind == "renja" and plan.renstra_id:
         renstra = versions.in_force_of(s, s.get(Plan, plan.renstra_id))  # the Renstra as it stands now
-        renstra_tree = plans.load_tree(s, renstra, read_only=True, plain=kept)
+        stamp = dict(stamps).get(renstra.key)  # the Renstra's lineage, read with the plan's before any tree
+        renstra_tree = plans.kept_tree(s, renstra, stamp) if kept and stamp is not None \
+            else plans.load_tree(s, renstra, read_only=True)
         served = plan_copy.served_nodes(s, renstra_tree, tree)
         cascade = plan_copy.cascade(renstra_tree, tree, served)
         serves_options = [tn.node for tn in renstra_tree.walk() if tn.node.kind == "sasaran"]
@@ -223,7 +225,10 @@ def tree_context(plan: Plan, outline_only: bool = False, **extra) -> dict:
     ctx["is_admin"] = p.is_admin
     if tree.whole and not kept:  # the checks shown as badges read the same trees (web/checks.plan_checks)
         g.loaded_trees[plan.id] = tree
-    ctx["pagu_sums"] = pagu_sums((tn.node.id, tn.node.parent_id, tn.node.pagu) for tn in tree.walk())
+    every = [tn.node for tn in tree.walk()]
+    ctx["pagu_sums"] = pagu_sums((n.id, n.parent_id, n.pagu) for n in every)
+    # the comment form's choice of every node, as plain strings read once: the page's costliest loop otherwise
+    ctx["comment_targets"] = [(str(n.id), n.code, n.name) for n in every]
     ctx.update(extra)
     return ctx
 
