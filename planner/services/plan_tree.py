@@ -10,6 +10,7 @@ from typing import Iterable
 from sqlmodel import Session, func, select
 
 from planner.models import Indicator, NodeObjective, Plan, PlanNode, SchemeLevel, Target
+from planner.services import plan_memo, plan_stamps
 
 
 @dataclass
@@ -116,59 +117,79 @@ def outline(roots: list, open_ids: set[int] | None = None) -> Outline:
     return Outline(rows, collapsed)
 
 
-def load_tree(s: Session, plan: Plan, *, read_only: bool = False) -> Tree:
+def load_tree(s: Session, plan: Plan, *, read_only: bool = False, plain: bool = False) -> Tree:
     """The whole plan in five statements: levels, nodes, objectives, indicators, targets."""
-    return load_trees(s, [plan], read_only=read_only)[plan.id]
+    return load_trees(s, [plan], read_only=read_only, plain=plain)[plan.id]
 
 
 def load_trees(s: Session, plans: list[Plan], node_ids: set[int] | None = None, *,
-               read_only: bool = False) -> dict[int, Tree]:
+               read_only: bool = False, plain: bool = False) -> dict[int, Tree]:
     """Many plans' trees in the same five statements as one (the cross-unit ranking reads a province);
     ``node_ids`` reads only those nodes (a subtree, ``load_subtree``) with their indicators and targets.
 
     ``read_only``: the targets (most of a plan's rows) come as plain rows with the same attribute names
     instead of ORM objects, for pages that only show them; a large plan's page spends a third of its time
-    building ORM instances otherwise."""
+    building ORM instances otherwise. ``plain``: every row does (nodes, objectives and indicators too), for a
+    page that neither edits them nor hands them to the checks (which are kept, ``checks.report_kept``)."""
     ids = [p.id for p in plans]
     in_scope = PlanNode.plan_id.in_(ids) if node_ids is None else PlanNode.id.in_(node_ids)
     ind_scope = Indicator.plan_id.in_(ids) if node_ids is None else Indicator.node_id.in_(node_ids)
-    nodes = s.exec(select(PlanNode).where(in_scope).order_by(PlanNode.position, PlanNode.id)).all()
-    trees = _structure(s, plans, nodes, in_scope)
-    _add_details(s, trees, ind_scope, read_only)
+    nodes = s.execute(select(PlanNode.__table__ if plain else PlanNode).where(in_scope)
+                      .order_by(PlanNode.position, PlanNode.id))
+    nodes = nodes.all() if plain else nodes.scalars().all()
+    trees = _structure(s, plans, nodes, in_scope, plain)
+    _add_details(s, trees, ind_scope, read_only or plain, plain)
     return trees
 
 
 def load_outline(s: Session, plan: Plan, open_ids: set[int] | None) -> tuple[Tree, Outline]:
     """A page's tree of one plan and its outline (``outline``) in the five statements of ``load_tree``: every
-    node (the outline, the sums and the counts read them), but the indicators and targets (read only, most of a
-    large plan's rows) of the rows shown and of the branches below ``open_ids`` only. The tree is whole
-    (``Tree.whole``) when the outline shows every node."""
+    node (the outline, the sums and the counts read them), but the indicators and targets of the rows shown and
+    of the branches below ``open_ids`` only. Every row comes plain (``load_trees``): the page only shows them,
+    and its checks are kept. The tree is whole (``Tree.whole``) when the outline shows every node."""
     per_node = (select(func.count()).select_from(Indicator).where(Indicator.node_id == PlanNode.id)
                 .correlate(PlanNode).scalar_subquery())
     in_scope = PlanNode.plan_id == plan.id
-    rows = s.exec(select(PlanNode, per_node).where(in_scope).order_by(PlanNode.position, PlanNode.id)).all()
-    tree = _structure(s, [plan], [n for n, _ in rows], in_scope)[plan.id]
+    rows = s.execute(select(PlanNode.__table__, per_node.label("indicators_here")).where(in_scope)
+                     .order_by(PlanNode.position, PlanNode.id)).all()
+    tree = _structure(s, [plan], rows, in_scope, plain=True)[plan.id]
     shown = outline(tree.roots, open_ids)
     if not shown.collapsed:
-        _add_details(s, {plan.id: tree}, Indicator.plan_id == plan.id, read_only=True)
+        _add_details(s, {plan.id: tree}, Indicator.plan_id == plan.id, read_only=True, plain=True)
         return tree, shown
     wanted = {tn.node.id for tn in shown.rows}
     for nid in open_ids or ():
         if nid in tree.by_id:
             wanted.update(tn.node.id for tn in [tree.by_id[nid], *below(tree.by_id[nid])])
-    _add_details(s, {plan.id: tree}, Indicator.node_id.in_(wanted), read_only=True)
-    tree.indicator_total = sum(count for _, count in rows)
+    _add_details(s, {plan.id: tree}, Indicator.node_id.in_(wanted), read_only=True, plain=True)
+    tree.indicator_total = sum(row.indicators_here for row in rows)
     return tree, shown
 
 
-def _structure(s: Session, plans: list[Plan], nodes: list[PlanNode], in_scope) -> dict[int, Tree]:
+def kept_tree(s: Session, plan: Plan, stamp) -> Tree:
+    """``load_tree(plain=True)`` of a plan, computed once per write of it (``stamp``: its lineage's write stamp,
+    read before, as ``checks.report_stamps`` does): a Renja's page shows its Renstra's cascade on every request.
+    The rows are shared between requests: read them only."""
+    def rows() -> tuple:
+        tree = load_tree(s, plan, plain=True)
+        return tree.levels, tree.roots, tree.by_id, tree.targets
+    levels, roots, by_id, targets = plan_memo.get(("plain tree", plan.id, plan.key), stamp, rows,
+                                                  keep=not plan_stamps.wrote(s.connection()))
+    return Tree(plan=plan, levels=levels, roots=roots, by_id=by_id, targets=targets)
+
+
+def _structure(s: Session, plans: list[Plan], nodes: list[PlanNode], in_scope, plain: bool) -> dict[int, Tree]:
     """The plans' trees of these nodes with their levels and objectives (two statements), without indicators."""
     levels_of: dict[int, list[SchemeLevel]] = defaultdict(list)
-    for lv in s.exec(select(SchemeLevel).where(SchemeLevel.scheme_id.in_({p.scheme_id for p in plans}))
-                     .order_by(SchemeLevel.depth)):
+    for lv in s.execute(select(SchemeLevel.__table__ if plain else SchemeLevel)
+                        .where(SchemeLevel.scheme_id.in_({p.scheme_id for p in plans})).order_by(SchemeLevel.depth)
+                        ).all():
+        lv = lv if plain else lv[0]
         levels_of[lv.scheme_id].append(lv)
-    objectives = s.exec(select(NodeObjective).join(PlanNode, NodeObjective.node_id == PlanNode.id)
-                        .where(in_scope).order_by(NodeObjective.position)).all()
+    objectives = s.execute(select(NodeObjective.__table__ if plain else NodeObjective)
+                           .join(PlanNode, NodeObjective.node_id == PlanNode.id)
+                           .where(in_scope).order_by(NodeObjective.position))
+    objectives = objectives.all() if plain else objectives.scalars().all()
     kinds = {p.id: {lv.kind: lv for lv in levels_of[p.scheme_id]} for p in plans}
     by_id = {n.id: TreeNode(node=n, depth=0, level=kinds[n.plan_id].get(n.kind)) for n in nodes}
     by_plan: dict[int, dict[int, TreeNode]] = defaultdict(dict)
@@ -191,9 +212,11 @@ def _structure(s: Session, plans: list[Plan], nodes: list[PlanNode], in_scope) -
     return trees
 
 
-def _add_details(s: Session, trees: dict[int, Tree], ind_scope, read_only: bool) -> None:
+def _add_details(s: Session, trees: dict[int, Tree], ind_scope, read_only: bool, plain: bool = False) -> None:
     """The indicators and targets in ``ind_scope`` (two statements), put on their trees' nodes."""
-    indicators = s.exec(select(Indicator).where(ind_scope).order_by(Indicator.position, Indicator.id)).all()
+    indicators = s.execute(select(Indicator.__table__ if plain else Indicator).where(ind_scope)
+                           .order_by(Indicator.position, Indicator.id))
+    indicators = indicators.all() if plain else indicators.scalars().all()
     targets = s.execute(select(Target.__table__ if read_only else Target)
                         .join(Indicator, Target.indicator_id == Indicator.id)
                         .where(ind_scope).order_by(Target.year, Target.period))

@@ -26,7 +26,7 @@ from planner.calc import summable
 from planner.services import acting, audit, concurrency, orgs, ranges, schedules, versions
 # The tree reader keeps its old address (plans.load_tree, plans.Tree): callers everywhere use it.
 from planner.services.plan_tree import (  # noqa: F401
-    Outline, Tree, TreeNode, below, filter_tree, load_outline, load_tree, load_trees, outline,
+    Outline, Tree, TreeNode, below, filter_tree, kept_tree, load_outline, load_tree, load_trees, outline,
 )
 
 EDITABLE_STATUSES = ("draft", "returned")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from sqlmodel import Session, select
 
@@ -22,10 +23,17 @@ REPORTING_DAYS = 15
 MONITORED = ("approved", "locked")  # plans whose realisation is reported
 
 
+class DueIndicator(NamedTuple):
+    """What a due report names of its indicator; kept with the unreported periods (a page's top bar counts a
+    unit's thousand indicators without reading them)."""
+    id: int
+    name: str
+
+
 @dataclass(frozen=True)
 class DueReport:
     plan: Plan
-    indicator: Indicator
+    indicator: DueIndicator
     period: str
     due_on: date  # the last day of the reporting window
 
@@ -77,22 +85,20 @@ def _plans(s: Session, org_ids: set[int] | None, year: int) -> list[Plan]:
 
 
 def _reports(s: Session, renjas: list[Plan], year: int, today: date, tasks: Tasks) -> None:
-    """Unreported periods that have ended; only the indicators with such a period are read whole."""
+    """Unreported periods that have ended, named from the kept list (no indicator read per request)."""
     if not renjas:
         return
     by_id = {pl.id: pl for pl in renjas}
-    found = _unreported(s, renjas, year, today)
-    if not found:
-        return
-    indicators = {i.id: i for i in s.exec(select(Indicator).where(Indicator.id.in_({f[0] for f in found})))}
-    for indicator_id, plan_id, code, ended in found:
-        report = DueReport(by_id[plan_id], indicators[indicator_id], code, ended + timedelta(days=REPORTING_DAYS))
+    for indicator_id, plan_id, code, ended, name in _unreported(s, renjas, year, today):
+        report = DueReport(by_id[plan_id], DueIndicator(indicator_id, name), code,
+                           ended + timedelta(days=REPORTING_DAYS))
         (tasks.due if today <= report.due_on else tasks.overdue).append(report)
 
 
-def _unreported(s: Session, renjas: list[Plan], year: int, today: date) -> list[tuple[int, int, str, date]]:
-    """(indicator id, plan id, period, its last day) of each ended period without a realisation, computed once
-    per write of these plans (their lineages' stamps, read before the data); the list is shared: read it only."""
+def _unreported(s: Session, renjas: list[Plan], year: int, today: date) -> list[tuple[int, int, str, date, str]]:
+    """(indicator id, plan id, period, its last day, indicator name) of each ended period without a realisation,
+    computed once per write of these plans (their lineages' stamps, read before the data; an indicator's renaming
+    bumps them too); the list is shared: read it only."""
     s.flush()  # the caller's own pending writes count
     conn = s.connection()
     stamps = plan_stamps.current(conn, (pl.key for pl in renjas))
@@ -101,21 +107,21 @@ def _unreported(s: Session, renjas: list[Plan], year: int, today: date) -> list[
                          keep=not plan_stamps.wrote(conn))
 
 
-def _find_unreported(s: Session, renjas: list[Plan], year: int, today: date) -> list[tuple[int, int, str, date]]:
-    """From three columns per indicator (units of a thousand indicators)."""
+def _find_unreported(s: Session, renjas: list[Plan], year: int, today: date) -> list[tuple[int, int, str, date, str]]:
+    """From four columns per indicator (units of a thousand indicators)."""
     ids = [pl.id for pl in renjas]
-    rows = s.exec(select(Indicator.id, Indicator.plan_id, Indicator.frequency)
+    rows = s.exec(select(Indicator.id, Indicator.plan_id, Indicator.frequency, Indicator.name)
                   .where(Indicator.plan_id.in_(ids))).all()
     reported = {(i, code) for i, code in s.exec(  # plain tuples: a set of result rows hashes slowly
         select(Realization.indicator_id, Realization.period).join(Indicator, Realization.indicator_id == Indicator.id)
         .where(Indicator.plan_id.in_(ids), Realization.year == year))}
     ends: dict[str, date] = {}
     found = []
-    for indicator_id, plan_id, frequency in rows:
+    for indicator_id, plan_id, frequency, name in rows:
         for code in periods.for_frequency(frequency) or [periods.ANNUAL]:
             ended = ends.get(code) or ends.setdefault(code, _period_end(year, code))
             if ended < today and (indicator_id, code) not in reported:
-                found.append((indicator_id, plan_id, code, ended))
+                found.append((indicator_id, plan_id, code, ended, name))
     return found
 
 

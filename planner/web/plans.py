@@ -166,14 +166,15 @@ def _plan_for(plan_id: int, action: str = "plan.read") -> Plan:
 
 
 def tree_context(plan: Plan, outline_only: bool = False, **extra) -> dict:
-    """``outline_only`` (the page itself): a large plan's indicators and targets are read for the rows shown
-    only (``plans.load_outline``) when the checks' report is kept, else the whole tree the checks read too;
-    the handlers answering one node's row read the whole tree."""
+    """``outline_only`` (the page itself): when the checks' report is kept, the plan and its Renstra are read
+    as plain rows, and a large plan's indicators and targets for the rows shown only (``plans.load_outline``);
+    else the whole trees the checks read too. The handlers answering one node's row read the whole tree."""
     s = db.session()
     stamps = checks.report_stamps(s, plan)  # before the trees the badges' checks may use
     g.check_stamps, g.loaded_trees = {plan.id: stamps}, {}
     query = request.args.get("q", "")
-    if outline_only and not query and checks.report_kept(plan, stamps):
+    kept = outline_only and not query and checks.report_kept(plan, stamps)
+    if kept:  # plain rows: the badges' checks read no tree
         tree, shown = plans.load_outline(s, plan, _open_ids(extra))
     else:
         tree = plans.load_tree(s, plan, read_only=True)  # the page shows targets; it edits them elsewhere
@@ -185,11 +186,13 @@ def tree_context(plan: Plan, outline_only: bool = False, **extra) -> dict:
     serves_options, renstra, cascade, served = [], None, None, {}
     if plan.kind == "renja" and plan.renstra_id:
         renstra = versions.in_force_of(s, s.get(Plan, plan.renstra_id))  # the Renstra as it stands now
-        renstra_tree = plans.load_tree(s, renstra, read_only=True)
+        stamp = dict(stamps).get(renstra.key)  # the Renstra's lineage, read with the plan's before any tree
+        renstra_tree = plans.kept_tree(s, renstra, stamp) if kept and stamp is not None \
+            else plans.load_tree(s, renstra, read_only=True)
         served = plan_copy.served_nodes(s, renstra_tree, tree)
         cascade = plan_copy.cascade(renstra_tree, tree, served)
         serves_options = [tn.node for tn in renstra_tree.walk() if tn.node.kind == "sasaran"]
-        g.loaded_trees = {renstra.id: renstra_tree}
+        g.loaded_trees = {} if kept else {renstra.id: renstra_tree}
     elif plan.kind == "renstra":
         serves_options = [tn.node for tn in tree.walk() if tn.node.kind == "sasaran"]
     supports = {n.id: (n, o) for n, o in cascade_service.supportable(s, plan)}  # a Renstra: parents' sasaran
@@ -220,9 +223,12 @@ def tree_context(plan: Plan, outline_only: bool = False, **extra) -> dict:
     ctx["return_note"] = workflow.return_note(s, plan) if plan.status == "returned" else None
     ctx["renstra_unfixed"] = workflow.renstra_fixed(s, plan) if "lock" in ctx["actions"] else None
     ctx["is_admin"] = p.is_admin
-    if tree.whole:  # the checks shown as badges read the same trees (web/checks.plan_checks)
+    if tree.whole and not kept:  # the checks shown as badges read the same trees (web/checks.plan_checks)
         g.loaded_trees[plan.id] = tree
-    ctx["pagu_sums"] = pagu_sums((tn.node.id, tn.node.parent_id, tn.node.pagu) for tn in tree.walk())
+    every = [tn.node for tn in tree.walk()]
+    ctx["pagu_sums"] = pagu_sums((n.id, n.parent_id, n.pagu) for n in every)
+    # the comment form's choice of every node, as plain strings read once: the page's costliest loop otherwise
+    ctx["comment_targets"] = [(str(n.id), n.code, n.name) for n in every]
     ctx.update(extra)
     return ctx
 

@@ -192,8 +192,8 @@ def test_the_memo_is_bounded_and_forgets_the_least_recently_used(monkeypatch):
 
 
 def test_due_reports_follow_each_realisation_and_indicator(s, org, renja, make_user):
-    """The top bar's due reports (``tasks``) are kept in the same memo: a realisation reported, or an
-    indicator added, changes them at once."""
+    """The top bar's due reports (``tasks``) are kept in the same memo: a realisation reported, an
+    indicator added or renamed, changes them at once."""
     ani = principal_for(s, make_user("ani", "penyusun", org))
     renja.status = "locked"
     s.commit()
@@ -214,3 +214,10 @@ def test_due_reports_follow_each_realisation_and_indicator(s, org, renja, make_u
     renja.status = "locked"
     s.commit()
     assert (added.id, "TW1") in overdue()
+    # the reports name their indicators from the kept list: a renaming is seen at once
+    renja.status = "draft"
+    plans.update_indicator(s, added, IndicatorUpdate(name="Jumlah peserta pelatihan"))
+    renja.status = "locked"
+    s.commit()
+    assert {r.indicator.name for r in tasks.for_user(s, ani, YEAR, today=today).overdue
+            if r.indicator.id == added.id} == {"Jumlah peserta pelatihan"}

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from planner.models.plan import IndicatorCreate, TargetIn
+from planner.models.plan import IndicatorCreate, NodeUpdate, TargetIn
 from planner.services import plan_tree, plans
 from tests.conftest import HX
 
@@ -125,6 +125,43 @@ def test_the_outline_reads_the_rows_it_shows_and_shows_what_the_whole_tree_would
     monkeypatch.setattr(plans, "load_outline", whole)
     assert _without_tokens(outlined) == _without_tokens(editor.get(url).get_data(as_text=True))
     assert ("Jumlah dokumen" in outlined) == bool(query)
+
+
+@pytest.mark.parametrize("query", ["", "?view=read"])
+def test_a_small_plans_page_from_plain_rows_is_the_page_from_the_whole_tree(editor, s, org, make_renstra,
+                                                                             make_renja, monkeypatch, query):
+    """With the checks' report kept, the page reads its plan and its Renstra as plain rows (no ORM objects):
+    what it shows is what the first request, reading them whole for the checks, showed."""
+    renstra = make_renstra(org)
+    renja = make_renja(org, renstra=renstra)
+    sasaran = next(tn.node for tn in plans.load_tree(s, renstra).walk() if tn.node.kind == "sasaran")
+    plans.load_tree(s, renja).roots[0].node.serves_id = sasaran.id  # the cascade and the "Melayani" tag
+    s.commit()
+    url = f"/plans/{renja.id}{query}"
+    first = editor.get(url).get_data(as_text=True)  # the report computed from the trees, and kept
+    read = []
+    for name in ("load_tree", "kept_tree", "load_outline"):
+        monkeypatch.setattr(plans, name,
+                            lambda *a, _f=getattr(plans, name), _n=name, **k: read.append(_n) or _f(*a, **k))
+    again = editor.get(url).get_data(as_text=True)
+    assert read == ["load_outline", "kept_tree"]  # plain rows, the Renstra's kept
+    assert _without_tokens(again) == _without_tokens(first) and f"Melayani {sasaran.code}" in again
+
+
+def test_the_renstra_kept_for_a_renjas_page_follows_each_write(editor, s, org, make_renstra, make_renja):
+    """The Renstra a Renja's page shows (its cascade) is kept from one write of it to the next: a sasaran
+    renamed in the Renstra is on the next page."""
+    renstra = make_renstra(org)
+    renja = make_renja(org, renstra=renstra)
+    sasaran = next(tn.node for tn in plans.load_tree(s, renstra).walk() if tn.node.kind == "sasaran")
+    s.commit()
+    for _ in range(2):  # the report computed and kept, then the Renstra read plain and kept
+        assert "Meningkatnya kemandirian fiskal" in editor.get(f"/plans/{renja.id}").get_data(as_text=True)
+    plans.update_node(s, sasaran, NodeUpdate(name="Meningkatnya kapasitas fiskal"))
+    s.commit()
+    for _ in range(2):  # read whole for the new report, then plain (kept_tree) again
+        html = editor.get(f"/plans/{renja.id}").get_data(as_text=True)
+        assert "Meningkatnya kapasitas fiskal" in html and "kemandirian" not in html
 
 
 def test_breadcrumbs_to_a_node_open_its_branch(editor, s, renja, large):
