@@ -29,7 +29,7 @@ from planner.models import (
 )
 from planner.models.auth import Membership, User
 from planner.models.workflow import Comment
-from planner.services import plan_stamps
+from planner.services import directory, plan_stamps
 
 SCALES = {"unit": 1, "province": 60, "national": 600}
 YEAR = 2026
@@ -349,6 +349,7 @@ def generate(engine: Engine, scale: str = "province", *, units: int | None = Non
         ids.sync_sequences()
         # Written past the ORM's flush hook: stamp the plans so no stored ranking figure outlives these rows.
         plan_stamps.bump_refs(conn, {"plan_id": set(renja_ids + renstra_ids)})
+        directory.bump(conn)  # and the organisations and memberships: no kept principal outlives them
     return World(root, org_ids, renja_ids, renstra_ids, seconds=time.perf_counter() - start)
 
 

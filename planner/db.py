@@ -17,6 +17,7 @@ from sqlmodel import Session, create_engine
 
 from planner import guard  # noqa: F401  (registers the before_flush column check on every session)
 from planner.services import plan_stamps  # noqa: F401  (every session's writes bump their plans' stamps)
+from planner.services import directory  # noqa: F401  (and writes to organisations, memberships, settings theirs)
 from planner.services import session_reads
 
 

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from planner.errors import Forbidden, NotFound
 from planner.models import Membership, Organization, Plan, User
-from planner.services import orgs
+from planner.services import directory, orgs
 
 # action -> roles that may do it (within their scope). Admin may do everything.
 READERS = {"penyusun", "reviewer", "pimpinan", "pengamat", "instruktur", "peserta"}
@@ -76,18 +76,24 @@ class Principal:
 
 
 def principal_for(s: Session, user: User) -> Principal:
-    """Memberships and the organisation tree in two statements."""
-    rows = s.exec(select(Membership).where(Membership.user_id == user.id)).all()
-    p = Principal(user=user, is_admin=any(m.role == "admin" for m in rows))
+    """Memberships and the organisation tree in two statements, kept while no organisation, membership or
+    settings row changes (``directory``); the sets are the caller's own (training adds a scope)."""
+    is_admin, scopes, sandboxes = directory.kept(s, ("principal", user.id), lambda: _scopes(s, user.id))
+    return Principal(user=user, is_admin=is_admin, scopes={role: set(ids) for role, ids in scopes.items()},
+                     sandboxes=set(sandboxes))
+
+
+def _scopes(s: Session, user_id: int) -> tuple[bool, dict[str, frozenset[int]], frozenset[int]]:
+    rows = s.exec(select(Membership).where(Membership.user_id == user_id)).all()
+    is_admin = any(m.role == "admin" for m in rows)
     all_orgs = orgs.all_orgs(s, sandboxes=True)
-    p.sandboxes = {o.id for o in all_orgs if o.sandbox}
-    if p.is_admin:
-        p.scopes["admin"] = {o.id for o in all_orgs}
+    sandboxes = frozenset(o.id for o in all_orgs if o.sandbox)
+    scopes: dict[str, set[int]] = {"admin": {o.id for o in all_orgs}} if is_admin else {}
     for m in rows:
         if m.organization_id is not None:
             ids = orgs.descendants(all_orgs, {m.organization_id})
-            p.scopes.setdefault(m.role, set()).update(ids & p.sandboxes if m.role in SANDBOX_ONLY else ids)
-    return p
+            scopes.setdefault(m.role, set()).update(ids & sandboxes if m.role in SANDBOX_ONLY else ids)
+    return is_admin, {role: frozenset(ids) for role, ids in scopes.items()}, sandboxes
 
 
 def org_of(obj) -> int:

@@ -14,6 +14,7 @@ from planner.errors import Invalid
 from planner.models import ApiToken, Membership, User
 from planner.models.auth import ROLES
 from planner.models.base import utcnow
+from planner.services import directory
 from planner.services.login_guard import hashing_slot
 
 MIN_PASSWORD = 8
@@ -119,6 +120,14 @@ def issue_token(s: Session, user: User, hours: int) -> tuple[str, ApiToken]:
     s.add(row)
     s.flush()
     return token, row
+
+
+def signed_in(s: Session, user_id: int) -> User | None:
+    """The user of a session cookie, read with the directory stamp (``directory``): the principal that
+    follows is then served from memory while no organisation, membership or settings row changed."""
+    row = s.exec(select(User, directory.stamp_column()).where(User.id == user_id)).first()
+    directory.note(s, row[1] if row else None)
+    return row[0] if row else None
 
 
 def user_for_token(s: Session, token: str) -> User | None:

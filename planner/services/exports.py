@@ -20,7 +20,7 @@ from planner.excel.forms import xlsx
 from planner.excel.forms.model import Column, Form, Head, Line, Signatory
 from planner.models import FollowUp, Indicator, Narrative, NodeBudget, BudgetRealization, Organization, Plan, PlanNode, Scheme
 from planner.models.plan import FREQUENCY_LABELS
-from planner.services import indicative_pagu, plans
+from planner.services import indicative_pagu, orgs, plans
 from planner.services import monitoring as mon
 from planner.services.import_rows import supported_codes
 from planner.services.plans import Tree
@@ -51,7 +51,7 @@ def _target_text(t) -> object:
 
 
 def _org(s: Session, plan: Plan) -> Organization:
-    return s.get(Organization, plan.organization_id)
+    return orgs.get(s, plan.organization_id)
 
 
 def _scheme(s: Session, plan: Plan) -> str:
@@ -81,9 +81,10 @@ def _renstra_of(s: Session, plan: Plan) -> Plan | None:
 
 # ---------------------------------------------------------------- template format (round trip)
 
-def template_rows(s: Session, plan: Plan) -> dict[str, list[tuple]]:
-    """The plan as rows of the import template: importing them rebuilds the same plan."""
-    tree = plans.load_tree(s, plan)
+def template_rows(s: Session, plan: Plan, tree: plans.Tree | None = None) -> dict[str, list[tuple]]:
+    """The plan as rows of the import template: importing them rebuilds the same plan (``tree``: the plan's,
+    when the caller has read it already)."""
+    tree = tree or plans.load_tree(s, plan)
     org = _org(s, plan)
     year = plan.first_year
     rencana = [(org.code, plan.kind, plan.first_year, plan.last_year, _scheme(s, plan), plan.name, plan.vision or None,
@@ -174,10 +175,10 @@ def renstra_form(s: Session, plan: Plan) -> Form:
         header, columns, _walk_rows(tree, cells), meta=_meta(s, renstra), name_column=4, paper="F4")
 
 
-def renja_form(s: Session, plan: Plan) -> Form:
+def renja_form(s: Session, plan: Plan, tree: plans.Tree | None = None) -> Form:
     if plan.kind != "renja":
         raise Invalid("Matriks Renja dibuat dari sebuah Renja.", field="kind")
-    tree = plans.load_tree(s, plan)
+    tree = tree or plans.load_tree(s, plan)
     year = plan.first_year
     served = {tn.node.serves_id for tn in tree.walk() if tn.node.serves_id}
     serves = {n.id: n.code for n in s.exec(select(PlanNode).where(PlanNode.id.in_(served)))} if served else {}
@@ -504,8 +505,9 @@ def monitoring_form(s: Session, plan: Plan, period: str) -> Form:
 
 # ---------------------------------------------------------------- entry points
 
-def forms_for(s: Session, plan: Plan, kind: str, period: str | None = None) -> list[Form]:
-    builders = {"renstra": lambda: [renstra_form(s, plan)], "renja": lambda: [renja_form(s, plan)],
+def forms_for(s: Session, plan: Plan, kind: str, period: str | None = None,
+              tree: plans.Tree | None = None) -> list[Form]:
+    builders = {"renstra": lambda: [renstra_form(s, plan)], "renja": lambda: [renja_form(s, plan, tree)],
                 "pk": lambda: pk_forms(s, plan), "iku": lambda: [iku_form(s, plan)],
                 "metadata": lambda: [metadata_form(s, plan)], "evaluasi-renja": lambda: [evaluasi_form(s, plan)],
                 "monitoring": lambda: [monitoring_form(s, plan, period or "TW4")]}
@@ -517,9 +519,11 @@ def forms_for(s: Session, plan: Plan, kind: str, period: str | None = None) -> l
 def workbook(s: Session, plan: Plan, kind: str, period: str | None = None) -> bytes:
     """The export as .xlsx. ``renja`` and ``renstra`` carry the official matrix first and then the
     import template's sheets, so the same file reads back into Planner unchanged."""
-    forms = forms_for(s, plan, kind, period)
-    if kind in ("renja", "renstra") and (kind == plan.kind):
-        return tpl.build_template(template_rows(s, plan), first_sheets=lambda wb: xlsx.add_forms(wb, forms))
+    whole = kind in ("renja", "renstra") and kind == plan.kind
+    tree = plans.load_tree(s, plan) if whole else None  # the matrix and the template's sheets read it once
+    forms = forms_for(s, plan, kind, period, tree)
+    if whole:
+        return tpl.build_template(template_rows(s, plan, tree), first_sheets=lambda wb: xlsx.add_forms(wb, forms))
     return xlsx.build(forms)
 
 

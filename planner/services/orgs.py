@@ -9,11 +9,12 @@ from sqlmodel import Session, select
 from planner.errors import Invalid, NotFound
 from planner.models import Organization, Scheme, SchemeLevel
 from planner.models.org import ORG_KINDS
-from planner.services import session_reads
+from planner.services import directory, session_reads
 
 
 def get(s: Session, org_id: int) -> Organization:
-    org = s.get(Organization, org_id)
+    """Read once per web request (the settings, the export's heading and the layout ask for the same unit)."""
+    org = session_reads.once(s, Organization, ("get", org_id), lambda: s.get(Organization, org_id))
     if org is None:
         raise NotFound("Organisasi tidak ditemukan.")
     return org
@@ -53,6 +54,13 @@ def all_orgs(s: Session, sandboxes: bool = False) -> list[Organization]:
     every = session_reads.once(s, Organization, "all", lambda: list(s.exec(
         select(Organization).order_by(Organization.code))))
     return list(every) if sandboxes else [o for o in every if not o.sandbox]
+
+
+def switcher(s: Session) -> tuple[tuple[int, str, int], ...]:
+    """(id, name, depth) of every real organisation in tree order, for the layout's switcher on every page:
+    kept while no organisation changes (``directory``)."""
+    return directory.kept(s, ("switcher",), lambda: tuple((o.id, o.name, depth)
+                                                          for o, depth in tree_order(all_orgs(s))))
 
 
 def real_plans(column):

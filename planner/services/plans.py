@@ -364,6 +364,18 @@ def get_indicator(s: Session, indicator_id: int) -> Indicator:
     return ind
 
 
+def get_indicator_with_plan(s: Session, indicator_id: int) -> Indicator:
+    """``get_indicator`` with its plan and node in the same statement: a request on one indicator checks
+    its plan next and shows its node (``s.get`` then finds both in the session, which holds them: its
+    identity map alone would let the node go as soon as nothing else refers to it)."""
+    row = s.exec(select(Indicator, Plan, PlanNode).join(Plan, Plan.id == Indicator.plan_id)
+                 .outerjoin(PlanNode, PlanNode.id == Indicator.node_id).where(Indicator.id == indicator_id)).first()
+    if row is None:
+        raise NotFound("Indikator tidak ditemukan.")
+    s.info.setdefault("planner.held", []).extend(row)
+    return row[0]
+
+
 def _check_indicator_rules(s: Session, ind: Indicator | IndicatorCreate, plan_id: int, node_id: int,
                            indicator_id: int | None = None) -> None:
     check_indicator_fields(ind)

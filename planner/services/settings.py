@@ -18,7 +18,7 @@ from planner.errors import Invalid, from_pydantic
 from planner.models import Organization, Plan
 from planner.models.base import utcnow
 from planner.models.settings import OrganizationSettings, SettingsIn
-from planner.services import acting, audit, concurrency, orgs
+from planner.services import acting, audit, concurrency, directory, orgs
 
 INSTALL_DEFAULT = "bawaan instalasi"
 ROLLUP_CAP_CHOICES = tuple(c for c in ROLLUP_CAPS if c is not None)
@@ -95,7 +95,9 @@ def effective(s: Session, org: Organization, default: Settings) -> Effective:
 
 
 def for_plan(s: Session, plan: Plan, default: Settings) -> Settings:
-    return effective(s, orgs.get(s, plan.organization_id), default).settings
+    """Kept while no organisation or settings row changes (``directory``): a saved cell reads none of them."""
+    return directory.kept(s, ("settings", plan.organization_id, default),
+                          lambda: effective(s, orgs.get(s, plan.organization_id), default).settings)
 
 
 def for_plans(s: Session, plans: list[Plan], default: Settings) -> dict[int, Settings]:

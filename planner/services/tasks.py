@@ -50,10 +50,12 @@ class Tasks:
     due: list[DueReport] = field(default_factory=list)
     overdue: list[DueReport] = field(default_factory=list)
     return_notes: dict = field(default_factory=dict)  # plan id -> the reviewer's return note (audit entry)
+    reports_counted: int = 0  # due and overdue reports when only counted (``for_user(counting=True)``)
 
     @property
     def count(self) -> int:
-        return len(self.returned) + len(self.to_review) + len(self.to_fix) + len(self.due) + len(self.overdue)
+        return (len(self.returned) + len(self.to_review) + len(self.to_fix) + len(self.due) + len(self.overdue)
+                + self.reports_counted)
 
 
 def _orgs_with(p: Principal, action: str) -> set[int] | None:
@@ -84,12 +86,17 @@ def _plans(s: Session, org_ids: set[int] | None, year: int) -> list[Plan]:
     return list(s.exec(q.order_by(Plan.organization_id, Plan.kind, Plan.revision_number.desc())))
 
 
-def _reports(s: Session, renjas: list[Plan], year: int, today: date, tasks: Tasks) -> None:
-    """Unreported periods that have ended, named from the kept list (no indicator read per request)."""
+def _reports(s: Session, renjas: list[Plan], year: int, today: date, tasks: Tasks, counting: bool) -> None:
+    """Unreported periods that have ended, named from the kept list (no indicator read per request); only
+    counted when ``counting`` (the top bar shows the number on every page)."""
     if not renjas:
         return
+    found = _unreported(s, renjas, year, today)
+    if counting:
+        tasks.reports_counted = len(found)
+        return
     by_id = {pl.id: pl for pl in renjas}
-    for indicator_id, plan_id, code, ended, name in _unreported(s, renjas, year, today):
+    for indicator_id, plan_id, code, ended, name in found:
         report = DueReport(by_id[plan_id], DueIndicator(indicator_id, name), code,
                            ended + timedelta(days=REPORTING_DAYS))
         (tasks.due if today <= report.due_on else tasks.overdue).append(report)
@@ -125,7 +132,9 @@ def _find_unreported(s: Session, renjas: list[Plan], year: int, today: date) -> 
     return found
 
 
-def for_user(s: Session, p: Principal, year: int, today: date | None = None, with_reports: bool = True) -> Tasks:
+def for_user(s: Session, p: Principal, year: int, today: date | None = None, with_reports: bool = True, *,
+             counting: bool = False) -> Tasks:
+    """``counting``: the due reports only counted (``Tasks.count`` holds, the lists of reports stay empty)."""
     today = today or date.today()
     tasks = Tasks()
     editable = _orgs_with(p, "plan.edit")
@@ -148,7 +157,7 @@ def for_user(s: Session, p: Principal, year: int, today: date | None = None, wit
         tasks.return_notes = workflow.return_notes(s, tasks.returned)
     if with_reports and not p.is_admin:
         _reports(s, [pl for pl in latest.values() if pl.kind == "renja" and pl.first_year == year
-                     and pl.status in MONITORED and pl.organization_id in reporting], year, today, tasks)
+                     and pl.status in MONITORED and pl.organization_id in reporting], year, today, tasks, counting)
     tasks.due.sort(key=lambda r: r.due_on)
     tasks.overdue.sort(key=lambda r: r.due_on)
     return tasks

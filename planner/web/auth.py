@@ -22,7 +22,7 @@ def _load_user(user_id: str):
     """The session stores ``id:auth_version:session_version``: a password change logs out every other
     session, a logout every copy of the session cookie."""
     uid, _, versions = user_id.partition(":")
-    user = db.session().get(User, int(uid)) if uid.isdigit() and len(uid) < 10 else None
+    user = accounts.signed_in(db.session(), int(uid)) if uid.isdigit() and len(uid) < 10 else None
     if user is None or not user.is_active or f"{user.auth_version}:{user.session_version}" != versions:
         return None
     return user

@@ -101,7 +101,7 @@ def export_xlsx(plan_id: int, kind: str):
     s = db.session()
     plan, period = _export_args(plan_id, kind)
     data = exports.workbook(s, plan, kind, period)
-    name = exports.filename(plan, kind, s.get(Organization, plan.organization_id), period)
+    name = exports.filename(plan, kind, orgs.get(s, plan.organization_id), period)
     return Response(data, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename={name}"})
 
 

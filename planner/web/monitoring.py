@@ -93,7 +93,7 @@ def _plan_for(plan_id: int, action: str = "plan.read") -> Plan:
 
 def _indicator_for(indicator_id: int, action: str = "plan.read", period: str | None = None) -> tuple[Indicator, Plan]:
     """The indicator and its plan, with the right checked; ``period`` must be one the indicator reports on."""
-    ind = plans.get_indicator(db.session(), indicator_id)
+    ind = plans.get_indicator_with_plan(db.session(), indicator_id)
     plan = _plan_for(ind.plan_id, action)
     if period is not None and period not in mon.reporting_periods(ind):
         raise NotFound(f"Indikator ini tidak melaporkan periode '{period}'.")

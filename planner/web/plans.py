@@ -6,6 +6,7 @@ named block an htmx request asks for.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import NamedTuple
 
 from flask import Blueprint, flash, g, redirect, request, session as flask_session, url_for
 from flask_babel import gettext
@@ -49,7 +50,8 @@ def _switchers():
         return {}
     p = principal()
     return {"switch_orgs": _SwitchOrgs(p), "current_org_id": flask_session.get("org_id"),
-            "current_year": session_year(), "labels": t(LABELS), "principal": p, "my_tasks": _my_tasks}
+            "current_year": session_year(), "labels": t(LABELS), "principal": p,
+            "my_tasks_count": _my_tasks_count}
 
 
 class _SwitchOrgs:
@@ -60,15 +62,30 @@ class _SwitchOrgs:
         self.p = p
 
     def __iter__(self):
-        all_orgs = orgs.all_orgs(db.session())
-        return iter([(o, d) for o, d in orgs.tree_order(all_orgs) if self.p.is_admin or o.id in self.p.readable_orgs])
+        readable = self.p.readable_orgs
+        return iter([(_Org(oid, name), depth) for oid, name, depth in orgs.switcher(db.session())
+                     if self.p.is_admin or oid in readable])
+
+
+class _Org(NamedTuple):
+    id: int
+    name: str
 
 
 def _my_tasks():
-    """Computed once per request, when a template first asks (the top bar's count, the home page)."""
+    """Computed once per request, when a template first asks (the home page, then the top bar's count)."""
     if "my_tasks" not in g:
         g.my_tasks = tasks.for_user(db.session(), principal(), session_year())
     return g.my_tasks
+
+
+def _my_tasks_count() -> int:
+    """The top bar's number on every page: the due reports are counted, their indicators not read."""
+    if "my_tasks" in g:
+        return g.my_tasks.count
+    if "my_tasks_count" not in g:
+        g.my_tasks_count = tasks.for_user(db.session(), principal(), session_year(), counting=True).count
+    return g.my_tasks_count
 
 
 # ---------------------------------------------------------------- home and plan list
