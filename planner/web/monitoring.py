@@ -41,7 +41,7 @@ GRID_TPL = "monitoring/grid.html"
 DETAIL_TPL = "monitoring/detail.html"
 BUDGET_TPL = "monitoring/budget.html"
 DASH_TPL = "monitoring/dashboard.html"
-LISTS_TPL = "monitoring/_dashboard_lists.html"
+PARTS_TPL = "monitoring/_dashboard_parts.html"
 RANK_TPL = "monitoring/ranking.html"
 PERIOD_CHOICES = [*periods.QUARTERS, *periods.SEMESTERS, periods.ANNUAL, *periods.MONTH_CODES]
 MISSING_REASONS = {"belum_dilaporkan": "Belum diisi", "draft": "Masih draf", "returned": "Dikembalikan"}
@@ -402,20 +402,23 @@ def dashboard_context(plan: Plan, open_ids: set[int] | None = None) -> dict:
     shown = plans.outline(dash.progress.roots, open_ids)
     return dict(plan=plan, org=s.get(Organization, plan.organization_id), year=year, upto=upto,
                 progress=dash.progress, nodes=dash.nodes, rows=shown.rows, collapsed=shown.collapsed,
-                spending=dash.spending, points=_scatter_points(dash.spending), flagged=dash.flagged,
-                gap_flag=SPENDING_GAP, used_settings=used, in_force=versions.in_force_of(s, plan),
-                version_label=versions.version_label, missing=dash.missing, lists=_dashboard_lists(dash, year),
+                spending=dash.spending, flagged=dash.flagged, gap_flag=SPENDING_GAP, used_settings=used,
+                in_force=versions.in_force_of(s, plan), version_label=versions.version_label, missing=dash.missing,
+                parts=_dashboard_parts(dash, year),
                 can_edit=can(principal(), "realization.edit", plan))
 
 
-def _dashboard_lists(dash: mon.Dashboard, year: int) -> dict[str, Markup]:
-    """The early warnings' and missing reports' tables, hundreds of rows each in a large plan: rendered once
-    per kept evaluation, language and URL root (they show nothing else), kept beside it."""
-    def render_lists() -> dict[str, Markup]:
-        return {part: Markup(render_template(LISTS_TPL, part=part, early_warnings=dash.progress.early_warnings,
-                                             missing=dash.missing, year=year)) for part in ("early", "missing")}
-    return mon.dashboard_part(dash, ("lists", str(get_locale()), request.script_root), render_lists,
-                              weight=lambda lists: sum(map(len, lists.values())) // 4096)
+def _dashboard_parts(dash: mon.Dashboard, year: int) -> dict[str, Markup]:
+    """The spending scatter and the early warnings' and missing reports' tables, a row per node or indicator
+    (hundreds in a large plan): rendered once per kept evaluation, language and URL root (they show nothing
+    else), kept beside it."""
+    def render_parts() -> dict[str, Markup]:
+        context = dict(early_warnings=dash.progress.early_warnings, missing=dash.missing, year=year,
+                       points=_scatter_points(dash.spending), gap_flag=SPENDING_GAP)
+        return {part: Markup(render_template(PARTS_TPL, part=part, **context))
+                for part in ("scatter", "early", "missing")}
+    return mon.dashboard_part(dash, ("parts", str(get_locale()), request.script_root), render_parts,
+                              weight=lambda parts: sum(map(len, parts.values())) // 4096)
 
 
 def _scatter_points(spending: list) -> list[tuple]:

@@ -1,7 +1,7 @@
 """The plan dashboard's evaluation is kept from one write of what it reads to the next (issue 12): every kind
 of input it depends on, once written and committed, changes what is served; a value computed from uncommitted
-writes is never kept; what is kept holds plain data, no row bound to a database session; and the page's long
-lists follow every write and the reader's language."""
+writes is never kept; what is kept holds plain data, no row bound to a database session; and the page's parts
+rendered once per kept evaluation (the scatter, the long lists) follow every write and the reader's language."""
 from __future__ import annotations
 
 import dataclasses
@@ -195,6 +195,9 @@ def test_the_page_follows_each_write_and_the_language(s, org, world, make_user, 
     client.post("/lang/en")
     english = missing()
     assert "Quarter II" in english and "Not filled in" in english and "Triwulan II" not in english
+    html = client.get(url).get_data(as_text=True)
+    scatter = html[html.index('id="spending"'):html.index('id="tree"')]
+    assert f"{world['keg1'].code} {world['keg1'].name}: absorption" in scatter and ": serapan" not in scatter
 
 
 def test_the_memo_is_bounded_by_weight_too(monkeypatch):
