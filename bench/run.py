@@ -175,6 +175,20 @@ def _copy_floor(engine, renstra_id: int, org_id: int) -> None:
         trans.rollback()
 
 
+def _touch(engine, plan_id: int) -> None:
+    """A realisation's note changed and committed, as happens all day: the plan's kept figures are stale."""
+    from planner.models import Indicator, Realization
+    from planner.services import acting
+
+    with Session(engine) as s:
+        acting.act_as(s, acting.SYSTEM)
+        r = s.exec(Realization.__table__.select().join(Indicator, Indicator.key == Realization.indicator_key)
+                   .where(Indicator.plan_id == plan_id).limit(1)).first()
+        row = s.get(Realization, r.id)
+        row.note = f"bench {time.perf_counter()}"
+        s.commit()
+
+
 def _copy(engine, renstra_id: int) -> None:
     from planner.models import Plan
     from planner.services import acting, plan_copy
@@ -218,8 +232,12 @@ def run(args) -> dict:
                            ("dashboard", f"/plans/{unit_plan}/dashboard")):
         if want(page):
             b.time(page, _get(client, page_url), counter=counter)
+    if want("dashboard"):
+        # The dashboard is evaluated again at the first view after any write to the plan: timed apart.
+        dashboard = _get(client, f"/plans/{unit_plan}/dashboard")
+        b.time("dashboard_stale", lambda: (_touch(app_engine, unit_plan), dashboard()), repeat=3, warm=False)
 
-    from planner.models import Indicator, Realization
+    from planner.models import Indicator
     with Session(app_engine) as s:
         ind = s.exec(Indicator.__table__.select().where(Indicator.plan_id == unit_plan,
                                                         Indicator.frequency == "quarterly",
@@ -245,8 +263,10 @@ def run(args) -> dict:
                                ("dashboard", f"/plans/{plan_id}/dashboard")):
             if (key == "g200" and page != "tree") or not want("growth"):
                 continue
-            # Quick mode counts the large grid and dashboard's statements once (they take minutes on a busy machine).
-            heavy = quick and key == "g2000" and page != "tree"
+            if page == "dashboard":  # its first view evaluates the plan, the next ones read it kept
+                b.time(f"dashboard_first_{label}", _get(c, page_url), repeat=1, counter=counter, warm=False)
+            # Quick mode counts the large grid's statements once (it takes minutes on a busy machine).
+            heavy = quick and key == "g2000" and page == "grid"
             b.time(f"{page}_{label}", _get(c, page_url), repeat=1 if heavy else rep, counter=counter,
                    warm=not heavy)
 
@@ -265,21 +285,11 @@ def run(args) -> dict:
             mon.org_ranking(s, province, gen.YEAR, "TW2", mon.settings_from_config(app.config))
             s.commit()  # the figures computed for stale plans are stored in the caller's transaction
 
-    def one_unit_writes():
-        """A realisation saved in one unit, as happens all day in a province: that unit's figures are stale."""
-        with Session(app_engine) as s:
-            acting.act_as(s, acting.SYSTEM)
-            r = s.exec(Realization.__table__.select().join(Indicator, Indicator.key == Realization.indicator_key)
-                       .where(Indicator.plan_id == world.renja_ids[0]).limit(1)).first()
-            row = s.get(Realization, r.id)
-            row.note = f"bench {next(values)}"
-            s.commit()
-
     if want("rollup"):
         # Stored figures make the first read after the data changed the expensive one: timed apart (cold: every
         # unit computed; one stale: one unit wrote since the last read), then the read of stored figures.
         b.time("rollup_cold", rollup, repeat=1, counter=counter, warm=False)
-        b.time("rollup_one_stale", lambda: (one_unit_writes(), rollup()), repeat=2 if quick else 5, warm=False)
+        b.time("rollup_one_stale", lambda: (_touch(app_engine, world.renja_ids[0]), rollup()), repeat=2 if quick else 5, warm=False)
         b.time("rollup", rollup, repeat=2 if quick else 7, counter=counter, warm=False)
     if want("ranking"):
         b.time("ranking", _get(reviewer, f"/monitoring?year={gen.YEAR}&period=TW2"), repeat=2 if quick else 7,

@@ -15,14 +15,21 @@ from collections import OrderedDict
 from typing import Any, Callable, Hashable
 
 MAX_ENTRIES = 64  # a report of a 2.000-activity plan holds a few thousand findings: well under 1 MB each
+# A value may weigh more than one (``weight``, in units of ~4 KB: a dashboard's evaluation weighs one per row);
+# the weights kept add up to at most this many, whatever the number of entries (~100 MB).
+MAX_WEIGHT = 25_000
 
-_entries: OrderedDict[Hashable, tuple[Hashable, Any]] = OrderedDict()
+_entries: OrderedDict[Hashable, tuple[Hashable, Any, int]] = OrderedDict()
+_weight = 0
 _lock = threading.Lock()
 
 
-def get(key: Hashable, stamps: Hashable, compute: Callable[[], Any], *, keep: bool = True) -> Any:
-    """The value stored under ``key`` at these ``stamps``, else ``compute()`` (stored when ``keep``).
-    Two threads missing at once both compute; the later store wins, both at the same stamps."""
+def get(key: Hashable, stamps: Hashable, compute: Callable[[], Any], *, keep: bool = True,
+        weight: Callable[[Any], int] | None = None) -> Any:
+    """The value stored under ``key`` at these ``stamps``, else ``compute()`` (stored when ``keep``; ``weight``
+    of the value, one unless given). Two threads missing at once both compute; the later store wins, both at
+    the same stamps."""
+    global _weight
     with _lock:
         found = _entries.get(key)
         if found is not None and found[0] == stamps:
@@ -30,11 +37,13 @@ def get(key: Hashable, stamps: Hashable, compute: Callable[[], Any], *, keep: bo
             return found[1]
     value = compute()
     if keep:
+        heavy = max(1, weight(value)) if weight is not None else 1
         with _lock:
-            _entries[key] = (stamps, value)
-            _entries.move_to_end(key)
-            while len(_entries) > MAX_ENTRIES:
-                _entries.popitem(last=False)
+            old = _entries.pop(key, None)
+            _weight += heavy - (old[2] if old is not None else 0)
+            _entries[key] = (stamps, value, heavy)
+            while len(_entries) > MAX_ENTRIES or (_weight > MAX_WEIGHT and len(_entries) > 1):
+                _weight -= _entries.popitem(last=False)[1][2]
     return value
 
 
@@ -50,6 +59,13 @@ def size() -> int:
         return len(_entries)
 
 
+def weight() -> int:
+    with _lock:
+        return _weight
+
+
 def clear() -> None:
+    global _weight
     with _lock:
         _entries.clear()
+        _weight = 0

@@ -12,14 +12,17 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from flask import Blueprint, current_app, flash, redirect, request, session as flask_session, url_for
-from flask_babel import gettext
+from flask import (
+    Blueprint, current_app, flash, redirect, render_template, request, session as flask_session, url_for,
+)
+from flask_babel import get_locale, gettext
+from markupsafe import Markup
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from planner import charts, db, periods
-from planner.calc import SPENDING_GAP, spending_ahead
-from planner.calc.formatting import format_number
+from planner.calc import SPENDING_GAP
+from planner.calc.formatting import format_number, format_percent
 from planner.calc.units import format_by_unit
 from planner.errors import Conflict, Invalid, NotFound
 from planner.models import FollowUp, Indicator, Organization, Plan, PlanNode
@@ -38,6 +41,7 @@ GRID_TPL = "monitoring/grid.html"
 DETAIL_TPL = "monitoring/detail.html"
 BUDGET_TPL = "monitoring/budget.html"
 DASH_TPL = "monitoring/dashboard.html"
+PARTS_TPL = "monitoring/_dashboard_parts.html"
 RANK_TPL = "monitoring/ranking.html"
 PERIOD_CHOICES = [*periods.QUARTERS, *periods.SEMESTERS, periods.ANNUAL, *periods.MONTH_CODES]
 MISSING_REASONS = {"belum_dilaporkan": "Belum diisi", "draft": "Masih draf", "returned": "Dikembalikan"}
@@ -394,19 +398,36 @@ def dashboard_context(plan: Plan, open_ids: set[int] | None = None) -> dict:
     year = _year(plan)
     upto = _upto(year)
     used = settings(plan)
-    progress = mon.progress_for_plan(s, plan, year, upto, used)
-    nodes = [n for r in progress.roots for n in r.walk()]
-    # methodology §5.2: serapan (a share of the annual pagu) against the annual achievement, like with like
-    spending = [n for n in nodes
-                if n.annual_achievement.value is not None and n.budget.absorption.value is not None]
-    shown = plans.outline(progress.roots, open_ids)
-    return dict(plan=plan, org=s.get(Organization, plan.organization_id), year=year, upto=upto, progress=progress,
-                nodes=nodes, rows=shown.rows, collapsed=shown.collapsed, spending=spending, gap_flag=SPENDING_GAP, used_settings=used,
-                in_force=versions.in_force_of(s, plan), version_label=versions.version_label,
-                flagged=[n for n in spending if spending_ahead(n.budget.absorption.value,
-                                                               n.annual_achievement.value)],
-                missing=sorted(progress.missing_reports, key=lambda m: (m.responsible or "~", m.row.node.code)),
+    dash = mon.plan_dashboard(s, plan, year, upto, used)
+    shown = plans.outline(dash.progress.roots, open_ids)
+    return dict(plan=plan, org=s.get(Organization, plan.organization_id), year=year, upto=upto,
+                progress=dash.progress, nodes=dash.nodes, rows=shown.rows, collapsed=shown.collapsed,
+                spending=dash.spending, flagged=dash.flagged, gap_flag=SPENDING_GAP, used_settings=used,
+                in_force=versions.in_force_of(s, plan), version_label=versions.version_label, missing=dash.missing,
+                parts=_dashboard_parts(dash, year),
                 can_edit=can(principal(), "realization.edit", plan))
+
+
+def _dashboard_parts(dash: mon.Dashboard, year: int) -> dict[str, Markup]:
+    """The spending scatter and the early warnings' and missing reports' tables, a row per node or indicator
+    (hundreds in a large plan): rendered once per kept evaluation, language and URL root (they show nothing
+    else), kept beside it."""
+    def render_parts() -> dict[str, Markup]:
+        context = dict(early_warnings=dash.progress.early_warnings, missing=dash.missing, year=year,
+                       points=_scatter_points(dash.spending), gap_flag=SPENDING_GAP)
+        return {part: Markup(render_template(PARTS_TPL, part=part, **context))
+                for part in ("scatter", "early", "missing")}
+    return mon.dashboard_part(dash, ("parts", str(get_locale()), request.script_root), render_parts,
+                              weight=lambda parts: sum(map(len, parts.values())) // 4096)
+
+
+def _scatter_points(spending: list) -> list[tuple]:
+    """The spending scatter's points (absorption, annual achievement, code, tooltip); its tooltip's text is
+    looked up once, not per node."""
+    tip = gettext("%(code)s %(name)s: serapan %(absorption)s, capaian tahunan %(achievement)s")
+    return [(n.budget.absorption.value, n.annual_achievement.value, n.node.code,
+             tip % {"code": n.node.code, "name": n.node.name, "absorption": format_percent(n.budget.absorption.value),
+                    "achievement": format_percent(n.annual_achievement.value)}) for n in spending]
 
 
 @bp.get("/plans/<int:plan_id>/dashboard")

@@ -7,6 +7,7 @@
 * ``budget``      the execution pagu of a node and the rupiah realised per period;
 * ``locks``       closing and reopening periods;
 * ``read``        the read model: progress of a plan or an indicator (figures from ``calc.tree``);
+* ``dashboard``   the plan dashboard's evaluation, kept from one write of what it reads to the next;
 * ``ranking``     the cross-unit ranking, its figures stored per plan and kept honest by write stamps.
 
 Everything public is re-exported here: ``from planner.services import monitoring as mon`` is how callers
@@ -23,6 +24,7 @@ from planner.services import monitoring_audit  # noqa: F401  (puts these tables 
 from .budget import budget_versions, set_budget
 from .cells import clear_realization, get_realization, record_realization, verify
 from .checks import closed_locks, reporting_periods
+from .dashboard import Dashboard, dashboard_part, plan_dashboard
 from .evidence import (
     EVIDENCE_TYPES, MAX_URL, add_evidence_link, delete_evidence, evidence_path, get_evidence, store_evidence_file,
 )
@@ -46,5 +48,6 @@ __all__ = [
     "MONITORING_STATUS_LABELS", "NOT_DUE", "BranchProgress", "BudgetProgress", "Cell", "EarlyWarning", "IndicatorRow",
     "MissingReport", "NodeProgress", "OrgRank", "PeriodDetail", "PlanProgress", "Ranking", "TrendPoint",
     "achievement_for_indicator", "org_ranking", "period_detail", "progress_for_plan", "realisation_lookup",
-    "settings_from_config", "subtree_progress", "branches_progress",
+    "settings_from_config", "subtree_progress", "branches_progress", "Dashboard", "dashboard_part",
+    "plan_dashboard",
 ]
