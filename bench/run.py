@@ -265,10 +265,7 @@ def run(args) -> dict:
                 continue
             if page == "dashboard":  # its first view evaluates the plan, the next ones read it kept
                 b.time(f"dashboard_first_{label}", _get(c, page_url), repeat=1, counter=counter, warm=False)
-            # Quick mode counts the large grid's statements once (it takes minutes on a busy machine).
-            heavy = quick and key == "g2000" and page == "grid"
-            b.time(f"{page}_{label}", _get(c, page_url), repeat=1 if heavy else rep, counter=counter,
-                   warm=not heavy)
+            b.time(f"{page}_{label}", _get(c, page_url), repeat=rep, counter=counter)
 
     # The province: roll-up for one quarter (the read model over every unit), the ranking page, the floor.
     from planner.models import Plan
