@@ -24,15 +24,20 @@ def renstra(s, org, make_renstra):
                                                 objectives=["Meningkatnya kepatuhan wajib pajak", "Tertibnya data"]))
     second = s.exec(select(NodeObjective).where(NodeObjective.node_id == keg.id, NodeObjective.text == "Tertibnya data")
                     ).one()
+    add_range_and_qualitative(s, keg, second.id)
+    s.commit()
+    return plan
+
+
+def add_range_and_qualitative(s, keg, objective_id: int) -> None:
+    """A range indicator under an objective and a qualitative one, with a target every Renstra year."""
     plans.create_indicator(s, keg, IndicatorCreate(
         code="IK-R", name="Persentase wajib pajak patuh", level="output", unit="%", target_type="range",
-        accumulation="last", objective_id=second.id, valid_max=100,
+        accumulation="last", objective_id=objective_id, valid_max=100,
         targets=[TargetIn(year=y, lower=60 + y - 2025, upper=70 + y - 2025) for y in YEARS]))
     plans.create_indicator(s, keg, IndicatorCreate(
         code="IK-Q", name="Predikat layanan pajak", level="output", unit="predikat", target_type="qualitative",
         accumulation="last", targets=[TargetIn(year=y, text=f"Predikat {y}") for y in YEARS]))
-    s.commit()
-    return plan
 
 
 def _shape(tree):

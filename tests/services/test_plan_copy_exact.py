@@ -14,6 +14,7 @@ from sqlalchemy import select
 from planner.models import AuditEntry, Indicator, NodeObjective, PlanNode, Target
 from planner.models.plan import IndicatorCreate, NodeCreate, TargetIn
 from planner.services import plan_copy, plans
+from test_plan_copy import add_range_and_qualitative
 
 EXPECTED = Path(__file__).with_name("plan_copy_expected.json")
 YEARS = range(2025, 2030)
@@ -46,13 +47,7 @@ def _rich_renstra(s, org, make_renstra):
         valid_min=0, valid_max=100000, definition="Wajib pajak baru\r\n(\\ tab\t)", formula="jumlah", data_source="SIMPAD",
         rationale="Basis pajak", responsible="Kabid", polarity="higher_is_better",
         targets=[TargetIn(year=y, value=1300.25 + 10 * (y - 2025)) for y in YEARS]))
-    plans.create_indicator(s, keg, IndicatorCreate(
-        code="IK-R", name="Persentase wajib pajak patuh", level="output", unit="%", target_type="range",
-        accumulation="last", objective_id=second.id, valid_max=100,
-        targets=[TargetIn(year=y, lower=60 + y - 2025, upper=70 + y - 2025) for y in YEARS]))
-    plans.create_indicator(s, keg, IndicatorCreate(
-        code="IK-Q", name="Predikat layanan pajak", level="output", unit="predikat", target_type="qualitative",
-        accumulation="last", targets=[TargetIn(year=y, text=f"Predikat {y}") for y in YEARS]))
+    add_range_and_qualitative(s, keg, second.id)
     plans.create_indicator(s, keg, IndicatorCreate(
         code="IK-L", name="Tunggakan pajak", level="output", unit="%", polarity="lower_is_better",
         accumulation="last", targets=[TargetIn(year=y, value=10 - y + 2025) for y in YEARS if y != 2027]))
