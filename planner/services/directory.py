@@ -11,16 +11,15 @@ The web request reads the stamp with its user (``stamp_column`` in the user load
 own) and notes it for its transaction (``note``); other sessions read it when first asked. A value is
 served only at the stamp it was computed at, never at stamp 0 (no row: a fresh or restored database, where
 two databases could share a stamp), and nothing is kept or served from the memo once the transaction has
-written the directory itself or holds unflushed changes to it (``plan_stamps.wrote`` for the directory).
+written the directory itself or holds unflushed changes to it (a plan write does not count).
 """
 from __future__ import annotations
 
 from typing import Callable, TypeVar
 
 from sqlalchemy import event, select
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session as OrmSession
-from sqlalchemy.pool import Pool
 
 from planner.models import Membership, Organization, PlanStamp
 from planner.models.settings import OrganizationSettings
@@ -30,7 +29,8 @@ KEY = "~directory"  # plan keys are hex digits: no lineage is stamped under this
 TABLES = (Organization, Membership, OrganizationSettings)
 _NAMES = {cls.__table__.name for cls in TABLES}
 _STAMP = "planner.directory_stamp"
-_WROTE = "planner.directory_wrote"
+_WROTE = "planner.directory_wrote"  # its own flag: a plan write (plan_stamps.wrote) leaves the directory kept
+plan_stamps.per_transaction(_STAMP, _WROTE)
 T = TypeVar("T")
 
 
@@ -79,16 +79,3 @@ def _bulk(state):
         table = getattr(state.statement, "table", None)
         if getattr(table, "name", None) in _NAMES:
             bump(state.session.connection())
-
-
-@event.listens_for(Engine, "commit")
-@event.listens_for(Engine, "rollback")
-def _transaction_ended(conn: Connection) -> None:
-    conn.info.pop(_STAMP, None)
-    conn.info.pop(_WROTE, None)
-
-
-@event.listens_for(Pool, "reset")
-def _connection_reset(_dbapi_connection, record, _reset_state) -> None:
-    record.info.pop(_STAMP, None)
-    record.info.pop(_WROTE, None)

@@ -108,6 +108,12 @@ _BUMP = text('INSERT INTO plan_stamp ("key", stamp) VALUES (:key, 1) '
 
 
 _WROTE = "planner.stamps_bumped"
+_PER_TRANSACTION = [_WROTE]  # connection.info keys that hold for the open transaction only
+
+
+def per_transaction(*names: str) -> None:
+    """Connection.info keys (of other modules too) dropped when the transaction ends."""
+    _PER_TRANSACTION.extend(n for n in names if n not in _PER_TRANSACTION)
 
 
 def wrote(conn: Connection) -> bool:
@@ -118,13 +124,15 @@ def wrote(conn: Connection) -> bool:
 @event.listens_for(Engine, "commit")
 @event.listens_for(Engine, "rollback")
 def _transaction_ended(conn: Connection) -> None:
-    conn.info.pop(_WROTE, None)
+    for name in _PER_TRANSACTION:
+        conn.info.pop(name, None)
 
 
 @event.listens_for(Pool, "reset")
 def _connection_reset(_dbapi_connection, record, _reset_state) -> None:
     """A connection given back to the pool mid-transaction is rolled back without the engine's events."""
-    record.info.pop(_WROTE, None)
+    for name in _PER_TRANSACTION:
+        record.info.pop(name, None)
 
 
 def highest(conn: Connection) -> int:
