@@ -296,7 +296,8 @@ def test_closed_period_is_read_only_until_a_reviewer_reopens_it(client, s, renja
     assert not mon.closed_locks(s, renja, YEAR)
     login_as(client, "ani")
     assert client.post(cell_url(ind), headers=HX, data={"value": "25", "upto": "TW1"}).status_code == 200
-    trail = s.exec(select(AuditEntry).where(AuditEntry.object_type == "period")).all()
+    trail = s.exec(select(AuditEntry).where(AuditEntry.object_type == "period")
+                   .order_by(AuditEntry.id)).all()
     assert [e.action for e in trail] == ["create", "update"] and all(e.plan_id == renja.id for e in trail)
     assert trail[1].changes["reopen_note"] == ["", "Koreksi data Samsat"] and "dibuka kembali" in trail[1].label
 
