@@ -62,6 +62,9 @@ def serve(host: str, port: int, threads: int):
             raise click.ClickException("The database schema is behind: run `planner db upgrade` first.")
     from planner import jobs
 
+    from planner.web.speed import compile_templates
+
+    compile_templates(current_app)
     consumer = jobs.start_consumer(current_app._get_current_object())  # imports run beside the server
     click.echo(f"Planner on http://{host}:{port}")
     try:

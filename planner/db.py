@@ -6,6 +6,7 @@ multi-row change is never half-written.
 """
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -56,6 +57,18 @@ def init_app(app: Flask) -> None:
     if read_url:
         app.extensions["planner.read_engine"] = make_engine(read_url)
     app.teardown_appcontext(_close_session)
+
+
+def own_connections_after_fork(app: Flask) -> None:
+    """A server that forks workers from a loaded app (``gunicorn --preload``): each child drops the pools it
+    inherited without closing them (the parent's connections stay the parent's) and opens its own, as
+    SQLAlchemy advises for ``os.fork``; two processes on one connection would mix their conversations."""
+    def drop() -> None:
+        for key in ("planner.engine", "planner.read_engine"):
+            if key in app.extensions:
+                app.extensions[key].dispose(close=False)
+
+    os.register_at_fork(after_in_child=drop)
 
 
 def engine() -> Engine:

@@ -1,11 +1,16 @@
 """Configuration, schema checks, security headers and cookies, the command line."""
 from __future__ import annotations
 
-from click.testing import CliRunner
+import os
 
-from planner import create_app, migrate
+from click.testing import CliRunner
+from sqlalchemy import text
+
+from planner import create_app, db, migrate
 from planner.cli import main
+from planner.config import ROOT
 from planner.db import make_engine
+from planner.web import speed
 
 
 def test_database_behind_is_said_clearly(tmp_path):
@@ -63,3 +68,37 @@ def test_cli_demo_is_idempotent_and_create_user(tmp_path, monkeypatch):
     assert asked.exit_code == 0, asked.output
     upgraded = runner.invoke(main, ["db", "upgrade"])
     assert upgraded.exit_code == 0 and migrate.head() in upgraded.output
+
+
+def test_servers_compile_every_template_before_the_first_request(app, client, monkeypatch):
+    """A fresh worker serves its first page without compiling (the compile happens once, at start)."""
+    templates = {p.relative_to(ROOT / "templates").as_posix() for p in (ROOT / "templates").rglob("*.html")}
+    assert speed.compile_templates(app) == len(templates)
+
+    def compile_again(*_args, **_kwargs):
+        raise AssertionError("a template was compiled during a request")
+
+    monkeypatch.setattr(app.jinja_env, "compile", compile_again)
+    page = client.get("/login")
+    assert page.status_code == 200 and 'name="password"' in page.get_data(as_text=True)
+
+
+def test_a_forked_worker_opens_its_own_database_connections(app):
+    """``gunicorn --preload``: a connection the master used is never shared with a forked worker."""
+    eng = app.extensions["planner.engine"]
+    with eng.connect() as conn:
+        assert conn.execute(text("SELECT 1")).scalar() == 1
+    db.own_connections_after_fork(app)
+    child = os.fork()
+    if child == 0:  # the worker: no pooled connection of the master's, and a fresh one that works
+        ok = False
+        try:
+            ok = eng.pool.checkedin() == 0
+            with eng.connect() as conn:
+                ok = ok and conn.execute(text("SELECT 2")).scalar() == 2
+        finally:
+            os._exit(0 if ok else 1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    with eng.connect() as conn:  # the master's own connection still answers it
+        assert conn.execute(text("SELECT 3")).scalar() == 3
