@@ -205,3 +205,20 @@ def test_the_record_says_what_was_written_since_a_stamp(s, world):
     assert plan_stamps.since(s.connection(), renja.key, stamp)[1] is None
     later, cells = plan_stamps.since(s.connection(), renja.key, stamp + 2)
     assert later == stamp + 2 and cells == set()
+
+
+def test_the_page_after_an_update_is_the_page_of_a_fresh_evaluation(s, org, world, make_user, login, counted):
+    """The parts' rows kept from the earlier rendering (the rows the update kept) and those rendered again make
+    the page a fresh evaluation gives."""
+    renja, ind1, ind2 = world["renja"], world["ind1"], world["ind2"]
+    make_user("ani", "penyusun", org)
+    client = login("ani")
+    url = f"/plans/{renja.id}/dashboard?period={UPTO}&open=all"
+    first = client.get(url).get_data(as_text=True)
+    for ind, period, value in ((ind1, "TW2", 3), (ind2, "TW2", 90), (ind1, "TW1", 0)):
+        mon.record_realization(s, ind, YEAR, period, value=value)
+        s.commit()
+        updated = client.get(url).get_data(as_text=True)
+        plan_memo.clear()
+        assert updated == client.get(url).get_data(as_text=True) != first
+    assert len(counted) == 4  # the first view and one after each clearing

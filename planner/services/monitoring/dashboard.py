@@ -127,10 +127,15 @@ def plan_dashboard(s: Session, plan: Plan, year: int, upto: str, settings: Setti
     return dataclasses.replace(kept, progress=dataclasses.replace(kept.progress, plan=plan))
 
 
-def dashboard_part(dash: Dashboard, part: Hashable, compute: Callable[[], Any],
+def dashboard_part(dash: Dashboard, part: Hashable, compute: Callable[[Any], Any],
                    weight: Callable[[Any], int] | None = None) -> Any:
-    """A value computed from ``dash`` alone (a page's rendering of its long lists), kept while it is."""
-    return plan_memo.get((*dash.key, part), dash.stamps, compute, keep=dash.keep, weight=weight)
+    """A value computed from ``dash`` alone (a page's rendering of its long lists), kept while it is.
+    ``compute`` is given the value computed for an earlier evaluation of the same key (None when none is
+    kept): what it holds of rows ``dash`` shares with that evaluation (the same objects) may be reused."""
+    key = (*dash.key, part)
+    earlier = plan_memo.peek(key)
+    return plan_memo.get(key, dash.stamps, lambda: compute(earlier[1] if earlier else None), keep=dash.keep,
+                         weight=weight)
 
 
 def _updated(s: Session, plan: Plan, kept: Dashboard, cells: plan_stamps.Cells, settings: Settings, key: tuple,
