@@ -411,11 +411,13 @@ def reevaluate(ev: Evaluation, fresh: dict[Any, IndicatorRow], settings: Setting
     """``ev`` with some rows replaced (``fresh``, by indicator id: the same indicators, other reports): the
     nodes above them rolled up again, every other node kept as it was (the same object), budgets unchanged.
     What ``evaluate`` gives for the new rows: a node's figures depend on its subtree only."""
+    holding = {id(r.node) for r in fresh.values()}  # a row's node is its node's (``evaluate``, ``with_reports``)
+
     def visit(n: NodeProgress) -> NodeProgress:
         children = [visit(c) for c in n.children]
-        own = [fresh.get(r.indicator.id, r) for r in n.indicators]
-        if all(map(operator.is_, children, n.children)) and all(map(operator.is_, own, n.indicators)):
+        if id(n.node) not in holding and all(map(operator.is_, children, n.children)):
             return n
+        own = [fresh.get(r.indicator.id, r) for r in n.indicators]
         return _node(n.node, n.depth, n.level, n.basis, own, children, n.budget, settings)
 
     top = [visit(n) for n in ev.roots]

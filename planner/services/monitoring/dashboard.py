@@ -122,8 +122,9 @@ def plan_dashboard(s: Session, plan: Plan, year: int, upto: str, settings: Setti
         if earlier is not None and cells is not None:
             return _updated(s, plan, earlier[1], cells, settings, key, stamps, keep)
         return _dashboard(_plain(progress_for_plan(s, plan, year, upto, settings)), key, stamps, keep)
+    # ~6 KB a row, with what an update reads again (the rows' inputs, the nodes' figures at the trend's periods)
     kept = plan_memo.get(key, stamps, compute, keep=keep,
-                         weight=lambda d: len(d.nodes) + len(d.progress.rows))  # ~4 KB a row
+                         weight=lambda d: 3 * (len(d.nodes) + len(d.progress.rows)) // 2)
     return dataclasses.replace(kept, progress=dataclasses.replace(kept.progress, plan=plan))
 
 
@@ -152,15 +153,24 @@ def _updated(s: Session, plan: Plan, kept: Dashboard, cells: plan_stamps.Cells, 
         row = ct.with_reports(rows[k], progress.upto, reports.get(k, {}), evidence.get(k, {}),
                               progress.closed_periods, settings)
         fresh[row.indicator.id] = _plain_row(row, row.node, copy)
-    return _dashboard(progress_with_rows(progress, fresh, settings), key, stamps, keep)
+    return _dashboard(progress_with_rows(progress, fresh, settings), key, stamps, keep, kept)
 
 
-def _dashboard(progress: PlanProgress, key: tuple, stamps: tuple, keep: bool) -> Dashboard:
+def _dashboard(progress: PlanProgress, key: tuple, stamps: tuple, keep: bool,
+               earlier: Dashboard | None = None) -> Dashboard:
+    """``earlier``: the dashboard ``progress`` was brought up to date from (its nodes the update kept, the
+    same objects, are flagged as they were)."""
     nodes = list(progress.by_id.values())
     spending = [n for n in nodes
                 if n.annual_achievement.value is not None and n.budget.absorption.value is not None]
-    return Dashboard(progress, nodes, spending,
-                     [n for n in spending if spending_ahead(n.budget.absorption.value, n.annual_achievement.value)],
+    known = {id(n) for n in earlier.nodes} if earlier is not None else set()  # alive: ids stay theirs
+    was_flagged = {id(n) for n in earlier.flagged} if earlier is not None else set()
+
+    def flagged(n: NodeProgress) -> bool:
+        if id(n) in known:
+            return id(n) in was_flagged
+        return spending_ahead(n.budget.absorption.value, n.annual_achievement.value)
+    return Dashboard(progress, nodes, spending, [n for n in spending if flagged(n)],
                      sorted(progress.missing_reports, key=lambda m: (m.responsible or "~", m.row.node.code)),
                      key, stamps, keep)
 
