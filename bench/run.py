@@ -266,6 +266,9 @@ def run(args) -> dict:
             if page == "dashboard":  # its first view evaluates the plan, the next ones read it kept
                 b.time(f"dashboard_first_{label}", _get(c, page_url), repeat=1, counter=counter, warm=False)
             b.time(f"{page}_{label}", _get(c, page_url), repeat=rep, counter=counter)
+            if page == "dashboard":  # the first view after a cell was saved
+                view = _get(c, page_url)
+                b.time(f"dashboard_stale_{label}", lambda: (_touch(app_engine, plan_id), view()), repeat=rep, warm=False)
 
     # The province: roll-up for one quarter (the read model over every unit), the ranking page, the floor.
     from planner.models import Plan

@@ -15,6 +15,8 @@ What the objects must carry (duck-typed):
 """
 from __future__ import annotations
 
+import dataclasses
+import operator
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -169,6 +171,19 @@ def indicator_row(ind, node, upto: str, targets: dict[str, Any], realizations: d
     return IndicatorRow(ind, node, annual, cells, due, _progress(fixed, cells, due, settings), fixed)
 
 
+def with_reports(row: IndicatorRow, upto: str, realizations: dict[str, Any], evidence: dict[str, int],
+                 closed: list[str], settings: Settings) -> IndicatorRow:
+    """``indicator_row`` of the row's indicator with other realisations and evidence counts: its targets, and
+    the versions its closed periods were judged against, as they were."""
+    cells = {c.period: c for c in row.cells}
+
+    def judged(period: str):
+        cell = cells.get(period)
+        return None if cell is None or cell.target_from is None else (cell.target, cell.target_from)
+    targets = {**{p: c.target for p, c in cells.items()}, periods.ANNUAL: row.annual_target}
+    return indicator_row(row.indicator, row.node, upto, targets, realizations, evidence, closed, settings, judged)
+
+
 # ---------------------------------------------------------------- the tree
 
 @dataclass
@@ -271,7 +286,7 @@ Achieved = tuple[Any, Result, Result]
 def _roll(due: list[Achieved] | None, children: list, settings: Settings,
           explain: bool = True) -> tuple[RollupResult, RollupResult]:
     """``roll`` of the due members' achievements (None: the node has no members, its children roll up);
-    ``children`` need ``.node``, ``.achievement`` and ``.annual_achievement``."""
+    ``children`` need ``.achievement`` and ``.annual_achievement`` (and ``.node`` to be explained)."""
     if due is not None:
         # methodology §1.2: the flag lets the roll-up count "tidak dapat dihitung" apart from unreported
         period = [(c.value, ind.weight, c.flag) for ind, c, _ in due]
@@ -364,16 +379,10 @@ def evaluate(roots: list, levels: list, row_of: RowFn, budgets: Budgets, upto: s
         rows.extend(own)  # tree order: a node's rows before its children's
         children = [visit(c) for c in tn.children]
         basis = basis_level(tn.level, levels)
-        members = [r for r in own if r.indicator.level == basis]
-        if not members:  # no indicator of that level: all of its own, else its children
-            basis, members = ("all", own) if own else ("children", [])
-        period_c, annual_c = roll(members, children, settings)
-        cover = sum((c.coverage for c in children), of_rows(own))
-        return NodeProgress(
-            tn.node, tn.depth, tn.level, basis, period_c, annual_c, status_of(period_c, settings),
-            predikat_name(annual_c, cover, settings), count_statuses(own, children),
-            budget_progress(budgets.figures(tn.node, upto, children)), own, children,
-            coverage=cover, predikat_note=predikat_withheld(cover, settings.coverage_threshold))
+        if not any(r.indicator.level == basis for r in own):  # none of that level: all of its own, else children
+            basis = "all" if own else "children"
+        return _node(tn.node, tn.depth, tn.level, basis, own, children,
+                     budget_progress(budgets.figures(tn.node, upto, children)), settings)
 
     top = [visit(tn) for tn in roots]
     period_c, annual_c = roll([], top, settings)
@@ -381,51 +390,114 @@ def evaluate(roots: list, levels: list, row_of: RowFn, budgets: Budgets, upto: s
                       of_rows(rows))
 
 
+def _members(basis: str, rows: list[IndicatorRow]) -> list[IndicatorRow]:
+    """The rows a node with this basis averages (none: its children roll up)."""
+    if basis in ("all", "children"):
+        return rows if basis == "all" else []
+    return [r for r in rows if r.indicator.level == basis]
+
+
+def _node(node, depth: int, level, basis: str, own: list[IndicatorRow], children: list[NodeProgress],
+          budget: BudgetProgress, settings: Settings) -> NodeProgress:
+    period_c, annual_c = roll(_members(basis, own), children, settings)
+    cover = sum((c.coverage for c in children), of_rows(own))
+    return NodeProgress(
+        node, depth, level, basis, period_c, annual_c, status_of(period_c, settings),
+        predikat_name(annual_c, cover, settings), count_statuses(own, children), budget, own, children,
+        coverage=cover, predikat_note=predikat_withheld(cover, settings.coverage_threshold))
+
+
+def reevaluate(ev: Evaluation, fresh: dict[Any, IndicatorRow], settings: Settings) -> Evaluation:
+    """``ev`` with some rows replaced (``fresh``, by indicator id: the same indicators, other reports): the
+    nodes above them rolled up again, every other node kept as it was (the same object), budgets unchanged.
+    What ``evaluate`` gives for the new rows: a node's figures depend on its subtree only."""
+    holding = {id(r.node) for r in fresh.values()}  # a row's node is its node's (``evaluate``, ``with_reports``)
+
+    def visit(n: NodeProgress) -> NodeProgress:
+        children = [visit(c) for c in n.children]
+        if id(n.node) not in holding and all(map(operator.is_, children, n.children)):
+            return n
+        own = [fresh.get(r.indicator.id, r) for r in n.indicators]
+        return _node(n.node, n.depth, n.level, n.basis, own, children, n.budget, settings)
+
+    top = [visit(n) for n in ev.roots]
+    rows = [fresh.get(r.indicator.id, r) for r in ev.rows]
+    period_c, annual_c = roll([], top, settings)
+    return Evaluation(top, rows, period_c, annual_c, ev.budget, of_rows(rows))
+
+
 @dataclass
 class NodeFigures:
     """A node (or the plan) at another period: only what a roll-up and a trend read."""
 
-    node: Any
     achievement: RollupResult
     annual_achievement: RollupResult
     budget: BudgetProgress
+    node: Any = None  # named in the plan's explanation (a top node)
 
 
-def trend(roots: list[NodeProgress], uptos: list[str], budgets: Budgets, settings: Settings) -> list[NodeFigures]:
+# Each node's figures at a trend's periods, by node id, with the node they were computed from
+NodeTrends = dict[Any, tuple[NodeProgress, list[NodeFigures]]]
+
+
+def trend(roots: list[NodeProgress], uptos: list[str], budgets: Budgets, settings: Settings,
+          kept: NodeTrends | None = None) -> tuple[list[NodeFigures], NodeTrends]:
     """The plan's figures at each of ``uptos`` (a dashboard's trend) from its evaluation at another period:
     the rows' cells hold every period and a node's basis does not depend on the period, so each point is
     what ``evaluate`` gives at that period alone, without the per-row status, gap, forecast and the inner
-    nodes' explanations."""
+    nodes' explanations. With every node's figures, for a later trend at the same periods (``kept``) to
+    reuse those of the nodes ``reevaluate`` kept."""
+    nodes: NodeTrends = dict(kept or {})
+
+    def figures(n: NodeProgress) -> list[NodeFigures]:
+        found = nodes.get(n.node.id)
+        if found is not None and found[0] is n:
+            return found[1]
+        below = [figures(c) for c in n.children]
+        nodes[n.node.id] = n, [_figures(n, upto, [c[i] for c in below], budgets, settings)
+                               for i, upto in enumerate(uptos)]
+        return nodes[n.node.id][1]
+
+    top = [figures(n) for n in roots]
     out = []
-    for upto in uptos:
-        top = [_figures(n, upto, budgets, settings) for n in roots]
-        period_c, annual_c = _roll(None, top, settings)
-        out.append(NodeFigures(None, period_c, annual_c, budget_progress(combine([t.budget for t in top]))))
-    return out
+    for i in range(len(uptos)):
+        at = [dataclasses.replace(t[i], node=n.node) for n, t in zip(roots, top)]
+        period_c, annual_c = _roll(None, at, settings)
+        out.append(NodeFigures(period_c, annual_c, budget_progress(combine([t.budget for t in at]))))
+    return out, nodes
 
 
-def _figures(n: NodeProgress, upto: str, budgets: Budgets, settings: Settings) -> NodeFigures:
-    children = [_figures(c, upto, budgets, settings) for c in n.children]
-    due = None
-    if n.basis != "children":
-        members = n.indicators if n.basis == "all" else [r for r in n.indicators if r.indicator.level == n.basis]
-        due = [(r.indicator, *found) for r in members if (found := achievements_of(r, upto, settings)) is not None]
+def _figures(n: NodeProgress, upto: str, children: list[NodeFigures], budgets: Budgets,
+             settings: Settings) -> NodeFigures:
+    due = None if n.basis == "children" else [
+        (r.indicator, *found) for r in _members(n.basis, n.indicators)
+        if (found := achievements_of(r, upto, settings)) is not None]
     period_c, annual_c = _roll(due, children, settings, explain=False)
-    return NodeFigures(n.node, period_c, annual_c, budget_progress(budgets.figures(n.node, upto, children)))
+    return NodeFigures(period_c, annual_c, budget_progress(budgets.figures(n.node, upto, children)))
 
 
-def early_warnings(rows: list[IndicatorRow], settings: Settings) -> list[EarlyWarning]:
+def early_warnings(rows: list[IndicatorRow], settings: Settings, kept: list[EarlyWarning] | None = None,
+                   fresh: dict[Any, IndicatorRow] | None = None) -> list[EarlyWarning]:
     """Indicators with periods still to come whose forecast falls short of the annual target, read
-    through ``achievement`` and ``status`` so every polarity is handled alike."""
-    out = []
-    for r in rows:
-        p = r.progress
-        if p is None or p.forecast is None or r.due >= len(r.cells):
-            continue
-        at_year_end = achievement(r.annual_target, p.forecast, r.indicator.polarity, settings)
-        if at_year_end.value is not None and status(at_year_end.value, settings) != "tercapai":
-            out.append(EarlyWarning(r, p.forecast, at_year_end, p.required_pace))
-    return sorted(out, key=lambda w: w.forecast_achievement.value)
+    through ``achievement`` and ``status`` so every polarity is handled alike; in the order of their forecast
+    achievement, then of the rows. ``kept``: the warnings of the same rows but ``fresh`` (by indicator id,
+    ``reevaluate``), whose own are looked at again."""
+    if kept is None:
+        return sorted(filter(None, (_warning(r, settings) for r in rows)), key=lambda w: w.forecast_achievement.value)
+    out = [w for w in kept if w.row.indicator.id not in fresh]
+    out.extend(filter(None, (_warning(r, settings) for r in fresh.values())))
+    position = {r.indicator.id: i for i, r in enumerate(rows)}
+    return sorted(out, key=lambda w: (w.forecast_achievement.value, position[w.row.indicator.id]))
+
+
+def _warning(r: IndicatorRow, settings: Settings) -> EarlyWarning | None:
+    p = r.progress
+    if p is None or p.forecast is None or r.due >= len(r.cells):
+        return None
+    at_year_end = achievement(r.annual_target, p.forecast, r.indicator.polarity, settings)
+    if at_year_end.value is not None and status(at_year_end.value, settings) != "tercapai":
+        return EarlyWarning(r, p.forecast, at_year_end, p.required_pace)
+    return None
 
 
 def missing_reports(rows: list[IndicatorRow]) -> list[MissingReport]:

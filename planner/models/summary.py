@@ -19,6 +19,10 @@ class PlanStamp(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=32)  # Plan.key
     stamp: int = Field(default=0)
+    # What the writes after stamp ``base`` were (``services.plan_stamps``: realisation and evidence cells only,
+    # "indicator key|year|period;" each); a write of anything else moves ``base`` to its own stamp.
+    base: int = Field(default=0)
+    cells: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
 
 
 class PlanSummary(SQLModel, table=True):

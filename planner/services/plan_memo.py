@@ -47,6 +47,13 @@ def get(key: Hashable, stamps: Hashable, compute: Callable[[], Any], *, keep: bo
     return value
 
 
+def peek(key: Hashable) -> tuple[Hashable, Any] | None:
+    """The stamps and value stored under ``key`` whatever the stamps (a caller bringing it up to date)."""
+    with _lock:
+        found = _entries.get(key)
+        return None if found is None else found[:2]
+
+
 def has(key: Hashable, stamps: Hashable) -> bool:
     """Whether ``get`` would serve a stored value now (a caller choosing what to read for a miss)."""
     with _lock:

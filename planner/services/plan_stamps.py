@@ -14,6 +14,11 @@ that lands during a computation leaves that summary already stale.
 
 A connection that bumped a stamp holds uncommitted writes until its transaction ends (``wrote``): what is
 computed from them must not outlive the transaction (``plan_memo``), for a rollback gives the stamps back.
+
+Each stamp also records what its writes were when they only touched realisation or evidence cells (what users
+do all day): ``PlanStamp.cells`` lists the cells written after stamp ``base``, in the same upsert; any other
+write, a bulk or Core write, or a record grown past ``CELLS_CAP`` moves ``base`` to its own stamp. A process
+that kept a value at stamp N ≥ ``base`` knows from the database alone which cells changed since (``since``).
 """
 from __future__ import annotations
 
@@ -82,29 +87,39 @@ def _lineages(refs: dict[str, set]) -> list:
     return [by_kind[kind](sorted(values)) for kind, values in refs.items() if values and kind != "plan_key"]
 
 
-def bump_refs(conn: Connection, refs: dict[str, set]) -> None:
+def bump_refs(conn: Connection, refs: dict[str, set], cells: Cells | None = None) -> None:
     """Bump the lineages the references belong to: at most one SELECT and one upsert."""
     keys = set(refs.get("plan_key", ()))
     selects = _lineages(refs)
     if selects:
         stmt = selects[0] if len(selects) == 1 else union(*selects)
         keys |= {k for (k,) in conn.execute(stmt)}
-    bump(conn, keys)
+    bump(conn, keys, cells)
 
 
-def bump(conn: Connection, keys: Iterable[str]) -> None:
+Cells = set[tuple[str, int, str]]  # (indicator key, year, period) of realisation and evidence rows
+
+
+def bump(conn: Connection, keys: Iterable[str], cells: Cells | None = None) -> None:
     """Add one to the stamp of each lineage (created at 1), in one call (a row per lineage), in sorted order
-    (no deadlock between two writers bumping the same lineages)."""
+    (no deadlock between two writers bumping the same lineages). ``cells``: the write touched only these
+    cells (recorded for ``since``); None: anything else."""
     keys = sorted({k for k in keys if k})
     if keys:
-        conn.execute(_BUMP, [{"key": k} for k in keys])
+        written = None if cells is None else "".join(f"{key}|{year}|{period};" for key, year, period in sorted(cells))
+        conn.execute(_BUMP, [{"key": k, "cells": written, "cap": CELLS_CAP} for k in keys])
         conn.info[_WROTE] = True
 
 
+CELLS_CAP = 8000  # characters of the record (~200 cells): past it, the next reader evaluates the plan again
 # The same text on SQLite and PostgreSQL; a text statement is compiled once (the dialects' ON CONFLICT
-# construct has no cache key, so it was compiled again at every write).
-_BUMP = text('INSERT INTO plan_stamp ("key", stamp) VALUES (:key, 1) '
-             'ON CONFLICT ("key") DO UPDATE SET stamp = plan_stamp.stamp + 1')
+# construct has no cache key, so it was compiled again at every write). The SET clauses read the row as it was.
+_RESTART = "CAST(:cells AS TEXT) IS NULL OR length(plan_stamp.cells) + length(CAST(:cells AS TEXT)) > :cap"
+_BUMP = text('INSERT INTO plan_stamp ("key", stamp, base, cells) VALUES (:key, 1, '
+             'CASE WHEN CAST(:cells AS TEXT) IS NULL THEN 1 ELSE 0 END, COALESCE(CAST(:cells AS TEXT), \'\')) '
+             'ON CONFLICT ("key") DO UPDATE SET stamp = plan_stamp.stamp + 1, '
+             f'base = CASE WHEN {_RESTART} THEN plan_stamp.stamp + 1 ELSE plan_stamp.base END, '
+             f'cells = CASE WHEN {_RESTART} THEN \'\' ELSE plan_stamp.cells || CAST(:cells AS TEXT) END')
 
 
 _WROTE = "planner.stamps_bumped"
@@ -145,7 +160,7 @@ def advance_past(conn: Connection, floor: int) -> None:
     """Move every stamp above ``floor``: after a restore replaced the data, a stamp the restored rows carry
     could equal one a running process kept a value under (``plan_memo``) for the data that was replaced."""
     table = PlanStamp.__table__
-    conn.execute(table.update().values(stamp=table.c.stamp + floor + 1))
+    conn.execute(table.update().values(stamp=table.c.stamp + floor + 1, base=table.c.stamp + floor + 1, cells=""))
 
 
 def current(conn: Connection, keys: Iterable[str]) -> dict[str, int]:
@@ -154,6 +169,42 @@ def current(conn: Connection, keys: Iterable[str]) -> dict[str, int]:
     table = PlanStamp.__table__
     found = dict(conn.execute(select(table.c.key, table.c.stamp).where(table.c.key.in_(keys))).all()) if keys else {}
     return {k: found.get(k, 0) for k in keys}
+
+
+def since(conn: Connection, key: str, stamp: int) -> tuple[int, Cells | None]:
+    """The lineage's stamp now and the cells written after ``stamp`` (a superset: maybe some written before),
+    or None when a write of anything else came after it (or its record was restarted): one statement."""
+    table = PlanStamp.__table__
+    row = conn.execute(select(table.c.stamp, table.c.base, table.c.cells).where(table.c.key == key)).first()
+    now, base, written = row if row is not None else (0, 0, "")
+    if not base <= stamp <= now:
+        return now, None
+    cells = set()
+    for cell in filter(None, written.split(";")):
+        ind_key, year, period = cell.split("|")
+        cells.add((ind_key, int(year), period))
+    return now, cells
+
+
+_CELL_ROWS = (Realization, Evidence)  # rows whose writes are recorded by cell
+
+
+def _cells(session: OrmSession) -> Cells | None:
+    """The cells the flushed rows belong to, before and after the change, when every stamped row is a
+    realisation or an evidence row; None otherwise."""
+    cells = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if type(obj) not in REFERENCES:
+            continue
+        if type(obj) not in _CELL_ROWS:
+            return None
+        state = inspect(obj)
+        for read in (lambda a: getattr(obj, a), lambda a: _before(state, a)):
+            cell = _value(("indicator_key", "year", "period"), read)
+            if cell is None:
+                return None
+            cells.add(cell)
+    return cells
 
 
 def _collect(session: OrmSession) -> dict[str, set]:
@@ -218,11 +269,11 @@ def _stamp_flush(session, _context, _instances):
     with session.no_autoflush:  # reading an expired attribute must not flush from inside the flush
         refs = _collect(session)
         if any(refs.values()):
-            held = _held(session, refs)
+            held, cells = _held(session, refs), _cells(session)
             if held is None:
-                bump_refs(session.connection(), refs)
+                bump_refs(session.connection(), refs, cells)
             else:
-                bump(session.connection(), held)
+                bump(session.connection(), held, cells)
 
 
 @event.listens_for(OrmSession, "do_orm_execute")

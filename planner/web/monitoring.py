@@ -411,14 +411,37 @@ def dashboard_context(plan: Plan, open_ids: set[int] | None = None) -> dict:
 def _dashboard_parts(dash: mon.Dashboard, year: int) -> dict[str, Markup]:
     """The spending scatter and the early warnings' and missing reports' tables, a row per node or indicator
     (hundreds in a large plan): rendered once per kept evaluation, language and URL root (they show nothing
-    else), kept beside it."""
-    def render_parts() -> dict[str, Markup]:
+    else), kept beside it; a row the evaluation kept from the one it was brought up to date from keeps its
+    markup."""
+    def render_parts(earlier: dict | None) -> dict:
+        rows = _RowMarkup(earlier["rows"] if earlier else {})
         context = dict(early_warnings=dash.progress.early_warnings, missing=dash.missing, year=year,
-                       points=_scatter_points(dash.spending), gap_flag=SPENDING_GAP)
-        return {part: Markup(render_template(PARTS_TPL, part=part, **context))
-                for part in ("scatter", "early", "missing")}
+                       points=_scatter_points(dash.spending), gap_flag=SPENDING_GAP, rows=rows)
+        parts = {part: Markup(render_template(PARTS_TPL, part=part, **context))
+                 for part in ("scatter", "early", "missing")}
+        return parts | {"rows": rows.now}
     return mon.dashboard_part(dash, ("parts", str(get_locale()), request.script_root), render_parts,
-                              weight=lambda parts: sum(map(len, parts.values())) // 4096)
+                              weight=lambda parts: 2 * sum(len(parts[p]) for p in ("scatter", "early", "missing"))
+                              // 4096)
+
+
+class _RowMarkup:
+    """The markup of a page part's rows by row (an indicator row of the kept evaluation, and what else the
+    markup shows): that of the earlier rendering is reused for a row that is the same object."""
+
+    def __init__(self, earlier: dict):
+        self.earlier, self.now = earlier, {}
+
+    def get(self, kind: str, row, *more) -> Markup | None:
+        found = self.earlier.get((kind, id(row), *more))
+        if found is None or found[0] is not row:  # an id outlives its object: the row itself is kept beside it
+            return None
+        self.now[(kind, id(row), *more)] = found
+        return found[1]
+
+    def keep(self, markup: Markup, kind: str, row, *more) -> Markup:
+        self.now[(kind, id(row), *more)] = row, markup
+        return markup
 
 
 def _scatter_points(spending: list) -> list[tuple]:

@@ -156,7 +156,7 @@ def test_the_trend_from_one_evaluation_equals_one_evaluation_per_period(upto):
     roots, row_of, budgets = _mixed_plan()
     now = ct.evaluate(roots, LEVELS, row_of, budgets, upto, SETTINGS)
     points = periods.trend_periods(upto)
-    trend = ct.trend(now.roots, points, budgets, SETTINGS)
+    trend, _nodes = ct.trend(now.roots, points, budgets, SETTINGS)
     per_period = [ct.evaluate(roots, LEVELS, row_of, budgets, u, SETTINGS) for u in points]
     assert [_plan_figures(f) for f in trend] == [_plan_figures(e) for e in per_period]  # values and formulas
     assert len(points) == 1 or len({f.achievement.value for f in trend}) > 1  # the periods really differ
@@ -193,13 +193,14 @@ def _generated_plan(seed: int):
         codes = freq_codes[frequency]
         targets[iid] = {"Y": a_target(kind, 100), **{c: a_target(kind if rnd.random() < .9 else "number", 40)
                                                      for c in codes}}
-        reported[iid] = {}
-        for c in codes or ["Y"]:
-            if rnd.random() < .75:
-                reported[iid][c] = NS(value=round(rnd.uniform(0, 50), 2), numerator=rnd.randint(0, 9),
-                                      denominator=rnd.randint(0, 9), achieved=rnd.choice([None, True, False]),
-                                      status=rnd.choice(["submitted", "verified", "verified", "draft", "returned"]))
+        reported[iid] = reports(codes or ["Y"])
         return ind
+
+    def reports(codes):
+        return {c: NS(value=round(rnd.uniform(0, 50), 2), numerator=rnd.randint(0, 9), denominator=rnd.randint(0, 9),
+                      achieved=rnd.choice([None, True, False]),
+                      status=rnd.choice(["submitted", "verified", "verified", "draft", "returned"]))
+                for c in codes if rnd.random() < .75}
 
     def a_node(depth):
         nid = next(ids)
@@ -218,15 +219,42 @@ def _generated_plan(seed: int):
 
     def row_of(ind, n, upto):
         return ct.indicator_row(ind, n, upto, targets[ind.id], reported[ind.id], {}, ["TW1"], settings)
-    return roots, row_of, budgets, settings
+    return roots, row_of, budgets, settings, reported, reports
 
 
 @pytest.mark.parametrize("seed", range(40))
 def test_the_trend_of_generated_plans_equals_one_evaluation_per_period(seed):
-    roots, row_of, budgets, settings = _generated_plan(seed)
+    roots, row_of, budgets, settings, _reported, _reports = _generated_plan(seed)
     for upto in ("TW3", "Y", "M08", "S2"):
         now = ct.evaluate(roots, LEVELS, row_of, budgets, upto, settings)
         points = periods.trend_periods(upto)
-        trend = ct.trend(now.roots, points, budgets, settings)
+        trend, _nodes = ct.trend(now.roots, points, budgets, settings)
         assert [_plan_figures(f) for f in trend] == [
             _plan_figures(ct.evaluate(roots, LEVELS, row_of, budgets, u, settings)) for u in points]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_rows_reported_again_give_what_evaluating_the_plan_again_gives(seed):
+    """``reevaluate`` of rows with other reports (``with_reports``), the trend from the kept nodes' figures and
+    the early warnings from the kept ones equal the whole plan evaluated again, round after round."""
+    roots, row_of, budgets, settings, reported, reports = _generated_plan(seed)
+    rnd = random.Random(seed)
+    for upto in ("TW3", "M08"):
+        now = ct.evaluate(roots, LEVELS, row_of, budgets, upto, settings)
+        points = [p for p in periods.trend_periods(upto) if p != upto]
+        _points, nodes = ct.trend(now.roots, points, budgets, settings)
+        warnings = ct.early_warnings(now.rows, settings)
+        for _round in range(4):
+            changed = rnd.sample(now.rows, min(len(now.rows), rnd.randint(1, 3)))
+            for r in changed:
+                reported[r.indicator.id] = reports([c.period for c in r.cells])
+            fresh = {r.indicator.id: ct.with_reports(r, upto, reported[r.indicator.id], {}, ["TW1"], settings)
+                     for r in changed}
+            again, whole = ct.reevaluate(now, fresh, settings), ct.evaluate(roots, LEVELS, row_of, budgets, upto,
+                                                                              settings)
+            assert again == whole
+            figures, nodes = ct.trend(again.roots, points, budgets, settings, nodes)
+            assert figures == ct.trend(whole.roots, points, budgets, settings)[0]
+            warnings = ct.early_warnings(again.rows, settings, warnings, fresh)
+            assert warnings == ct.early_warnings(whole.rows, settings)
+            now = again

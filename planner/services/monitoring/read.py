@@ -99,23 +99,39 @@ def _load_cells_many(s: Session, plans: list[Plan], year: int, targets: dict[int
     ids = [p.id for p in plans]
     scope = (Indicator.id == indicator.id) if indicator is not None else (
         Indicator.plan_id.in_(ids) if nodes is None else Indicator.node_id.in_(nodes))
+    by_key, evidence = _reports(s, scope, year)
+    locks = closed_locks_many(s, plans, year)
+    data = {p.id: _CellData(p, year, targets[p.id], dict(by_key[p.id]), dict(evidence[p.id]), locks[p.key])
+            for p in plans}
+    _load_judged(s, list(data.values()))
+    return data
+
+
+Reports = dict[str, dict[str, Realization]]  # by indicator key, then period
+Counts = dict[str, dict[str, int]]  # evidence by indicator key, then period
+
+
+def _reports(s: Session, scope, year: int) -> tuple[dict[int, Reports], dict[int, Counts]]:
+    """Realisations and evidence counts of the indicators in ``scope``, by plan id: two statements."""
     reals = s.exec(select(Realization, Indicator.plan_id).join(Indicator, Realization.indicator_key == Indicator.key)
                    .where(scope, Realization.year == year)).all()
     counts = s.exec(select(Indicator.plan_id, Evidence.indicator_key, Evidence.period, func.count())
                     .join(Indicator, Evidence.indicator_key == Indicator.key)
                     .where(scope, Evidence.year == year)
                     .group_by(Indicator.plan_id, Evidence.indicator_key, Evidence.period)).all()
-    by_key: dict[int, dict[str, dict[str, Realization]]] = defaultdict(lambda: defaultdict(dict))
+    by_key: dict[int, Reports] = defaultdict(lambda: defaultdict(dict))
     for r, plan_id in reals:
         by_key[plan_id][r.indicator_key][r.period] = r
-    evidence: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    evidence: dict[int, Counts] = defaultdict(lambda: defaultdict(dict))
     for plan_id, key, period, n in counts:
         evidence[plan_id][key][period] = n
-    locks = closed_locks_many(s, plans, year)
-    data = {p.id: _CellData(p, year, targets[p.id], dict(by_key[p.id]), dict(evidence[p.id]), locks[p.key])
-            for p in plans}
-    _load_judged(s, list(data.values()))
-    return data
+    return by_key, evidence
+
+
+def reports_of(s: Session, plan: Plan, year: int, keys: set[str]) -> tuple[Reports, Counts]:
+    """The realisations and evidence counts of these indicators (by key) of the plan: two statements."""
+    by_key, evidence = _reports(s, and_(Indicator.plan_id == plan.id, Indicator.key.in_(sorted(keys))), year)
+    return by_key[plan.id], evidence[plan.id]
 
 
 def _load_judged(s: Session, many: list[_CellData]) -> None:
@@ -234,6 +250,9 @@ class PlanProgress:
     closed_periods: list[str]
     coverage: Coverage = NONE  # reports in of due: beside every aggregate
     predikat_note: str | None = None  # why no predikat is given (coverage below the threshold)
+    # what the trend read, for ``progress_with_rows`` to bring it up to date
+    budgets: ct.Budgets | None = field(default=None, repr=False, compare=False)
+    trend_nodes: ct.NodeTrends = field(default_factory=dict, repr=False, compare=False)
     by_id: dict[int, NodeProgress] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -299,20 +318,40 @@ def _progress(plan: Plan, tree, cells: _CellData, budgets: ct.Budgets, year: int
               settings: Settings, with_trend: bool) -> PlanProgress:
     now = ct.evaluate(tree.roots, tree.levels, lambda ind, node, u: cells.row(ind, node, u, settings), budgets,
                       upto_period, settings)
+    return _plan_progress(plan, now, budgets, cells.closed, year, upto_period, settings, with_trend)
+
+
+def progress_with_rows(kept: PlanProgress, fresh: dict[int, IndicatorRow], settings: Settings) -> PlanProgress:
+    """``kept`` (with its trend) with some indicator rows replaced, by indicator id (the same indicators,
+    targets, budgets and closed periods; other reports): only the nodes above them and their trend are
+    computed again (``calc.tree.reevaluate``)."""
+    now = ct.reevaluate(ct.Evaluation(kept.roots, kept.rows, kept.achievement, kept.annual_achievement,
+                                      kept.budget, kept.coverage), fresh, settings)
+    return _plan_progress(kept.plan, now, kept.budgets, kept.closed_periods, kept.year, kept.upto, settings,
+                          bool(kept.trend), kept.trend_nodes,
+                          ct.early_warnings(now.rows, settings, kept.early_warnings, fresh))
+
+
+def _plan_progress(plan: Plan, now: ct.Evaluation, budgets: ct.Budgets, closed: list[str], year: int,
+                   upto_period: str, settings: Settings, with_trend: bool,
+                   kept_trend: ct.NodeTrends | None = None, warnings: list[EarlyWarning] | None = None
+                   ) -> PlanProgress:
     points = periods.trend_periods(upto_period) if with_trend else []
     earlier = [p for p in points if p != upto_period]
     # the earlier periods from the same rows (calc.tree.trend: the plan's figures only, no second evaluation)
-    at = {**dict(zip(earlier, ct.trend(now.roots, earlier, budgets, settings))), upto_period: now}
+    figures, trend_nodes = ct.trend(now.roots, earlier, budgets, settings, kept_trend) if earlier else ([], {})
+    at = {**dict(zip(earlier, figures)), upto_period: now}
     trend = [TrendPoint(p, at[p].achievement, at[p].annual_achievement, at[p].budget.absorption) for p in points]
     reported, expected, completeness = ct.completeness(now.rows)
     return PlanProgress(
         plan=plan, year=year, upto=upto_period, achievement=now.achievement,
         annual_achievement=now.annual_achievement, status=ct.status_of(now.achievement, settings),
         predikat=ct.predikat_name(now.annual_achievement, now.coverage, settings), status_counts=ct.count_statuses([], now.roots),
-        budget=now.budget, roots=now.roots, rows=now.rows, early_warnings=ct.early_warnings(now.rows, settings),
+        budget=now.budget, roots=now.roots, rows=now.rows, early_warnings=ct.early_warnings(now.rows, settings) if warnings is None else warnings,
         missing_reports=ct.missing_reports(now.rows), trend=trend, reported=reported, expected=expected,
-        completeness=completeness, closed_periods=cells.closed, coverage=now.coverage,
-        predikat_note=predikat_withheld(now.coverage, settings.coverage_threshold))
+        completeness=completeness, closed_periods=closed, coverage=now.coverage,
+        predikat_note=predikat_withheld(now.coverage, settings.coverage_threshold),
+        budgets=budgets if with_trend else None, trend_nodes=trend_nodes)
 
 
 @dataclass
