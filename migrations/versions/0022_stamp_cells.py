@@ -7,7 +7,7 @@ Revises: 0021
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0022s7b"
+revision = "0022"
 down_revision = "0021"
 branch_labels = None
 depends_on = None
