@@ -1,7 +1,7 @@
 """The cells written since a stamp (``plan_stamp.base`` and ``plan_stamp.cells``): a kept dashboard evaluation
 is brought up to date from them instead of evaluated again (issue 12). Existing stamps start with no record.
 
-Revision ID: 0022s7b
+Revision ID: 0022
 Revises: 0021
 """
 import sqlalchemy as sa
