@@ -15,7 +15,6 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from planner.calc.formatting import format_percent
-
 from planner.models.plan import ACCUMULATION_LABELS, FREQUENCY_LABELS
 from planner.services import monitoring as mon
 from planner.web.filters import num, period as period_label, period_short, t, target_text, value_text
