@@ -3,7 +3,7 @@
 A grid of a few dozen nodes has hundreds of cells; rendered as a Jinja block each (a fresh context, about ten
 translation calls, filters and macro calls per cell) the template took most of the page's CPU. Here every text
 a cell shows is prepared once in Python: the words of the page are translated once per answer (``GridPage``),
-numbers formatted, URLs built through ``speed.row_url``; ``templates/monitoring/_grid_row.html`` puts them into
+numbers formatted, URLs filled into ``speed.url_shape``; ``templates/monitoring/_grid_row.html`` puts them into
 the markup, one macro call per row and per cell. The cell answered after a save comes from the same code
 (``cell_view`` and the ``cell`` macro), so the page and the fragment cannot drift apart.
 """
@@ -18,7 +18,7 @@ from planner.calc.formatting import format_percent
 from planner.models.plan import ACCUMULATION_LABELS, FREQUENCY_LABELS
 from planner.services import monitoring as mon
 from planner.web.filters import num, period as period_label, period_short, t, target_text, value_text
-from planner.web.speed import gettext, row_url
+from planner.web.speed import gettext, url_shape
 
 STATUS_MARKS = {"draft": "✎", "submitted": "●", "verified": "✔", "returned": "↩"}
 
@@ -68,6 +68,7 @@ class GridPage:
         self._accumulations = {k: v.split(" (")[0].lower() for k, v in t(ACCUMULATION_LABELS).items()}
         self._periods: dict[str, tuple[str, str, Markup]] = {}
         self._statuses: dict[str, str] = {}
+        self._urls: dict[tuple[str, str], str] = {}
 
     def period(self, code: str) -> tuple[str, str, Markup]:
         """The period's label, short label and its cells' target title ("Triwulan I", "TW I", "Target Triwulan I")."""
@@ -76,6 +77,14 @@ class GridPage:
             label = period_label(code)
             found = self._periods[code] = (label, period_short(code), _fill(self._target_of, period=label))
         return found
+
+    def url(self, endpoint: str, indicator_id: int, period: str) -> str:
+        """A cell's link or form target (``speed.url_shape``, kept per endpoint and period for the answer)."""
+        shape = self._urls.get((endpoint, period))
+        if shape is None:
+            shape = self._urls[endpoint, period] = url_shape(endpoint, indicator_id=indicator_id, year=self.year,
+                                                             period=period)
+        return shape.format(indicator_id=indicator_id, year=self.year)
 
     def status(self, r) -> str:
         """A realisation's status in words ("Dilaporkan")."""
@@ -189,7 +198,7 @@ def cell_view(page: GridPage, row: mon.IndicatorRow, c: mon.Cell, multi: bool) -
     label, short, target_title = page.period(c.period)
     status = r.status if r is not None else "empty"
     view = CellView(f"{ind.id}-{c.period}", c.period, status, c.closed, multi,
-                    row_url("monitoring.detail", indicator_id=ind.id, year=page.year, period=c.period),
+                    page.url("monitoring.detail", ind.id, c.period),
                     short=short, evidence=c.evidence)
     if page.error is not None:  # only the refused cell is answered, with the reason and what was typed
         view.error = page.error.message
@@ -210,15 +219,14 @@ def cell_view(page: GridPage, row: mon.IndicatorRow, c: mon.Cell, multi: bool) -
         view.mark = STATUS_MARKS[r.status]
         view.mark_title = page.status(r) + (": " + r.review_note if r.review_note else "")
         if page.can_verify and r.status == "submitted" and not c.closed:
-            view.verify_url = row_url("monitoring.verify_cell", indicator_id=ind.id, year=page.year,
-                                      period=c.period)
+            view.verify_url = page.url("monitoring.verify_cell", ind.id, c.period)
     return view
 
 
 def _inputs(view: CellView, page: GridPage, ind, r, label: str, typed) -> None:
     """The entry form's values: the stored ones, or what was typed when the save was refused."""
     view.editable = True
-    view.save_url = row_url("monitoring.save_cell", indicator_id=ind.id, year=page.year, period=view.period)
+    view.save_url = page.url("monitoring.save_cell", ind.id, view.period)
     view.version = r.version if r is not None else None
     what = f"{ind.name}, {label}"
     if ind.target_type == "qualitative":
@@ -246,7 +254,7 @@ def row_view(page: GridPage, row: mon.IndicatorRow) -> RowView:
     if row.responsible:
         meta += f" · {row.responsible}"
     return RowView(summary_view(page, row), ind.id, ind.name,
-                   row_url("monitoring.detail", indicator_id=ind.id, year=page.year, period=latest_due(row)),
+                   page.url("monitoring.detail", ind.id, latest_due(row)),
                    meta, target_text(row.annual_target),
                    [(span, len(cells) > 1, [cell_view(page, row, c, len(cells) > 1) for c in cells])
                     for span, cells in slots(row)])
