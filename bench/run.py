@@ -232,6 +232,15 @@ def run(args) -> dict:
                            ("dashboard", f"/plans/{unit_plan}/dashboard")):
         if want(page):
             b.time(page, _get(client, page_url), counter=counter)
+    if want("grid"):
+        # A large unit's grid page holds its top nodes only; each one's section (a program, ~50 nodes, ~400 cells)
+        # loads in a request of its own, where the cells are rendered: timed apart.
+        from planner.models import PlanNode
+        with Session(app_engine) as s:
+            top = s.exec(PlanNode.__table__.select().where(PlanNode.plan_id == unit_plan, PlanNode.parent_id.is_(None))
+                         .order_by(PlanNode.position)).first()
+        b.time("grid_part", _get(client, f"/nodes/{top.id}/realisasi/baris?year={gen.YEAR}&period=TW2", HX),
+               counter=counter)
     if want("dashboard"):
         # The dashboard is evaluated again at the first view after any write to the plan: timed apart.
         dashboard = _get(client, f"/plans/{unit_plan}/dashboard")

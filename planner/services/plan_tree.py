@@ -242,9 +242,10 @@ def top_ids(s: Session, plan: Plan) -> tuple[int, list[int]]:
     return len(rows), [nid for nid, parent in rows if parent is None]
 
 
-def load_subtree(s: Session, plan: Plan, node_id: int) -> Tree:
+def load_subtree(s: Session, plan: Plan, node_id: int, *, read_only: bool = False) -> Tree:
     """One node and its descendants as a tree (its root keeps its depth in the plan), in six statements
-    whatever the plan's size: what a page about one branch reads instead of the whole plan."""
+    whatever the plan's size: what a page about one branch reads instead of the whole plan (``read_only``:
+    as ``load_trees``)."""
     parents = parent_map(s, plan)
     children: dict[int | None, list[int]] = defaultdict(list)
     for nid, parent in parents.items():
@@ -254,7 +255,7 @@ def load_subtree(s: Session, plan: Plan, node_id: int) -> Tree:
         nid = stack.pop()
         wanted.add(nid)
         stack.extend(children[nid])
-    tree = load_trees(s, [plan], wanted)[plan.id]
+    tree = load_trees(s, [plan], wanted, read_only=read_only)[plan.id]
     depth, up = 0, parents.get(node_id)
     while up is not None:
         depth, up = depth + 1, parents.get(up)

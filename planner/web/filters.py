@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_babel import format_date, format_datetime
+from jinja2.filters import do_truncate
+from markupsafe import Markup, escape
 
 from planner import periods
 from planner.calc.formatting import format_number, format_percent, format_rupiah
@@ -63,6 +65,33 @@ def period_short(code: str) -> str:
     return t(periods.short_label(code))
 
 
+MUTED_DASH = Markup('<span class="muted">—</span>')
+
+
+def target_text(spec) -> Markup:
+    """A target in a cell or beside a figure: "25" (its full value in a title), "10,5–20", "Ditetapkan…"."""
+    if spec.kind == "number":
+        return Markup(f'<span title="{escape(num(spec.value))}">{escape(compact(spec.value))}</span>')
+    if spec.kind == "range":
+        return Markup(f"{escape(num(spec.lower))}–{escape(num(spec.upper))}")
+    if spec.kind == "qualitative":
+        short = do_truncate(current_app.jinja_env, spec.text, 24)
+        return Markup(f'<span class="qual" title="{escape(spec.text)}">{escape(short)}</span>')
+    return MUTED_DASH
+
+
+def value_text(r) -> Markup:
+    """A reported value, read-only: "Tercapai", "60 / 75", "1.250"; "—" when none."""
+    if r is None:
+        return MUTED_DASH
+    if r.achieved is not None:
+        return Markup(speed.gettext("Tercapai") if r.achieved else speed.gettext("Tidak tercapai"))
+    if r.numerator is not None:
+        return Markup('<span title="%s">%s / %s</span>') % (
+            speed.gettext("pembilang / penyebut"), num(r.numerator), num(r.denominator))
+    return Markup.escape(num(r.value))
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         num=num,
@@ -74,6 +103,8 @@ def register(app: Flask) -> None:
         period=period,
         period_short=period_short,
         t=t,
+        target_text=target_text,
+        value_text=value_text,
         date_id=lambda d: format_date(d, "d MMMM y") if d else "—",
         datetime_id=lambda d: format_datetime(d, "d MMM y HH.mm") if d else "—",
     )

@@ -23,28 +23,12 @@ from planner.permissions import can
 from planner.services import monitoring as mon
 from planner.services import plan_tree, plans
 from planner.web.filters import period as period_label
+from planner.web.grid_cells import GridPage, cell_view, slots
 from planner.web.helpers import form_int, principal, render, respond
 from planner.web.monitoring import (
     DETAIL_TPL, GRID_TPL, _back, _indicator_for, _plan_for, _status, _upto, _user_id, _year, bp, detail_context,
     settings,
 )
-
-
-def _slots(row: mon.IndicatorRow) -> list[tuple[int, list[mon.Cell]]]:
-    """How a row's cells sit under the four quarter columns: one per quarter, three months per quarter,
-    a semester over two quarters, the year over all four."""
-    cells, freq = row.cells, row.indicator.frequency
-    if freq == "monthly":
-        return [(1, cells[i:i + 3]) for i in range(0, 12, 3)]
-    if freq == "semester":
-        return [(2, [c]) for c in cells]
-    if freq == "annual":
-        return [(4, cells)]
-    return [(1, [c]) for c in cells]
-
-
-def _latest_due(row: mon.IndicatorRow) -> str:
-    return row.cells[max(row.due, 1) - 1].period
 
 
 def _closed_by(upto: str, closed: list[str]) -> str | None:
@@ -124,17 +108,15 @@ def plan_grid_data(plan: Plan, year: int, upto: str) -> GridData:
 
 def grid_context(plan: Plan, data: GridData, year: int, upto: str, **extra) -> dict:
     p = principal()
-    ctx = dict(
+    back = extra.pop("back", request.full_path.rstrip("?"))
+    page = GridPage(year, upto, back, data.scope.node.id if data.scope else None,
+                    can(p, "realization.edit", plan), can(p, "realization.verify", plan))
+    return dict(
         plan=plan, org=db.session().get(Organization, plan.organization_id), year=year, upto=upto, data=data,
-        scope=data.scope, scope_id=data.scope.node.id if data.scope else None, sections=data.sections,
-        lazy=data.lazy, slots=_slots,
-        due_q=mon.periods_due(periods.QUARTERS, upto), can_edit=can(p, "realization.edit", plan),
-        can_verify=can(p, "realization.verify", plan), closed_by=_closed_by(upto, data.closed_periods),
-        back=request.full_path.rstrip("?"), latest_due=_latest_due, error=None, error_key=None, form={},
-        oob=False, just_saved=False, path=[], refresh=None,
+        scope=data.scope, sections=data.sections, lazy=data.lazy, page=page,
+        due_q=mon.periods_due(periods.QUARTERS, upto), can_edit=page.can_edit, can_verify=page.can_verify,
+        closed_by=_closed_by(upto, data.closed_periods), back=back, path=[], **extra,
     )
-    ctx.update(extra)
-    return ctx
 
 
 @bp.get("/plans/<int:plan_id>/realisasi")
@@ -199,12 +181,11 @@ def _cell_context(plan: Plan, ind: Indicator, year: int, period: str, upto: str,
     refresh = url_for("monitoring.grid_summary", plan_id=plan.id, year=year, period=upto, node=ind.node_id,
                       **({"scope": scope_id} if scope_id else {}))
     cell = next(c for c in row.cells if c.period == period)
-    cells = next(group for _, group in _slots(row) if cell in group)
-    ctx = dict(plan=plan, year=year, upto=upto, row=row, c=cell, cells=cells, scope_id=scope_id, refresh=refresh,
-               can_edit=can(p, "realization.edit", plan), can_verify=can(p, "realization.verify", plan),
-               back=_back(""), error=None, error_key=None, form={}, oob=True, just_saved=False)
-    ctx.update(extra)
-    return ctx
+    cells = next(group for _, group in slots(row) if cell in group)
+    page = GridPage(year, upto, _back(""), scope_id, can(p, "realization.edit", plan),
+                    can(p, "realization.verify", plan), refresh=refresh, **extra)
+    return dict(plan=plan, year=year, upto=upto, row=row, page=page, cell_view=cell_view(page, row, cell,
+                                                                                        len(cells) > 1), oob=True)
 
 
 def _achieved(raw: str | None) -> bool | None:
@@ -254,7 +235,7 @@ def _cell_response(plan: Plan, ind: Indicator, year: int, period: str, error, me
                        message=message)
     return respond(GRID_TPL, "cell", status=_status(error), redirect_to=back, message=message, page=detail,
                    context=lambda: _cell_context(plan, ind, year, period, _upto(year, "upto"), error=error,
-                                                 error_key=f"{ind.id}-{period}", form=form, just_saved=just_saved))
+                                                 form=form, just_saved=just_saved))
 
 
 @bp.post("/indicators/<int:indicator_id>/realisasi/<int:year>/<period>/verify")

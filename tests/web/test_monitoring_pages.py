@@ -125,6 +125,31 @@ def test_save_a_cell_returns_the_cell_and_updates_the_summaries_out_of_band(edit
     assert (row.value, row.status, row.year) == (25, "submitted", YEAR)
 
 
+def _plain(html: str) -> str:
+    html = re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token"', html)
+    return re.sub(r"\s+", " ", html).strip()
+
+
+def test_the_cell_answered_after_a_save_is_the_cell_the_page_shows(editor, s, renja):
+    keg = tree(s, renja).roots[0].children[0].node
+    ratio = plans.create_indicator(s, keg, IndicatorCreate(
+        name="Persentase <wajib> pajak & patuh", unit="%", accumulation="ratio",
+        targets=[TargetIn(year=YEAR, period="Y", value=80)]))
+    s.commit()
+    page = f"/plans/{renja.id}/realisasi?period=TW2"
+    saved = editor.post(cell_url(ratio, "TW2"), headers=HX,
+                        data={"numerator": "1.250,5", "denominator": "2000", "upto": "TW2", "back": page})
+    fragment = saved.get_data(as_text=True)
+    fragment = fragment[:fragment.index('<div id="sum-')]
+    assert " just-saved" in fragment and "<span hidden hx-get=" in fragment
+    fragment = re.sub(r'<span hidden hx-get="[^"]*"[^>]*></span>', "", fragment.replace(" just-saved", ""))
+    html = editor.get(page).get_data(as_text=True)
+    cell = html[html.index(f'<div id="rc-{ratio.id}-TW2"'):]
+    cell = cell[:cell.index("</td>")]
+    assert 'value="1.250,5"' in cell and "Persentase &lt;wajib&gt; pajak &amp; patuh" in cell
+    assert _plain(fragment) == _plain(cell)
+
+
 def test_typed_indonesian_numbers_are_understood(editor, s, renja):
     ind = output(s, renja)
     editor.post(cell_url(ind), headers=HX, data={"value": "1.250", "upto": "TW1"})

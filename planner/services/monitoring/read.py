@@ -373,7 +373,7 @@ def subtree_progress(s: Session, plan: Plan, node_id: int, year: int, upto_perio
     """A node of a Renja and its descendants at ``upto_period``, read and evaluated without the rest of the
     plan (a node's figures depend on its subtree only, methodology §2), in a fixed number of statements."""
     _check_read(plan, year, upto_period)
-    tree = load_subtree(s, plan, node_id)
+    tree = load_subtree(s, plan, node_id, read_only=True)  # as progress_for_plans: the targets are only read
     if not tree.roots:
         raise NotFound("Node tidak ditemukan di rencana ini.")
     return _branches(s, plan, tree, year, upto_period, settings)
