@@ -117,7 +117,10 @@ def _write(session: OrmSession, _ctx) -> None:
     transaction (a bulk copy of 270 nodes writes ~800 entries: one statement, not 800 ORM rows)."""
     pending = session.info.pop("audit_pending", [])
     if pending:
-        session.connection().execute(insert(AuditEntry.__table__), pending)
+        session.connection().execute(_INSERT, pending)
+
+
+_INSERT = insert(AuditEntry.__table__)  # built once: every write's flush sends it
 
 
 def set_actor(session: Session, user_id: int | None, username: str) -> None:
