@@ -124,7 +124,9 @@ def _load_cells_many(s: Session, plans: list[Plan], year: int, targets: dict[int
         reals = [(r, indicator.plan_id) for r in year_realizations(s, indicator, year).values()]
     else:
         reals = s.exec(reals_stmt, params=params).all()
-    counts = s.exec(counts_stmt, params=params).all()
+    if s.autoflush:  # what the ORM's autoflush does, before a plain read of counts (no rows to load: ~0,15 ms less)
+        s.flush()
+    counts = s.connection().execute(counts_stmt, params).all()
     by_key: dict[int, dict[str, dict[str, Realization]]] = defaultdict(lambda: defaultdict(dict))
     for r, plan_id in reals:
         by_key[plan_id][r.indicator_key][r.period] = r
