@@ -1,6 +1,6 @@
 """Per-lineage write stamps: every write that can change a plan's numbers bumps ``PlanStamp`` of its lineage
-(``Plan.key``) in the writer's own transaction, so a stored summary (``monitoring.ranking``) read at an older
-stamp is never served.
+(``Plan.key``) in the writer's own transaction, as its last statement before the commit (``bump``), so a stored
+summary (``monitoring.ranking``) read at an older stamp is never served.
 
 No service has to remember it: a ``before_flush`` hook looks at every new, changed and deleted row of the
 classes the read models read (plans, nodes, objectives, indicators, targets, realisations, evidence, period
@@ -13,7 +13,8 @@ are not stamped: they are part of the summary's key. The stamp is read before th
 that lands during a computation leaves that summary already stale.
 
 A connection that bumped a stamp holds uncommitted writes until its transaction ends (``wrote``): what is
-computed from them must not outlive the transaction (``plan_memo``), for a rollback gives the stamps back.
+computed from them must not outlive the transaction (``plan_memo``); ``current`` answers ``PENDING`` for the
+lineages it wrote, at which nothing is kept or stored.
 """
 from __future__ import annotations
 
@@ -93,11 +94,14 @@ def bump_refs(conn: Connection, refs: dict[str, set]) -> None:
 
 
 def bump(conn: Connection, keys: Iterable[str]) -> None:
-    """Add one to the stamp of each lineage (created at 1), in one call (a row per lineage), in sorted order
-    (no deadlock between two writers bumping the same lineages)."""
-    keys = sorted({k for k in keys if k})
+    """Add one to the stamp of each lineage (created at 1) when the transaction commits: in one call (a row per
+    lineage), in sorted order, as its last statement (``_committing``). Every save of a plan updates that
+    plan's row; written earlier, its lock was held while the request went on (reading, rendering the answer),
+    and PostgreSQL queued every other save of the plan behind it. Taken last, the lock is held only for the
+    commit, and a transaction holding a stamp never waits for another lock (no deadlock)."""
+    keys = {k for k in keys if k}
     if keys:
-        conn.execute(_BUMP, [{"key": k} for k in keys])
+        conn.info.setdefault(_PENDING, set()).update(keys)
         conn.info[_WROTE] = True
 
 
@@ -108,7 +112,9 @@ _BUMP = text('INSERT INTO plan_stamp ("key", stamp) VALUES (:key, 1) '
 
 
 _WROTE = "planner.stamps_bumped"
-_PER_TRANSACTION = [_WROTE]  # connection.info keys that hold for the open transaction only
+_PENDING = "planner.stamps_pending"  # the lineages this transaction bumps when it commits
+_PER_TRANSACTION = [_WROTE, _PENDING]  # connection.info keys that hold for the open transaction only
+PENDING = -1  # ``current`` of a lineage this transaction has written: matches no kept value (none is kept at it)
 
 
 def per_transaction(*names: str) -> None:
@@ -122,6 +128,14 @@ def wrote(conn: Connection) -> bool:
 
 
 @event.listens_for(Engine, "commit")
+def _committing(conn: Connection) -> None:
+    """The transaction's bumps, its last statement before the commit itself."""
+    keys = conn.info.get(_PENDING)
+    if keys:
+        conn.execute(_BUMP, [{"key": k} for k in sorted(keys)])
+    _transaction_ended(conn)
+
+
 @event.listens_for(Engine, "rollback")
 def _transaction_ended(conn: Connection) -> None:
     for name in _PER_TRANSACTION:
@@ -149,11 +163,14 @@ def advance_past(conn: Connection, floor: int) -> None:
 
 
 def current(conn: Connection, keys: Iterable[str]) -> dict[str, int]:
-    """The stamps of these lineages now (0 for one never written since stamps began)."""
+    """The stamps of these lineages now (0 for one never written since stamps began); ``PENDING`` for one this
+    transaction has written (its bump comes at the commit): what is computed from its writes is never kept, and
+    nothing kept is served for it."""
     keys = sorted(set(keys))
     table = PlanStamp.__table__
     found = dict(conn.execute(select(table.c.key, table.c.stamp).where(table.c.key.in_(keys))).all()) if keys else {}
-    return {k: found.get(k, 0) for k in keys}
+    pending = conn.info.get(_PENDING, ())
+    return {k: PENDING if k in pending else found.get(k, 0) for k in keys}
 
 
 def _collect(session: OrmSession) -> dict[str, set]:
