@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, Float, Integer, Numeric, String, event
+from sqlalchemy import JSON, Boolean, Float, Integer, Numeric, String, event, inspect
 from sqlalchemy.orm import Session
 
 from planner.errors import Invalid
@@ -45,31 +45,47 @@ def _problem(column, value) -> str | None:
     return None
 
 
-def check_row(obj) -> None:
+def check_row(obj, changed: set[str] | None = None) -> None:
+    """Every column of a new row, or only the ``changed`` attributes of a loaded one (what its UPDATE sends:
+    the others came from the database, so they fit)."""
     table = getattr(obj, "__table__", None)
     if table is None or table.name in SKIP_TABLES:
         return
-    check_values(table, {c.key: getattr(obj, c.key, None) for c in table.columns})
+    for column in _checked(table):
+        if changed is None or column.key in changed:
+            _check(column, getattr(obj, column.key, None))
 
 
 def check_values(table, values: dict) -> None:
     """``check_row`` for the values of a row written without the ORM (a bulk insert)."""
-    for column in table.columns:
-        value = values.get(column.key)
-        if value is None:
-            continue
-        problem = _problem(column, value)
-        if problem:
-            raise Invalid(f"{column.key}: {problem}", field=column.key)
+    for column in _checked(table):
+        _check(column, values.get(column.key))
+
+
+def _check(column, value) -> None:
+    if value is not None and (problem := _problem(column, value)):
+        raise Invalid(f"{column.key}: {problem}", field=column.key)
+
+
+def _checked(table) -> tuple:
+    """The table's columns that can refuse a value (not booleans or JSON), listed once per table."""
+    columns = _CHECKED.get(table)
+    if columns is None:
+        columns = _CHECKED[table] = tuple(c for c in table.columns if not isinstance(c.type, (Boolean, JSON)))
+    return columns
+
+
+_CHECKED: dict = {}
 
 
 @event.listens_for(Session, "before_flush")
 def _before_flush(session, _context, _instances):
     """Refuse the flush; the refused row leaves the session (a new one) or loses its unsaved change (a
     changed one), so a page that catches the error can still query and re-render the form."""
-    for obj in list(session.new) + list(session.dirty):
+    new = session.new
+    for obj in list(new) + list(session.dirty):
         try:
-            check_row(obj)
+            check_row(obj, None if obj in new else set(inspect(obj).committed_state))
         except Invalid:
             if obj in session.new:
                 session.expunge(obj)

@@ -63,14 +63,23 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def _columns(obj) -> list[str]:
-    return [a.key for a in inspect(obj).mapper.column_attrs if a.key not in IGNORED]
+def _columns(obj) -> tuple[str, ...]:
+    mapper = inspect(obj).mapper
+    keys = _COLUMNS.get(mapper)
+    if keys is None:
+        keys = _COLUMNS[mapper] = tuple(a.key for a in mapper.column_attrs if a.key not in IGNORED)
+    return keys
+
+
+_COLUMNS: dict = {}  # audited column names by mapper, in column order
 
 
 def _diff(obj, kind: str) -> dict[str, list]:
     state = inspect(obj)
     changes: dict[str, list] = {}
-    for key in _columns(obj):
+    # an update can only have changed the attributes set since the row was loaded (a saved cell: 3 of 15)
+    keys = _columns(obj) if kind != "update" else [k for k in _columns(obj) if k in state.committed_state]
+    for key in keys:
         if kind == "create":
             new = getattr(obj, key)
             if new not in (None, ""):
@@ -117,7 +126,10 @@ def _write(session: OrmSession, _ctx) -> None:
     transaction (a bulk copy of 270 nodes writes ~800 entries: one statement, not 800 ORM rows)."""
     pending = session.info.pop("audit_pending", [])
     if pending:
-        session.connection().execute(insert(AuditEntry.__table__), pending)
+        session.connection().execute(_INSERT, pending)
+
+
+_INSERT = insert(AuditEntry.__table__)  # built once: every write's flush sends it
 
 
 def set_actor(session: Session, user_id: int | None, username: str) -> None:

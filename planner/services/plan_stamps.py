@@ -1,6 +1,6 @@
 """Per-lineage write stamps: every write that can change a plan's numbers bumps ``PlanStamp`` of its lineage
-(``Plan.key``) in the writer's own transaction, so a stored summary (``monitoring.ranking``) read at an older
-stamp is never served.
+(``Plan.key``) in the writer's own transaction, as its last statement before the commit (``bump``), so a stored
+summary (``monitoring.ranking``) read at an older stamp is never served.
 
 No service has to remember it: a ``before_flush`` hook looks at every new, changed and deleted row of the
 classes the read models read (plans, nodes, objectives, indicators, targets, realisations, evidence, period
@@ -13,7 +13,8 @@ are not stamped: they are part of the summary's key. The stamp is read before th
 that lands during a computation leaves that summary already stale.
 
 A connection that bumped a stamp holds uncommitted writes until its transaction ends (``wrote``): what is
-computed from them must not outlive the transaction (``plan_memo``), for a rollback gives the stamps back.
+computed from them must not outlive the transaction (``plan_memo``); ``current`` answers ``PENDING`` for the
+lineages it wrote, at which nothing is kept or stored.
 
 Each stamp also records what its writes were when they only touched realisation or evidence cells (what users
 do all day): ``PlanStamp.cells`` lists the cells written after stamp ``base``, in the same upsert; any other
@@ -101,13 +102,18 @@ Cells = set[tuple[str, int, str]]  # (indicator key, year, period) of realisatio
 
 
 def bump(conn: Connection, keys: Iterable[str], cells: Cells | None = None) -> None:
-    """Add one to the stamp of each lineage (created at 1), in one call (a row per lineage), in sorted order
-    (no deadlock between two writers bumping the same lineages). ``cells``: the write touched only these
-    cells (recorded for ``since``); None: anything else."""
-    keys = sorted({k for k in keys if k})
+    """Add one to the stamp of each lineage (created at 1) when the transaction commits: in one call (a row per
+    lineage), in sorted order, as its last statement (``_committing``). Every save of a plan updates that
+    plan's row; written earlier, its lock was held while the request went on (reading, rendering the answer),
+    and PostgreSQL queued every other save of the plan behind it. Taken last, the lock is held only for the
+    commit, and a transaction holding a stamp never waits for another lock (no deadlock). ``cells``: the write
+    touched only these cells (recorded for ``since``); None: anything else."""
+    keys = {k for k in keys if k}
     if keys:
-        written = None if cells is None else "".join(f"{key}|{year}|{period};" for key, year, period in sorted(cells))
-        conn.execute(_BUMP, [{"key": k, "cells": written, "cap": CELLS_CAP} for k in keys])
+        pending = conn.info.setdefault(_PENDING, {})
+        for k in keys:
+            known = pending.get(k, set())
+            pending[k] = None if cells is None or known is None else known | cells
         conn.info[_WROTE] = True
 
 
@@ -123,7 +129,9 @@ _BUMP = text('INSERT INTO plan_stamp ("key", stamp, base, cells) VALUES (:key, 1
 
 
 _WROTE = "planner.stamps_bumped"
-_PER_TRANSACTION = [_WROTE]  # connection.info keys that hold for the open transaction only
+_PENDING = "planner.stamps_pending"  # the lineages this transaction bumps when it commits, with their cells
+_PER_TRANSACTION = [_WROTE, _PENDING]  # connection.info keys that hold for the open transaction only
+PENDING = -1  # ``current`` of a lineage this transaction has written: matches no kept value (none is kept at it)
 
 
 def per_transaction(*names: str) -> None:
@@ -137,6 +145,14 @@ def wrote(conn: Connection) -> bool:
 
 
 @event.listens_for(Engine, "commit")
+def _committing(conn: Connection) -> None:
+    """The transaction's bumps, its last statement before the commit itself."""
+    pending = conn.info.get(_PENDING)
+    if pending:
+        conn.execute(_BUMP, [{"key": k, "cells": _record(pending[k]), "cap": CELLS_CAP} for k in sorted(pending)])
+    _transaction_ended(conn)
+
+
 @event.listens_for(Engine, "rollback")
 def _transaction_ended(conn: Connection) -> None:
     for name in _PER_TRANSACTION:
@@ -164,26 +180,37 @@ def advance_past(conn: Connection, floor: int) -> None:
 
 
 def current(conn: Connection, keys: Iterable[str]) -> dict[str, int]:
-    """The stamps of these lineages now (0 for one never written since stamps began)."""
+    """The stamps of these lineages now (0 for one never written since stamps began); ``PENDING`` for one this
+    transaction has written (its bump comes at the commit): what is computed from its writes is never kept, and
+    nothing kept is served for it."""
     keys = sorted(set(keys))
     table = PlanStamp.__table__
     found = dict(conn.execute(select(table.c.key, table.c.stamp).where(table.c.key.in_(keys))).all()) if keys else {}
-    return {k: found.get(k, 0) for k in keys}
+    pending = conn.info.get(_PENDING, ())
+    return {k: PENDING if k in pending else found.get(k, 0) for k in keys}
 
 
 def since(conn: Connection, key: str, stamp: int) -> tuple[int, Cells | None]:
     """The lineage's stamp now and the cells written after ``stamp`` (a superset: maybe some written before),
-    or None when a write of anything else came after it (or its record was restarted): one statement."""
+    or None when a write of anything else came after it (or its record was restarted): one statement. A
+    lineage this transaction wrote is at ``PENDING``, its own cells included."""
     table = PlanStamp.__table__
     row = conn.execute(select(table.c.stamp, table.c.base, table.c.cells).where(table.c.key == key)).first()
     now, base, written = row if row is not None else (0, 0, "")
-    if not base <= stamp <= now:
-        return now, None
-    cells = set()
-    for cell in filter(None, written.split(";")):
-        ind_key, year, period = cell.split("|")
-        cells.add((ind_key, int(year), period))
+    cells = None
+    if base <= stamp <= now:
+        cells = set()
+        for cell in filter(None, written.split(";")):
+            ind_key, year, period = cell.split("|")
+            cells.add((ind_key, int(year), period))
+    own = conn.info.get(_PENDING, {})
+    if key in own:  # this transaction's writes too (stamped at its commit): ``PENDING``, as ``current`` says
+        return PENDING, None if cells is None or own[key] is None else cells | own[key]
     return now, cells
+
+
+def _record(cells: Cells | None) -> str | None:
+    return None if cells is None else "".join(f"{key}|{year}|{period};" for key, year, period in sorted(cells))
 
 
 _CELL_ROWS = (Realization, Evidence)  # rows whose writes are recorded by cell

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from planner.calc import PlausibleRange, plausible_range, range_problem
@@ -30,7 +31,10 @@ def stored_targets(s: Session, ind: Indicator) -> list[Target]:
     """The indicator's stored targets; a web request reads them once (the range of a value entered, then the
     row answering the save: ``services.session_reads``)."""
     return session_reads.once(s, Target, ("indicator", ind.id), lambda: list(s.exec(
-        select(Target).where(Target.indicator_id == ind.id))))
+        _TARGETS, params={"id": ind.id})))
+
+
+_TARGETS = select(Target).where(Target.indicator_id == bindparam("id"))  # built once (a saved cell reads it)
 
 
 def range_for(s: Session, ind: Indicator, targets: Iterable[float | None] = (), stored: bool = True) -> PlausibleRange:

@@ -10,6 +10,9 @@ request) keeps what ``once`` loaded and hands it back. A kept read is dropped as
   flushes first), or flushed (``before_flush``), or written by an ORM bulk statement (``do_orm_execute``);
 * at the end of every transaction (commit, rollback, savepoint): another writer may have committed since.
 
+A writer may put back, after its own flush, what it read with its write applied (``keep``): a saved cell's
+year of realisations, read before the save like the closed periods and targets, answers the row after it.
+
 Sessions that do not share (services' callers, the CLI, tests' own sessions) read every time, as before.
 """
 from __future__ import annotations
@@ -46,6 +49,14 @@ def once(s: OrmSession, table: type, key, load: Callable[[], T]) -> T:
     if (kept := reads(s, table)) is not None:  # looked up again: the load's autoflush may have dropped it
         kept[key] = value
     return value
+
+
+def keep(s: OrmSession, table: type, key, value) -> None:
+    """Keep what a writer knows ``table`` holds right after its own flush: the rows it read in this transaction
+    with its write applied (a saved cell's year of realisations, which the row answering the save reads next).
+    Only the writer can say so; its flush dropped every other kept read of the table."""
+    if (kept := reads(s, table)) is not None:
+        kept[key] = value
 
 
 def _forget(session: OrmSession, name: str | None) -> None:

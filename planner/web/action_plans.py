@@ -29,7 +29,7 @@ from planner.permissions import can, require
 from planner.services import action_plans as svc
 from planner.services.monitoring import EVIDENCE_TYPES
 from planner.services import accounts, orgs, plans, step_evidence
-from planner.web.filters import t
+from planner.web.filters import labels, t
 from planner.web.helpers import principal, render, respond, send_evidence
 
 bp = Blueprint("action_plans", __name__)
@@ -349,8 +349,8 @@ def plan_xlsx(plan_id: int):
 def _shared():
     """Labels and helpers the home page, the plan tree and the dashboard use too."""
     return {"my_month": my_month, "schedule_panel": schedule_panel, "ACTION_NODE_KINDS": ACTION_NODE_KINDS,
-            "state_labels": t(schedule.STATE_LABELS), "step_statuses": t(STEP_STATUSES),
-            "flag_labels": t(schedule.FLAG_LABELS), "month_names": [t(m) for m in periods.MONTHS]}
+            "state_labels": labels(schedule.STATE_LABELS), "step_statuses": labels(STEP_STATUSES),
+            "flag_labels": labels(schedule.FLAG_LABELS), "month_names": labels(periods.MONTHS)}
 
 
 def my_month() -> Optional[svc.MyMonth]:

@@ -33,7 +33,7 @@ from planner.services import accounts, orgs, plans, versions
 from planner.services import monitoring as mon
 from planner.services import settings as org_settings
 from planner.web.methodology import section_url
-from planner.web.filters import compact, period as period_label, t
+from planner.web.filters import compact, labels, period as period_label
 from planner.web.helpers import form_int, parse_form, principal, render, respond, send_evidence
 
 bp = Blueprint("monitoring", __name__)
@@ -56,11 +56,11 @@ def _logged_in():
 
 @bp.context_processor
 def _labels():
-    return {"status_labels": t(mon.MONITORING_STATUS_LABELS), "realization_labels": t(REALIZATION_STATUSES),
-            "frequency_labels": t(FREQUENCY_LABELS), "accumulation_labels": t(ACCUMULATION_LABELS),
-            "polarity_labels": t(POLARITY_LABELS), "level_labels": t(LEVEL_LABELS), "charts": charts,
+    return {"status_labels": labels(mon.MONITORING_STATUS_LABELS), "realization_labels": labels(REALIZATION_STATUSES),
+            "frequency_labels": labels(FREQUENCY_LABELS), "accumulation_labels": labels(ACCUMULATION_LABELS),
+            "polarity_labels": labels(POLARITY_LABELS), "level_labels": labels(LEVEL_LABELS), "charts": charts,
             "status_colors": charts.STATUS_COLORS, "quarters": periods.QUARTERS, "period_choices": PERIOD_CHOICES,
-            "missing_reasons": t(MISSING_REASONS), "short_num": short_num, "method_base": section_url(None)}
+            "missing_reasons": labels(MISSING_REASONS), "short_num": short_num, "method_base": section_url(None)}
 
 
 def short_num(x, unit: str | None = None) -> str:

@@ -26,7 +26,7 @@ from planner.services import (accounts, audit, audit_view, checks, indicative_pa
                               versions, workflow)
 from planner.calc import default_range, summable
 from planner.calc.formatting import parse_number
-from planner.web.filters import t
+from planner.web.filters import labels, t
 from planner.web.helpers import form_int, parse_form, principal, render, respond
 
 bp = Blueprint("plans", __name__)
@@ -50,7 +50,7 @@ def _switchers():
         return {}
     p = principal()
     return {"switch_orgs": _SwitchOrgs(p), "current_org_id": flask_session.get("org_id"),
-            "current_year": session_year(), "labels": t(LABELS), "principal": p,
+            "current_year": session_year(), "labels": labels(LABELS), "principal": p,
             "my_tasks_count": _my_tasks_count}
 
 

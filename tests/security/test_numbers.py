@@ -101,3 +101,24 @@ def test_forms_refuse_them_too(editor, client, auth, renja, s, form_url, data, f
     assert resp.status_code == 422, (resp.status_code, resp.get_data(as_text=True)[:300])
     assert field in resp.get_data(as_text=True)
     _pages_still_work(client, editor, auth, renja)
+
+
+def test_the_guard_checks_what_a_loaded_rows_update_sends(s, renja):
+    """A loaded row is checked on the attributes set since it was read (what its UPDATE sends, issue 12): a
+    bad one is refused naming its field and the row loses the change; a good change goes through."""
+    from planner.errors import Invalid
+    from planner.models import Indicator
+
+    ind = s.get(Indicator, plans.load_tree(s, renja).roots[0].children[0].indicators[0].id)
+    ind.weight = float("inf")
+    with pytest.raises(Invalid) as refused:
+        s.flush()
+    assert refused.value.field == "weight" and ind.weight != float("inf")
+    ind.position = 2**40  # beyond PostgreSQL's integer
+    with pytest.raises(Invalid) as refused:
+        s.flush()
+    assert refused.value.field == "position"
+    ind.weight = 2
+    s.flush()
+    s.expire(ind)
+    assert ind.weight == 2

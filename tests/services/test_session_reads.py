@@ -80,6 +80,38 @@ def test_an_indicators_targets_are_read_once_and_a_changed_target_counts(shared,
     assert mon.record_realization(s, ind, YEAR, "TW1", value=-3).value == -3
 
 
+def test_a_saved_cells_year_answers_its_row_without_reading_it_again_and_holds_every_write(shared, renja,
+                                                                                         count_queries, engine):
+    s = shared
+    ind = _output(s, renja)
+    node = plans.get_node(s, ind.node_id)  # held, as a web request holds it (read with its indicator)
+    settings = mon.settings_from_config({})
+
+    def values() -> dict:
+        row = mon.achievement_for_indicator(s, ind, YEAR, "TW4", settings)
+        return {c.period: c.realization.value for c in row.cells if c.realization is not None}
+
+    mon.record_realization(s, ind, YEAR, "TW1", value=5)  # a new row
+    with count_queries(engine) as counter:
+        assert values() == {"TW1": 5}
+    assert counter.count == 1  # the evidence counts; the year's realisations were kept with the write
+    mon.record_realization(s, ind, YEAR, "TW2", value=7)
+    mon.record_realization(s, ind, YEAR, "TW1", value=6, version=1)  # an update of a kept row
+    assert values() == {"TW1": 6, "TW2": 7}
+    assert mon.clear_realization(s, ind, YEAR, "TW2")
+    assert values() == {"TW1": 6}
+    mon.verify(s, ind, YEAR, "TW1", verified=True)  # another write to the table: read again, and right
+    with count_queries(engine) as counter:
+        row = mon.achievement_for_indicator(s, ind, YEAR, "TW4", settings)
+    assert counter.count == 2 and row.cells[0].realization.status == "verified" and row.node is node
+    s.commit()
+    with Session(engine) as other:  # another transaction's write is seen once this one has ended
+        acting.act_as(other, acting.SYSTEM)
+        mon.record_realization(other, other.get(type(ind), ind.id), YEAR, "TW3", value=9)
+        other.commit()
+    assert values() == {"TW1": 6, "TW3": 9}
+
+
 def test_a_session_that_does_not_share_reads_every_time(s, org, count_queries, engine):
     with count_queries(engine) as counter:
         orgs.all_orgs(s)

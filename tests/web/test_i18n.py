@@ -142,6 +142,17 @@ def test_htmx_fragments_are_translated(english, s, renja):
     assert "Save this step" in html and "0 of 5 steps complete" in html and "tersimpan" not in html
 
 
+def test_the_layouts_labels_follow_each_switch_of_language(editor, s, renja):
+    """The context processors' label dictionaries are translated once per catalogue and kept (issue 12):
+    switching back and forth still gives each page its own language's labels."""
+    grid = f"/plans/{renja.id}/realisasi?year=2026&period=TW1"
+    for lang, word, other in (("id", "triwulanan", "quarterly"), ("en", "quarterly", "triwulanan"),
+                              ("id", "triwulanan", "quarterly")):
+        assert editor.post(f"/lang/{lang}", data={"next": "/"}).status_code == 302
+        html = page(editor, grid)
+        assert f"· {word} ·" in html and f"· {other} ·" not in html, lang
+
+
 # ---------------------------------------------------------------- the catalogue
 
 def _catalog():

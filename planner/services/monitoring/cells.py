@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from planner.calc import accumulate, format_number
 from planner.errors import Conflict, Invalid, NotFound
 from planner.models import Indicator, Realization, Target
 from planner.models.base import utcnow
-from planner.services import concurrency, ranges
+from planner.services import concurrency, ranges, session_reads
 
 from .checks import FIELD_NAMES, cell_query, number, open_cell
 from .evidence import add_link, check_url
@@ -54,6 +55,26 @@ def get_realization(s: Session, ind: Indicator, year: int, period: str) -> Reali
     return s.exec(cell_query(Realization, ind, year, period)).first()
 
 
+def year_realizations(s: Session, ind: Indicator, year: int) -> dict[str, Realization]:
+    """The indicator's realisations in ``year`` by period, read once per web request: a save reads its cell
+    among them and keeps them with its write (``_kept_after``), so the row answering it reads none again."""
+    return session_reads.once(s, Realization, _year_key(ind, year), lambda: {
+        r.period: r for r in s.exec(_YEAR_REALIZATIONS, params={"key": ind.key, "year": year})})
+
+
+def _year_key(ind: Indicator, year: int) -> tuple:
+    return ("year", ind.key, year)
+
+
+def _kept_after(s: Session, ind: Indicator, year: int, rows: dict[str, Realization]) -> None:
+    """After this session's own flush of one cell: the year's rows as read, with that write applied."""
+    session_reads.keep(s, Realization, _year_key(ind, year), rows)
+
+
+_YEAR_REALIZATIONS = select(Realization).where(Realization.indicator_key == bindparam("key"),
+                                               Realization.year == bindparam("year"))
+
+
 def record_realization(s: Session, ind: Indicator, year: int, period: str, *, value: Any = None,
                        numerator: Any = None, denominator: Any = None, achieved: bool | None = None,
                        note: str | None = None, evidence_url: str | None = None, user_id: int | None = None,
@@ -66,7 +87,8 @@ def record_realization(s: Session, ind: Indicator, year: int, period: str, *, va
     open_cell(s, ind, year, period)
     columns = _measurement(s, ind, value, numerator, denominator, achieved)
     url = check_url(evidence_url) if evidence_url else None
-    existing = get_realization(s, ind, year, period)
+    rows = year_realizations(s, ind, year)
+    existing = rows.get(period)
     concurrency.expect_version(s, existing, version, "Realisasi periode ini")
     row = existing or Realization(indicator_id=ind.id, indicator_key=ind.key,
                                                                year=year, period=period)
@@ -79,6 +101,7 @@ def record_realization(s: Session, ind: Indicator, year: int, period: str, *, va
     row.verified_by_id = row.verified_at = None
     s.add(row)
     s.flush()
+    _kept_after(s, ind, year, {**rows, period: row})
     if url:
         add_link(s, ind, year, period, url, user_id)
     return row
@@ -87,11 +110,13 @@ def record_realization(s: Session, ind: Indicator, year: int, period: str, *, va
 def clear_realization(s: Session, ind: Indicator, year: int, period: str) -> bool:
     """Remove a cell's value (evidence and narrative stay); False when there was none."""
     open_cell(s, ind, year, period)
-    row = get_realization(s, ind, year, period)
+    rows = year_realizations(s, ind, year)
+    row = rows.get(period)
     if row is None:
         return False
     s.delete(row)
     s.flush()
+    _kept_after(s, ind, year, {p: r for p, r in rows.items() if p != period})
     return True
 
 

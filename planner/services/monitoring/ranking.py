@@ -133,6 +133,9 @@ def _store(s: Session, ranks: list[OrgRank], year: int, period: str, keys: dict[
            stamps: dict[str, int]) -> None:
     """Keep the figures in the caller's transaction, inside a savepoint: on a read-only replica (or any refusal)
     the ranking is still answered, only not kept."""
+    ranks = [r for r in ranks if stamps[r.plan.key] != plan_stamps.PENDING]  # from this transaction's writes
+    if not ranks:
+        return
     t = PlanSummary.__table__
     conn = s.connection()
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable, Mapping
 
-from sqlalchemy import and_, func
+from sqlalchemy import and_, bindparam, func
 from sqlmodel import Session, select
 
 from planner import periods
@@ -37,6 +37,7 @@ from planner.services import ranges, settings as org_settings
 from planner.services.plan_tree import load_subtree
 from planner.services.plans import get_plan, load_trees
 
+from .cells import year_realizations
 from .checks import (
     check_cell, check_period_code, closed_locks_many, closing_lock, renja_year, reporting_periods,
 )
@@ -93,13 +94,35 @@ def _load_cells(s: Session, plan: Plan, year: int, targets: dict[int, dict], ind
     return _load_cells_many(s, [plan], year, {plan.id: targets}, indicator)[plan.id]
 
 
+def _cell_statements(scope) -> tuple:
+    """The realisations and the evidence counts of a year (``:year``) for the indicators in ``scope``."""
+    reals = (select(Realization, Indicator.plan_id).join(Indicator, Realization.indicator_key == Indicator.key)
+             .where(scope, Realization.year == bindparam("year")))
+    counts = (select(Indicator.plan_id, Evidence.indicator_key, Evidence.period, func.count())
+              .join(Indicator, Evidence.indicator_key == Indicator.key)
+              .where(scope, Evidence.year == bindparam("year"))
+              .group_by(Indicator.plan_id, Evidence.indicator_key, Evidence.period))
+    return reals, counts
+
+
+# Built once (a saved cell's answer spent ~0,2 ms building them and their cache keys): one indicator, plans, nodes.
+_CELL_STATEMENTS = {
+    "indicator": _cell_statements(Indicator.id == bindparam("scope")),
+    "plans": _cell_statements(Indicator.plan_id.in_(bindparam("scope", expanding=True))),
+    "nodes": _cell_statements(Indicator.node_id.in_(bindparam("scope", expanding=True))),
+    "keys": _cell_statements(and_(Indicator.plan_id == bindparam("plan"),
+                                  Indicator.key.in_(bindparam("scope", expanding=True)))),
+}
+
+
 def _load_cells_many(s: Session, plans: list[Plan], year: int, targets: dict[int, dict[int, dict]],
                      indicator: Indicator | None = None, nodes: set[int] | None = None) -> dict[int, _CellData]:
     """``_load_cells`` for many plans in the same statements (by plan id); ``nodes``: only their indicators."""
-    ids = [p.id for p in plans]
-    scope = (Indicator.id == indicator.id) if indicator is not None else (
-        Indicator.plan_id.in_(ids) if nodes is None else Indicator.node_id.in_(nodes))
-    by_key, evidence = _reports(s, scope, year)
+    if indicator is not None:
+        by_key, evidence = _reports(s, "indicator", indicator.id, year, indicator)
+    else:
+        by_key, evidence = _reports(s, "plans", [p.id for p in plans], year) if nodes is None \
+            else _reports(s, "nodes", list(nodes), year)
     locks = closed_locks_many(s, plans, year)
     data = {p.id: _CellData(p, year, targets[p.id], dict(by_key[p.id]), dict(evidence[p.id]), locks[p.key])
             for p in plans}
@@ -111,14 +134,19 @@ Reports = dict[str, dict[str, Realization]]  # by indicator key, then period
 Counts = dict[str, dict[str, int]]  # evidence by indicator key, then period
 
 
-def _reports(s: Session, scope, year: int) -> tuple[dict[int, Reports], dict[int, Counts]]:
-    """Realisations and evidence counts of the indicators in ``scope``, by plan id: two statements."""
-    reals = s.exec(select(Realization, Indicator.plan_id).join(Indicator, Realization.indicator_key == Indicator.key)
-                   .where(scope, Realization.year == year)).all()
-    counts = s.exec(select(Indicator.plan_id, Evidence.indicator_key, Evidence.period, func.count())
-                    .join(Indicator, Evidence.indicator_key == Indicator.key)
-                    .where(scope, Evidence.year == year)
-                    .group_by(Indicator.plan_id, Evidence.indicator_key, Evidence.period)).all()
+def _reports(s: Session, scope: str, values, year: int, indicator: Indicator | None = None, **params
+             ) -> tuple[dict[int, Reports], dict[int, Counts]]:
+    """Realisations and evidence counts of the indicators in ``scope`` (``_CELL_STATEMENTS``), by plan id: two
+    statements, one when a save already read the indicator's year of realisations."""
+    reals_stmt, counts_stmt = _CELL_STATEMENTS[scope]
+    params = {"scope": values, "year": year, **params}
+    if indicator is not None:  # read once per request: a save read them and kept them with its write
+        reals = [(r, indicator.plan_id) for r in year_realizations(s, indicator, year).values()]
+    else:
+        reals = s.exec(reals_stmt, params=params).all()
+    if s.autoflush:  # what the ORM's autoflush does, before a plain read of counts (no rows to load: ~0,15 ms less)
+        s.flush()
+    counts = s.connection().execute(counts_stmt, params).all()
     by_key: dict[int, Reports] = defaultdict(lambda: defaultdict(dict))
     for r, plan_id in reals:
         by_key[plan_id][r.indicator_key][r.period] = r
@@ -130,7 +158,7 @@ def _reports(s: Session, scope, year: int) -> tuple[dict[int, Reports], dict[int
 
 def reports_of(s: Session, plan: Plan, year: int, keys: set[str]) -> tuple[Reports, Counts]:
     """The realisations and evidence counts of these indicators (by key) of the plan: two statements."""
-    by_key, evidence = _reports(s, and_(Indicator.plan_id == plan.id, Indicator.key.in_(sorted(keys))), year)
+    by_key, evidence = _reports(s, "keys", sorted(keys), year, plan=plan.id)
     return by_key[plan.id], evidence[plan.id]
 
 
