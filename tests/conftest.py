@@ -7,6 +7,7 @@ tables (reference data such as planning schemes stays).
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 
@@ -27,6 +28,12 @@ REFERENCE_TABLES = {"scheme", "schemelevel", "alembic_version"}
 accounts.HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashes in tests; production keeps scrypt
 PASSWORD = "rahasia-123"
 HX = {"HX-Request": "true"}  # headers of a real (non-boosted) htmx request
+
+
+def without_csrf(html: str) -> str:
+    """A page without its CSRF tokens: Flask-WTF signs the token with the second it was given at, so two
+    renderings of the same page differ when they straddle a second."""
+    return re.sub(r'(csrf_token" value="|X-CSRFToken": ")[^"]+', r"\1", html)
 
 
 @event.listens_for(Engine, "connect")

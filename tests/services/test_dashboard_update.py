@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import random
-import re
 
 import pytest
 
@@ -16,6 +15,7 @@ from planner.services import monitoring as mon
 from planner.services import plan_memo, plan_stamps, plans
 from planner.services import settings as org_settings
 from planner.services.monitoring import dashboard
+from tests.conftest import without_csrf
 from tests.services.test_dashboard_memo import (  # noqa: F401  (world: the fixture)
     UPTO, YEAR, WRITES, _close, _dashboard, _seen, world,
 )
@@ -216,8 +216,8 @@ def test_the_page_after_an_update_is_the_page_of_a_fresh_evaluation(s, org, worl
     client = login("ani")
     url = f"/plans/{renja.id}/dashboard?period={UPTO}&open=all"
 
-    def page() -> str:  # the CSRF token is signed with the second it was given at
-        return re.sub(r'(csrf_token" value="|X-CSRFToken": ")[^"]+', r"\1", client.get(url).get_data(as_text=True))
+    def page() -> str:
+        return without_csrf(client.get(url).get_data(as_text=True))
     first = page()
     for ind, period, value in ((ind1, "TW2", 3), (ind2, "TW2", 90), (ind1, "TW1", 0)):
         mon.record_realization(s, ind, YEAR, period, value=value)
