@@ -194,19 +194,30 @@ def since(conn: Connection, key: str, stamp: int) -> tuple[int, Cells | None]:
     """The lineage's stamp now and the cells written after ``stamp`` (a superset: maybe some written before),
     or None when a write of anything else came after it (or its record was restarted): one statement. A
     lineage this transaction wrote is at ``PENDING``, its own cells included."""
+    return since_many(conn, {key: stamp})[key]
+
+
+def since_many(conn: Connection, stamps: dict[str, int]) -> dict[str, tuple[int, Cells | None]]:
+    """``since`` for several lineages in one statement (none unchanged since its stamp: no cells)."""
     table = PlanStamp.__table__
-    row = conn.execute(select(table.c.stamp, table.c.base, table.c.cells).where(table.c.key == key)).first()
-    now, base, written = row if row is not None else (0, 0, "")
-    cells = None
-    if base <= stamp <= now:
-        cells = set()
-        for cell in filter(None, written.split(";")):
-            ind_key, year, period = cell.split("|")
-            cells.add((ind_key, int(year), period))
+    rows = {key: (now, base, written) for key, now, base, written in conn.execute(
+        select(table.c.key, table.c.stamp, table.c.base, table.c.cells).where(table.c.key.in_(sorted(stamps))))}
     own = conn.info.get(_PENDING, {})
-    if key in own:  # this transaction's writes too (stamped at its commit): ``PENDING``, as ``current`` says
-        return PENDING, None if cells is None or own[key] is None else cells | own[key]
-    return now, cells
+    found = {}
+    for key, stamp in stamps.items():
+        now, base, written = rows.get(key, (0, 0, ""))
+        cells = None
+        if stamp == now:
+            cells = set()
+        elif base <= stamp <= now:
+            cells = set()
+            for cell in filter(None, written.split(";")):
+                ind_key, year, period = cell.split("|")
+                cells.add((ind_key, int(year), period))
+        if key in own:  # this transaction's writes too (stamped at its commit): ``PENDING``, as ``current`` says
+            now, cells = PENDING, None if cells is None or own[key] is None else cells | own[key]
+        found[key] = now, cells
+    return found
 
 
 def _record(cells: Cells | None) -> str | None:

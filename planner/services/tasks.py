@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from sqlalchemy import and_
 from sqlmodel import Session, select
 
 from planner import periods
@@ -96,39 +97,62 @@ def _reports(s: Session, renjas: list[Plan], year: int, today: date, tasks: Task
         tasks.reports_counted = len(found)
         return
     by_id = {pl.id: pl for pl in renjas}
-    for indicator_id, plan_id, code, ended, name in found:
-        report = DueReport(by_id[plan_id], DueIndicator(indicator_id, name), code,
-                           ended + timedelta(days=REPORTING_DAYS))
+    for u in found:
+        report = DueReport(by_id[u.plan_id], DueIndicator(u.indicator_id, u.name), u.period,
+                           u.ended + timedelta(days=REPORTING_DAYS))
         (tasks.due if today <= report.due_on else tasks.overdue).append(report)
 
 
-def _unreported(s: Session, renjas: list[Plan], year: int, today: date) -> list[tuple[int, int, str, date, str]]:
-    """(indicator id, plan id, period, its last day, indicator name) of each ended period without a realisation,
-    computed once per write of these plans (their lineages' stamps, read before the data; an indicator's renaming
-    bumps them too); the list is shared: read it only."""
+class Unreported(NamedTuple):
+    indicator_id: int
+    plan_id: int
+    key: str  # the indicator's lineage key: what a stamp's record of written cells names
+    period: str
+    ended: date
+    name: str
+
+
+def _unreported(s: Session, renjas: list[Plan], year: int, today: date) -> list[Unreported]:
+    """Each ended period without a realisation, computed once per write of these plans (their lineages' stamps,
+    read before the data; an indicator's renaming bumps them too) and, after writes of realisation cells only,
+    brought up to date for those cells alone (``plan_stamps.since_many``); the list is shared: read it only."""
     s.flush()  # the caller's own pending writes count
     conn = s.connection()
-    stamps = plan_stamps.current(conn, (pl.key for pl in renjas))
     key = ("unreported", tuple(sorted((pl.id, pl.key) for pl in renjas)), year, today)
-    return plan_memo.get(key, tuple(sorted(stamps.items())), lambda: _find_unreported(s, renjas, year, today),
-                         keep=not plan_stamps.wrote(conn))
+    earlier = plan_memo.peek(key)
+    kept_at = dict(earlier[0]) if earlier is not None else {}
+    changes = plan_stamps.since_many(conn, {pl.key: kept_at.get(pl.key, -1) for pl in renjas})
+    stamps = tuple(sorted((k, now) for k, (now, _) in changes.items()))
+    written = [cells for _, cells in changes.values()]
+
+    def compute() -> list[Unreported]:
+        if earlier is None or None in written:
+            return _find_unreported(s, renjas, year, today)
+        keys = {k for k, y, _ in set().union(*written) if y == year}
+        if not keys:
+            return earlier[1]
+        return [u for u in earlier[1] if u.key not in keys] + _find_unreported(s, renjas, year, today, keys)
+    return plan_memo.get(key, stamps, compute, keep=not plan_stamps.wrote(conn))
 
 
-def _find_unreported(s: Session, renjas: list[Plan], year: int, today: date) -> list[tuple[int, int, str, date, str]]:
-    """From four columns per indicator (units of a thousand indicators)."""
+def _find_unreported(s: Session, renjas: list[Plan], year: int, today: date, keys: set[str] | None = None
+                     ) -> list[Unreported]:
+    """From five columns per indicator (units of a thousand indicators); ``keys``: these indicators only."""
     ids = [pl.id for pl in renjas]
-    rows = s.exec(select(Indicator.id, Indicator.plan_id, Indicator.frequency, Indicator.name)
-                  .where(Indicator.plan_id.in_(ids))).all()
+    scope = Indicator.plan_id.in_(ids) if keys is None else and_(Indicator.plan_id.in_(ids),
+                                                                  Indicator.key.in_(sorted(keys)))
+    rows = s.exec(select(Indicator.id, Indicator.plan_id, Indicator.key, Indicator.frequency, Indicator.name)
+                  .where(scope)).all()
     reported = {(i, code) for i, code in s.exec(  # plain tuples: a set of result rows hashes slowly
         select(Realization.indicator_id, Realization.period).join(Indicator, Realization.indicator_id == Indicator.id)
-        .where(Indicator.plan_id.in_(ids), Realization.year == year))}
+        .where(scope, Realization.year == year))}
     ends: dict[str, date] = {}
     found = []
-    for indicator_id, plan_id, frequency, name in rows:
+    for indicator_id, plan_id, ind_key, frequency, name in rows:
         for code in periods.for_frequency(frequency) or [periods.ANNUAL]:
             ended = ends.get(code) or ends.setdefault(code, _period_end(year, code))
             if ended < today and (indicator_id, code) not in reported:
-                found.append((indicator_id, plan_id, code, ended, name))
+                found.append(Unreported(indicator_id, plan_id, ind_key, code, ended, name))
     return found
 
 
