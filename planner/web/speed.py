@@ -6,6 +6,7 @@
 * ``row_url(endpoint, **values)``: ``url_for`` builds each URL through the routing map (~20 µs); a row's
   links differ only in ids. The first call for an endpoint and argument names builds the URL once with
   placeholder ids and keeps it as a format string; later calls only format. Drop-in for ``url_for``.
+  ``row_url_format`` gives that format string itself (the tree page's rows fill it in Python, web/tree_rows).
 * ``csrf_token()``: Flask-WTF's ``generate_csrf`` reads two settings on every call before returning the token
   it keeps on ``g``; a grid calls it for each cell's form (hundreds per page). The kept token is returned
   directly, the first call of a request still goes through ``generate_csrf``.
@@ -49,8 +50,17 @@ def gettext(string: str) -> str:
 def row_url(endpoint: str, **values) -> str:
     """``url_for(endpoint, **values)`` for the rows of a long page; integer values vary, others are fixed."""
     ints = sorted(k for k, v in values.items() if isinstance(v, int) and not isinstance(v, bool) and v >= 0)
-    fixed = tuple(sorted((k, str(v)) for k, v in values.items() if k not in ints))
-    key = (endpoint, tuple(ints), fixed)
+    return _shape(endpoint, values, ints).format(**{k: values[k] for k in ints})
+
+
+def row_url_format(endpoint: str, *ids: str, **fixed) -> str:
+    """The shape ``row_url`` keeps and fills: a format string with a ``{name}`` field for each of ``ids``
+    (which come after the ``fixed`` values in a query string)."""
+    return _shape(endpoint, {**fixed, **dict.fromkeys(ids, 0)}, sorted(ids))
+
+
+def _shape(endpoint: str, values: dict, ints: list[str]) -> str:
+    key = (endpoint, tuple(ints), tuple(sorted((k, str(v)) for k, v in values.items() if k not in ints)))
     store = _store()
     cache = getattr(store, "_planner_row_urls", None)
     if cache is None:
@@ -62,7 +72,7 @@ def row_url(endpoint: str, **values) -> str:
         for i, k in enumerate(ints):
             built = built.replace(str(_PLACEHOLDER + i), "{%s}" % k)
         shape = cache[key] = built
-    return shape.format(**{k: values[k] for k in ints})
+    return shape
 
 
 def csrf_token() -> str:
