@@ -14,6 +14,7 @@ answer for one node) and ``plans/_cells.html``; this module only gives them the 
 """
 from __future__ import annotations
 
+from functools import cached_property
 from types import SimpleNamespace
 
 from markupsafe import Markup
@@ -24,7 +25,10 @@ from planner.models.plan import ACCUMULATION_LABELS, LEVEL_LABELS, POLARITY_LABE
 from planner.models.worksheet import WORKSHEET_NODE_KINDS
 from planner.services import plans
 from planner.web import speed
+from planner.web.checks import plan_checks
+from planner.web.evaluation import gap_links
 from planner.web.filters import compact, num, t
+from planner.web.worksheets import worksheet_badges
 
 
 def N_(msgid: str) -> str:
@@ -57,12 +61,9 @@ class TreeRows:
 
     def __init__(self, plan, tree, columns: list[tuple[int, str]], pagu_sums: dict, yearly_pagu: dict,
                  can_edit: bool):
-        from planner.web.checks import plan_checks  # blueprints import this module's importer
-        from planner.web.evaluation import gap_links
-        from planner.web.worksheets import worksheet_badges
         self.plan, self.tree, self.columns, self.can_edit = plan, tree, columns, can_edit
         self.pagu_sums, self.yearly_pagu = pagu_sums, yearly_pagu
-        self._checks, self._gaps, self._worksheets = plan_checks, gap_links, worksheet_badges
+        self._cells: dict[tuple, SimpleNamespace] = {}  # by what a cell shows: plans repeat their targets
         tr = speed.translations()
         # as ``_()`` gives them: a word alone is formatted too (``%%``), one with fields per row
         self.words = SimpleNamespace(**{k: Markup(tr.ugettext(v)) if "%(" in v else Markup(tr.ugettext(v)) % {}
@@ -87,7 +88,7 @@ class TreeRows:
     def node(self, tn) -> SimpleNamespace:
         n, w, u, plan = tn.node, self.words, self.url, self.plan
         nid = n.id
-        findings = self._checks(plan).by_node().get(nid)
+        findings = self._node_findings.get(nid)
         v = SimpleNamespace(level=self._level(tn), findings=None, worksheet=None, action_plan=None, gap=None,
                             objectives=[w.objective % {"text": o.text} for o in tn.objectives],
                             history=u.history.format(node=nid), child=None, pagu_sum=None,
@@ -99,14 +100,14 @@ class TreeRows:
                 href=f"{u.checks}#t-node-{nid}", title=" · ".join(f.message for f in findings),
                 text=w.findings % {"n": len(findings)})
         if n.kind in WORKSHEET_NODE_KINDS:
-            wsp = self._worksheets(plan).get(nid)
+            wsp = self._worksheets.get(nid)
             progress = w.worksheet_progress % {"done": wsp.done, "total": wsp.total} if wsp else w.worksheet_empty
             v.worksheet = SimpleNamespace(done=bool(wsp and wsp.done == wsp.total), progress=wsp,
                                           href=u.worksheet.format(node_id=nid),
                                           title=w.worksheet_title % {"progress": progress})
         if plan.kind == "renja" and n.kind in ACTION_NODE_KINDS:
             v.action_plan = u.action_plan.format(node_id=nid)
-        gap = self._gaps(plan).get(nid)
+        gap = self._gaps.get(nid)
         if gap:
             v.gap = u.gap.format(evaluation_id=gap)
         yearly = self.yearly_pagu.get(nid, {})
@@ -132,9 +133,34 @@ class TreeRows:
     def indicators(self, tn) -> list[SimpleNamespace]:
         return [self._indicator(ind) for ind in tn.indicators]
 
-    @staticmethod
-    def cells(targets) -> list[SimpleNamespace | None]:
-        return [cell(target) for target in targets]
+    def cells(self, targets) -> list[SimpleNamespace | None]:
+        return [self._cell(target) for target in targets]
+
+    def _cell(self, target) -> SimpleNamespace | None:
+        if not target:
+            return None
+        key = (target.text, target.lower, target.upper, target.value)
+        shown = self._cells.get(key)
+        if shown is None:
+            shown = self._cells[key] = cell(target)
+        return shown
+
+    # What the template asked for per row: asked on first use as it was (the same statements), then kept here.
+    @cached_property
+    def _node_findings(self) -> dict:
+        return plan_checks(self.plan).by_node()
+
+    @cached_property
+    def _indicator_findings(self) -> dict:
+        return plan_checks(self.plan).by_indicator()
+
+    @cached_property
+    def _worksheets(self) -> dict:
+        return worksheet_badges(self.plan)
+
+    @cached_property
+    def _gaps(self) -> dict:
+        return gap_links(self.plan)
 
     def _level(self, tn) -> str:
         if not tn.level:
@@ -146,14 +172,14 @@ class TreeRows:
 
     def _indicator(self, ind) -> SimpleNamespace:
         w, u, iid = self.words, self.url, ind.id
-        findings = self._checks(self.plan).by_indicator().get(iid)
+        findings = self._indicator_findings.get(iid)
         href = u.indicator.format(indicator_id=iid)
         tmap = self.tree.target_map(iid)
         r = SimpleNamespace(id=iid, code=ind.code or "", name=ind.name, unit=ind.unit, href=href, level=ind.level,
                             level_title=self._levels[ind.level], level_short=getattr(w, ind.level),
                             polarity=POLARITY_MARKS[ind.polarity],
                             polarity_title=f"{self._polarities[ind.polarity]} · {self._accumulations[ind.accumulation]}",
-                            cells=[cell(tmap.get(c)) for c in self.columns], findings=None)
+                            cells=[self._cell(tmap.get(c)) for c in self.columns], findings=None)
         if findings:
             r.findings = SimpleNamespace(
                 sev="error" if any(f.severity == "error" for f in findings) else "warning",
