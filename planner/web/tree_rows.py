@@ -44,12 +44,14 @@ WORDS = dict(
     edit=N_("Ubah"), add_level=N_("Tambah %(level)s"), add_indicator=N_("Tambah indikator"),
     indicator=N_("Indikator"), up=N_("Naikkan"), down=N_("Turunkan"), delete=N_("Hapus"),
     delete_node=N_("Hapus %(code)s?"), up_indicator=N_("Naikkan indikator"), down_indicator=N_("Turunkan indikator"),
-    delete_indicator=N_("Hapus indikator"), delete_indicator_q=N_("Hapus indikator “%(name)s” beserta targetnya?"),
+    delete_indicator=N_("Hapus indikator"),
+    delete_indicator_q=N_("Hapus indikator “%(name)s” beserta targetnya?"),
     findings=N_("%(n)s temuan"), worksheet=N_("Lembar kerja"),
     worksheet_title=N_("Lembar kerja kegiatan pelayanan publik: %(progress)s"),
     worksheet_progress=N_("%(done)s dari %(total)s langkah lengkap"), worksheet_empty=N_("belum diisi"),
-    action_plan=N_("Rencana aksi"), gap=N_("Celah PEKPPP"), gap_title=N_("Tindak lanjut celah evaluasi pelayanan publik"),
-    objective=N_("Sasaran: %(text)s"), indicative_pagu=N_("Pagu indikatif"), pagu_below=N_("Jumlah pagu di bawahnya"),
+    action_plan=N_("Rencana aksi"), gap=N_("Celah PEKPPP"),
+    gap_title=N_("Tindak lanjut celah evaluasi pelayanan publik"), objective=N_("Sasaran: %(text)s"),
+    indicative_pagu=N_("Pagu indikatif"), pagu_below=N_("Jumlah pagu di bawahnya"),
     pagu_sum=N_("Σ rincian %(sum)s"), pagu_diff=N_("selisih %(diff)s"),
     input=N_("MSK"), output=N_("KLR"), outcome=N_("HSL"), impact=N_("DMP"),
 )
@@ -79,9 +81,11 @@ class TreeRows:
             history=url("review.history", "node", plan_id=plan.id),
             edit_page=url("plans.show", "edit", plan_id=plan.id), edit=url("plans.edit_node", "node_id"),
             add_page=url("plans.show", "add", plan_id=plan.id), new_child=url("plans.new_child", "node_id"),
-            new_indicator=url("plans.new_indicator", "node_id"), quick_indicator=url("plans.quick_indicator", "node_id"),
+            new_indicator=url("plans.new_indicator", "node_id"),
+            quick_indicator=url("plans.quick_indicator", "node_id"),
             move=url("plans.move_node", "node_id"), delete=url("plans.delete_node", "node_id"),
-            indicator=url("plans.indicator", "indicator_id"), move_indicator=url("plans.move_indicator", "indicator_id"),
+            indicator=url("plans.indicator", "indicator_id"),
+            move_indicator=url("plans.move_indicator", "indicator_id"),
             delete_indicator=url("plans.delete_indicator", "indicator_id"),
         )
 
@@ -115,8 +119,9 @@ class TreeRows:
         ps = self.pagu_sums.get(nid)
         if ps and ps.below is not None and (n.pagu is None or ps.difference is not None):
             diff = ps.difference is not None
-            v.pagu_sum = SimpleNamespace(diff=diff, below=w.pagu_sum % {"sum": format_rupiah(ps.below)},
-                                         difference=w.pagu_diff % {"diff": format_rupiah(ps.difference)} if diff else "")
+            v.pagu_sum = SimpleNamespace(
+                diff=diff, below=w.pagu_sum % {"sum": format_rupiah(ps.below)},
+                difference=w.pagu_diff % {"diff": format_rupiah(ps.difference)} if diff else "")
         if self.can_edit:
             v.edit_page, v.edit = u.edit_page.format(edit=nid), u.edit.format(node_id=nid)
             below = plans.allowed_child_levels(self.tree.levels, plan, n)
@@ -124,7 +129,8 @@ class TreeRows:
                 v.child = SimpleNamespace(page=u.add_page.format(add=nid), href=u.new_child.format(node_id=nid),
                                           title=w.add_level % {"level": t(below[0].label)},
                                           label=t(below[0].label.split(" ")[0]))
-            v.new_indicator, v.quick_indicator = u.new_indicator.format(node_id=nid), u.quick_indicator.format(node_id=nid)
+            v.new_indicator = u.new_indicator.format(node_id=nid)
+            v.quick_indicator = u.quick_indicator.format(node_id=nid)
             v.move, v.delete = u.move.format(node_id=nid), u.delete.format(node_id=nid)
             v.leaf = not (tn.children or tn.indicators)
             v.delete_confirm = w.delete_node % {"code": n.code} if v.leaf else None
@@ -137,12 +143,19 @@ class TreeRows:
         return [self._cell(target) for target in targets]
 
     def _cell(self, target) -> SimpleNamespace | None:
+        """How one target reads in a table cell (``plans/_cells.html``): a number, a range, or a short text."""
         if not target:
             return None
         key = (target.text, target.lower, target.upper, target.value)
         shown = self._cells.get(key)
         if shown is None:
-            shown = self._cells[key] = cell(target)
+            if target.text:
+                shown = SimpleNamespace(text=target.text, range=None)
+            elif target.lower is not None:
+                shown = SimpleNamespace(text=None, range=f"{num(target.lower)}–{num(target.upper)}")
+            else:
+                shown = SimpleNamespace(text=None, range=None, title=num(target.value), short=compact(target.value))
+            self._cells[key] = shown
         return shown
 
     # What the template asked for per row: asked on first use as it was (the same statements), then kept here.
@@ -175,28 +188,20 @@ class TreeRows:
         findings = self._indicator_findings.get(iid)
         href = u.indicator.format(indicator_id=iid)
         tmap = self.tree.target_map(iid)
-        r = SimpleNamespace(id=iid, code=ind.code or "", name=ind.name, unit=ind.unit, href=href, level=ind.level,
-                            level_title=self._levels[ind.level], level_short=getattr(w, ind.level),
-                            polarity=POLARITY_MARKS[ind.polarity],
-                            polarity_title=f"{self._polarities[ind.polarity]} · {self._accumulations[ind.accumulation]}",
-                            cells=[self._cell(tmap.get(c)) for c in self.columns], findings=None)
+        r = SimpleNamespace(
+            id=iid, code=ind.code or "", name=ind.name, unit=ind.unit, href=href, level=ind.level,
+            level_title=self._levels[ind.level], level_short=getattr(w, ind.level),
+            polarity=POLARITY_MARKS[ind.polarity],
+            polarity_title=f"{self._polarities[ind.polarity]} · {self._accumulations[ind.accumulation]}",
+            cells=[self._cell(tmap.get(c)) for c in self.columns], findings=None)
         if findings:
             r.findings = SimpleNamespace(
                 sev="error" if any(f.severity == "error" for f in findings) else "warning",
                 href=f"{u.checks}#finding-{findings[0].rule}-{iid}",
                 title=" · ".join(f.message for f in findings), rules=" ".join(f.rule for f in findings))
         if self.can_edit:
-            r.move, r.delete = u.move_indicator.format(indicator_id=iid), u.delete_indicator.format(indicator_id=iid)
+            r.move = u.move_indicator.format(indicator_id=iid)
+            r.delete = u.delete_indicator.format(indicator_id=iid)
             r.delete_confirm = w.delete_indicator_q % {"name": ind.name}
         return r
 
-
-def cell(target) -> SimpleNamespace | None:
-    """How one target reads in a table cell (``plans/_cells.html``): a number, a range, or a short text."""
-    if not target:
-        return None
-    if target.text:
-        return SimpleNamespace(text=target.text, range=None)
-    if target.lower is not None:
-        return SimpleNamespace(text=None, range=f"{num(target.lower)}–{num(target.upper)}")
-    return SimpleNamespace(text=None, range=None, title=num(target.value), short=compact(target.value))
