@@ -3,7 +3,7 @@
 A grid of a few dozen nodes has hundreds of cells; rendered as a Jinja block each (a fresh context, about ten
 translation calls, filters and macro calls per cell) the template took most of the page's CPU. Here every text
 a cell shows is prepared once in Python: the words of the page are translated once per answer (``GridPage``),
-numbers formatted, URLs filled into ``speed.url_shape``; ``templates/monitoring/_grid_row.html`` puts them into
+numbers formatted, URLs filled into ``speed.row_url_format``; ``templates/monitoring/_grid_row.html`` puts them into
 the markup, one macro call per row and per cell. The cell answered after a save comes from the same code
 (``cell_view`` and the ``cell`` macro), so the page and the fragment cannot drift apart.
 """
@@ -18,7 +18,7 @@ from planner.calc.formatting import format_percent
 from planner.models.plan import ACCUMULATION_LABELS, FREQUENCY_LABELS
 from planner.services import monitoring as mon
 from planner.web.filters import num, period as period_label, period_short, t, target_text, value_text
-from planner.web.speed import gettext, url_shape
+from planner.web.speed import gettext, row_url_format
 
 STATUS_MARKS = {"draft": "✎", "submitted": "●", "verified": "✔", "returned": "↩"}
 
@@ -79,11 +79,11 @@ class GridPage:
         return found
 
     def url(self, endpoint: str, indicator_id: int, period: str) -> str:
-        """A cell's link or form target (``speed.url_shape``, kept per endpoint and period for the answer)."""
+        """A cell's link or form target (``speed.row_url_format``, kept per endpoint and period for the answer)."""
         shape = self._urls.get((endpoint, period))
         if shape is None:
-            shape = self._urls[endpoint, period] = url_shape(endpoint, indicator_id=indicator_id, year=self.year,
-                                                             period=period)
+            shape = self._urls[endpoint, period] = row_url_format(endpoint, "indicator_id", "year",
+                                                                  period=period)
         return shape.format(indicator_id=indicator_id, year=self.year)
 
     def status(self, r) -> str:

@@ -28,6 +28,7 @@ from planner.calc import default_range, summable
 from planner.calc.formatting import parse_number
 from planner.web.filters import labels, t
 from planner.web.helpers import form_int, parse_form, principal, render, respond
+from planner.web.tree_rows import TreeRows
 
 bp = Blueprint("plans", __name__)
 PLAN_TPL = "plans/plan.html"
@@ -246,6 +247,7 @@ def tree_context(plan: Plan, outline_only: bool = False, **extra) -> dict:
     ctx["pagu_sums"] = pagu_sums((n.id, n.parent_id, n.pagu) for n in every)
     # the comment form's choice of every node, as plain strings read once: the page's costliest loop otherwise
     ctx["comment_targets"] = [(str(n.id), n.code, n.name) for n in every]
+    ctx["prepared"] = TreeRows(plan, tree, ctx["columns"], ctx["pagu_sums"], ctx["yearly_pagu"], ctx["can_edit"])
     ctx.update(extra)
     return ctx
 

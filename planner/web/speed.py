@@ -5,8 +5,8 @@
   request's locale is looked up once and kept on ``g``.
 * ``row_url(endpoint, **values)``: ``url_for`` builds each URL through the routing map (~20 µs); a row's
   links differ only in ids. The first call for an endpoint and argument names builds the URL once with
-  placeholder ids and keeps it as a format string (``url_shape``); later calls only format. Drop-in for
-  ``url_for``.
+  placeholder ids and keeps it as a format string; later calls only format. Drop-in for ``url_for``.
+  ``row_url_format`` gives that format string itself (the tree page's rows fill it in Python, web/tree_rows).
 * ``csrf_token()``: Flask-WTF's ``generate_csrf`` reads two settings on every call before returning the token
   it keeps on ``g``; a grid calls it for each cell's form (hundreds per page). The kept token is returned
   directly, the first call of a request still goes through ``generate_csrf``.
@@ -49,23 +49,18 @@ def gettext(string: str) -> str:
 
 def row_url(endpoint: str, **values) -> str:
     """``url_for(endpoint, **values)`` for the rows of a long page; integer values vary, others are fixed."""
-    ints = _varying(values)
-    return _shape(endpoint, ints, values).format(**{k: values[k] for k in ints})
+    ints = sorted(k for k, v in values.items() if isinstance(v, int) and not isinstance(v, bool) and v >= 0)
+    return _shape(endpoint, values, ints).format(**{k: values[k] for k in ints})
 
 
-def url_shape(endpoint: str, **values) -> str:
-    """The format string ``row_url`` fills: the URL with each integer value's name as a field ("/indicators/
-    {indicator_id}/realisasi/{year}/TW1"), for a caller that fills it for many rows itself."""
-    return _shape(endpoint, _varying(values), values)
+def row_url_format(endpoint: str, *ids: str, **fixed) -> str:
+    """The shape ``row_url`` keeps and fills: a format string with a ``{name}`` field for each of ``ids``
+    (which come after the ``fixed`` values in a query string)."""
+    return _shape(endpoint, {**fixed, **dict.fromkeys(ids, 0)}, sorted(ids))
 
 
-def _varying(values: dict) -> list[str]:
-    return sorted(k for k, v in values.items() if isinstance(v, int) and not isinstance(v, bool) and v >= 0)
-
-
-def _shape(endpoint: str, ints: list[str], values: dict) -> str:
-    fixed = tuple(sorted((k, str(v)) for k, v in values.items() if k not in ints))
-    key = (endpoint, tuple(ints), fixed)
+def _shape(endpoint: str, values: dict, ints: list[str]) -> str:
+    key = (endpoint, tuple(ints), tuple(sorted((k, str(v)) for k, v in values.items() if k not in ints)))
     store = _store()
     cache = getattr(store, "_planner_row_urls", None)
     if cache is None:
