@@ -6,7 +6,7 @@
 * ``row_url(endpoint, **values)``: ``url_for`` builds each URL through the routing map (~20 µs); a row's
   links differ only in ids. The first call for an endpoint and argument names builds the URL once with
   placeholder ids and keeps it as a format string; later calls only format. Drop-in for ``url_for``.
-  ``row_url_format`` gives that format string itself (the tree page's rows fill it in Python, web/tree_rows).
+  ``row_url_format`` gives that format string itself (the tree's and the grid's rows fill it in Python).
 * ``csrf_token()``: Flask-WTF's ``generate_csrf`` reads two settings on every call before returning the token
   it keeps on ``g``; a grid calls it for each cell's form (hundreds per page). The kept token is returned
   directly, the first call of a request still goes through ``generate_csrf``.
