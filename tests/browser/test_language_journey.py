@@ -15,7 +15,9 @@ def test_toggle_to_english_and_back(page, login_as):
     page.click("text=Rencana Kerja Badan Pendapatan Daerah Provinsi Kalimantan Barat Tahun 2026")
     expect(page.locator("#tree thead")).to_contain_text("Description / performance indicator")
     expect(page.locator("tbody.kind-program").first).to_contain_text("+ Activity")
-    page.locator("input[type=search]").fill("Pendataan")  # an htmx fragment, in English too
+    page.wait_for_load_state()  # htmx wired the search box (a loaded machine showed the rows before that)
+    with page.expect_response(lambda r: "q=Pendataan" in r.url):
+        page.locator("input[type=search]").fill("Pendataan")  # an htmx fragment, in English too
     expect(page.locator("#tree")).not_to_contain_text("Penagihan Pajak Daerah")
     expect(page.locator("#tree thead")).to_contain_text("Budget ceiling (Rp)")
 

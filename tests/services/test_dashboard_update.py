@@ -98,6 +98,20 @@ def _closed(s, w, rng, inds):
 OTHER_WRITES = [_targets, _budgets, _polarity_again, _closed]
 
 
+def some_writes(s, world, rng, inds) -> bool:
+    """None to three committed writes, mostly of cells (views skip stamps: another worker saw them); whether one
+    was of anything else (the plan evaluated again)."""
+    full = False
+    for _write in range(rng.choice([0, 1, 1, 2, 3])):
+        if rng.random() < 0.15:
+            rng.choice(OTHER_WRITES)(s, world, rng, inds)
+            full = True
+        else:
+            rng.choice(CELL_WRITES)(s, world, rng, inds)
+        s.commit()
+    return full
+
+
 @pytest.fixture
 def counted(monkeypatch):
     """How many times the whole plan was evaluated for the dashboard."""
@@ -114,14 +128,7 @@ def test_random_writes_update_the_kept_evaluation_as_a_fresh_one_gives(s, world,
     inds = [ind for tn in plans.load_tree(s, renja).walk() for ind in tn.indicators]
     _dashboard(s, renja)
     for _round in range(14):
-        full = False
-        for _write in range(rng.choice([0, 1, 1, 2, 3])):  # views skip stamps: another worker saw them
-            if rng.random() < 0.15:
-                rng.choice(OTHER_WRITES)(s, world, rng, inds)
-                full = True
-            else:
-                rng.choice(CELL_WRITES)(s, world, rng, inds)
-            s.commit()
+        full = some_writes(s, world, rng, inds)
         before = len(counted)
         d = _dashboard(s, renja)
         assert len(counted) - before == (1 if full else 0)

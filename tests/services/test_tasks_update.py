@@ -10,7 +10,7 @@ import pytest
 from planner.services import plan_memo, plans, tasks
 from planner.services import monitoring as mon
 from tests.services.test_dashboard_memo import YEAR, world  # noqa: F401  (world: the fixture)
-from tests.services.test_dashboard_update import CELL_WRITES, OTHER_WRITES
+from tests.services.test_dashboard_update import some_writes
 
 TODAY = date(YEAR, 10, 20)  # TW1–TW3 have ended
 
@@ -37,14 +37,7 @@ def test_random_writes_leave_the_list_a_fresh_computation_gives(s, world, whole,
     plan_memo.clear()
     _unreported(s, renja)
     for _round in range(12):
-        full = False
-        for _write in range(rng.choice([0, 1, 1, 2, 3])):  # views skip stamps: another worker saw them
-            if rng.random() < 0.15:
-                rng.choice(OTHER_WRITES)(s, world, rng, inds)
-                full = True
-            else:
-                rng.choice(CELL_WRITES)(s, world, rng, inds)
-            s.commit()
+        full = some_writes(s, world, rng, inds)
         whole.clear()
         kept = _unreported(s, renja)
         assert whole == [None] if full else None not in whole  # an update reads the written indicators only

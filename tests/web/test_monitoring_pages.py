@@ -129,12 +129,16 @@ def _plain(html: str) -> str:
     return re.sub(r"\s+", " ", without_csrf(html)).strip()
 
 
-def test_the_cell_answered_after_a_save_is_the_cell_the_page_shows(editor, s, renja):
+def _ratio(s, renja, name: str):
     keg = tree(s, renja).roots[0].children[0].node
     ratio = plans.create_indicator(s, keg, IndicatorCreate(
-        name="Persentase <wajib> pajak & patuh", unit="%", accumulation="ratio",
-        targets=[TargetIn(year=YEAR, period="Y", value=80)]))
+        name=name, unit="%", accumulation="ratio", targets=[TargetIn(year=YEAR, period="Y", value=80)]))
     s.commit()
+    return ratio
+
+
+def test_the_cell_answered_after_a_save_is_the_cell_the_page_shows(editor, s, renja):
+    ratio = _ratio(s, renja, "Persentase <wajib> pajak & patuh")
     page = f"/plans/{renja.id}/realisasi?period=TW2"
     saved = editor.post(cell_url(ratio, "TW2"), headers=HX,
                         data={"numerator": "1.250,5", "denominator": "2000", "upto": "TW2", "back": page})
@@ -176,11 +180,7 @@ def test_a_percentage_above_the_bound_is_refused(editor, s, renja):
 
 
 def test_ratio_cells_take_numerator_and_denominator(editor, s, renja):
-    keg = tree(s, renja).roots[0].children[0].node
-    ratio = plans.create_indicator(s, keg, IndicatorCreate(
-        name="Persentase wajib pajak patuh", unit="%", accumulation="ratio",
-        targets=[TargetIn(year=YEAR, period="Y", value=80)]))
-    s.commit()
+    ratio = _ratio(s, renja, "Persentase wajib pajak patuh")
     html = editor.get(f"/plans/{renja.id}/realisasi?period=TW1").get_data(as_text=True)
     assert f'<div id="rc-{ratio.id}-TW1"' in html and 'name="numerator"' in html and 'name="denominator"' in html
     bad = editor.post(cell_url(ratio), headers=HX, data={"numerator": "3", "denominator": "0", "upto": "TW1"})
