@@ -6,36 +6,34 @@ named block an htmx request asks for.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import NamedTuple
 
 from flask import Blueprint, flash, g, redirect, request, session as flask_session, url_for
 from flask_babel import gettext
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from planner import db, periods
 from planner.errors import Invalid, Stale
 from planner.models import Indicator, Organization, Plan, PlanNode
 from planner.models.plan import (
-    ACCUMULATION_LABELS, ACTIVITY_TYPE_LABELS, FREQUENCY_LABELS, LEVEL_LABELS, POLARITY_LABELS,
-    TARGET_TYPE_LABELS, IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, PlanCreate, PlanUpdate, TargetIn,
+    IndicatorCreate, IndicatorUpdate, NodeCreate, NodeUpdate, PlanCreate, PlanUpdate, TargetIn,
 )
 from planner.permissions import can, require
 from planner.calc.pagu import pagu_sums
 from planner.services import cascade as cascade_service
-from planner.services import (accounts, audit, audit_view, checks, indicative_pagu, orgs, plan_copy, plans, removal, tasks,
+from planner.services import (accounts, audit, audit_view, checks, indicative_pagu, orgs, plan_copy, plans, removal,
                               versions, workflow)
 from planner.calc import default_range, summable
 from planner.calc.formatting import parse_number
-from planner.web.filters import labels, t
+from planner.web.filters import t
 from planner.web.helpers import form_int, parse_form, principal, render, respond
+from planner.web import layout
+from planner.web.layout import YEARS, session_year
 from planner.web.tree_rows import TreeRows
 
 bp = Blueprint("plans", __name__)
 PLAN_TPL = "plans/plan.html"
 IND_TPL = "plans/indicator.html"
 INDICATOR_NUMBERS = ("baseline_value", "weight", "ratio_factor", "valid_min", "valid_max", "end_target")
-LABELS = dict(levels=LEVEL_LABELS, polarities=POLARITY_LABELS, accumulations=ACCUMULATION_LABELS,
-              target_types=TARGET_TYPE_LABELS, frequencies=FREQUENCY_LABELS, activity_types=ACTIVITY_TYPE_LABELS)
 
 
 @bp.before_request
@@ -44,49 +42,7 @@ def _logged_in():
     """Every page of this area needs a logged-in user."""
 
 
-@bp.app_context_processor
-def _switchers():
-    """Organisation and year switchers of the layout, limited to what the user may read."""
-    if not current_user.is_authenticated:
-        return {}
-    p = principal()
-    return {"switch_orgs": _SwitchOrgs(p), "current_org_id": flask_session.get("org_id"),
-            "current_year": session_year(), "labels": labels(LABELS), "principal": p,
-            "my_tasks_count": _my_tasks_count}
-
-
-class _SwitchOrgs:
-    """The switcher's organisations, read when the layout iterates them: an htmx fragment (a saved grid
-    cell) never does, and so reads no organisation for it."""
-
-    def __init__(self, p):
-        self.p = p
-
-    def __iter__(self):
-        readable = self.p.readable_orgs
-        return iter([(_Org(oid, name), depth) for oid, name, depth in orgs.switcher(db.session())
-                     if self.p.is_admin or oid in readable])
-
-
-class _Org(NamedTuple):
-    id: int
-    name: str
-
-
-def _my_tasks():
-    """Computed once per request, when a template first asks (the home page, then the top bar's count)."""
-    if "my_tasks" not in g:
-        g.my_tasks = tasks.for_user(db.session(), principal(), session_year())
-    return g.my_tasks
-
-
-def _my_tasks_count() -> int:
-    """The top bar's number on every page: the due reports are counted, their indicators not read."""
-    if "my_tasks" in g:
-        return g.my_tasks.count
-    if "my_tasks_count" not in g:
-        g.my_tasks_count = tasks.for_user(db.session(), principal(), session_year(), counting=True).count
-    return g.my_tasks_count
+bp.app_context_processor(layout.context)
 
 
 # ---------------------------------------------------------------- home and plan list
@@ -104,16 +60,9 @@ def home():
     plan_list = plans.list_plans(s, [org.id] if org else scope, year=year)
     org_names = {o.id: o.name for o in orgs.all_orgs(s)}
     return render("plans/home.html", org=org, year=year, plans=plan_list, org_names=org_names,
-                  in_force_ids={pl.id for pl in versions.in_force_among(plan_list)}, tasks=_my_tasks())
+                  in_force_ids={pl.id for pl in versions.in_force_among(plan_list)}, tasks=layout.my_tasks())
 
 
-def session_year() -> int:
-    """The year chosen with the switcher; a value outside the plan years (an old cookie) falls back."""
-    year = flask_session.get("year")
-    return year if isinstance(year, int) and YEARS[0] <= year <= YEARS[1] else 2026
-
-
-YEARS = (2000, 2100)
 
 
 @bp.post("/switch")
